@@ -1,0 +1,42 @@
+# routinepress: `make` builds every example handout, `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SPECS  := $(wildcard handouts/*.json)
+PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
+# A handout depends on its spec and on everything that can change how it prints.
+DATA   := $(wildcard catalog/*.json catalog/exercises/*.json catalog/illustrations/*) \
+          $(wildcard templates/*.json schema/*.json) $(wildcard src/routinepress/*.py src/routinepress/*/*.py src/routinepress/locale/*.json)
+
+.PHONY: all handouts test check lint bench sheet clean help
+all: handouts
+
+help:
+	@echo "make          build every handouts/*.json into build/*.pdf"
+	@echo "make test     run the test suite"
+	@echo "make bench    run the benchmark (speed, memory, size)"
+	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
+	@echo "make clean    remove build/ and the virtual environment"
+
+$(BIN)/routinepress: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+handouts: $(PDFS)
+
+build/%.pdf: handouts/%.json $(DATA) | $(BIN)/routinepress
+	$(BIN)/routinepress build $< -o $@
+
+test: $(BIN)/routinepress
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/routinepress
+	$(BIN)/python bench/run.py
+
+sheet: $(BIN)/routinepress
+	$(BIN)/routinepress catalog sheet -o build/catalog-sheet.pdf
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,159 @@
+"""Stage 2: catalog folders -> exercise entries.
+
+A catalog is a list of folders, the built-in one first; a later folder's entry
+overrides an earlier one with the same id. Entries load lazily, by id, so a build
+reads only the exercises its spec uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import resources
+from .errors import Diagnostic, InputError, display_path
+from .jsonfile import read_json, schema_diagnostics
+from .paths import confined
+
+EXERCISE_SCHEMA = "exercise.schema.json"
+
+
+@dataclass(frozen=True)
+class Illustration:
+    path: Path  # resolved, confined to its catalog (or spec) folder
+    caption: str
+
+    @property
+    def is_pose(self) -> bool:
+        return self.path.name.endswith(".pose.json")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One catalog entry, validated, with its picture paths resolved."""
+
+    id: str
+    name: str
+    kind: str
+    body_regions: tuple[str, ...]
+    steps: tuple[str, ...]
+    default_dosage: dict[str, Any]
+    source_file: Path
+    aliases: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    position: str = ""
+    equipment: tuple[str, ...] = ()
+    summary: str = ""
+    tips: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    default_frequency: dict[str, Any] = field(default_factory=dict)
+    progressions: tuple[str, ...] = ()
+    regressions: tuple[str, ...] = ()
+    illustrations: tuple[Illustration, ...] = ()
+    video_url: str | None = None
+    sources: tuple[dict[str, str], ...] = ()
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any], *, source_file: Path, root: Path, where: str = "$") -> Exercise:
+        """Build from a document that already passed the schema; resolves picture paths under `root`."""
+        pictures = tuple(
+            Illustration(
+                confined(root, item["src"], named_in=source_file, where=f"{where}.illustrations[{i}].src"),
+                item.get("caption", ""),
+            )
+            for i, item in enumerate(doc.get("illustrations", []))
+        )
+        tuples = ("aliases", "targets", "equipment", "tips", "cautions", "progressions", "regressions", "sources")
+        return cls(
+            id=doc["id"], name=doc["name"], kind=doc["kind"],
+            body_regions=tuple(doc["body_regions"]), steps=tuple(doc["steps"]),
+            default_dosage=dict(doc["default_dosage"]), source_file=source_file,
+            position=doc.get("position", ""), summary=doc.get("summary", ""),
+            default_frequency=dict(doc.get("default_frequency", {})),
+            illustrations=pictures, video_url=doc.get("video_url"),
+            **{k: tuple(doc.get(k, ())) for k in tuples},
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        """The entry as JSON-ready data (paths shown as the user would see them)."""
+        doc: dict[str, Any] = {
+            "id": self.id, "name": self.name, "aliases": list(self.aliases), "kind": self.kind,
+            "body_regions": list(self.body_regions), "targets": list(self.targets),
+            "position": self.position, "equipment": list(self.equipment), "summary": self.summary,
+            "steps": list(self.steps), "tips": list(self.tips), "cautions": list(self.cautions),
+            "default_dosage": self.default_dosage, "default_frequency": self.default_frequency,
+            "progressions": list(self.progressions), "regressions": list(self.regressions),
+            "illustrations": [{"src": display_path(i.path), "caption": i.caption} for i in self.illustrations],
+            "sources": [dict(s) for s in self.sources],
+        }
+        if self.video_url:
+            doc["video_url"] = self.video_url
+        return doc
+
+
+@dataclass(frozen=True)
+class General:
+    """Catalog-wide content: the default stop-if warnings and dosing notes."""
+
+    stop_if: tuple[str, ...] = ()
+    dosing_notes: tuple[str, ...] = ()
+
+
+class Catalog:
+    """Exercise entries from one or more folders; later folders win."""
+
+    def __init__(self, folders: list[Path] | None = None, *, builtin: bool = True):
+        self.folders: list[Path] = ([resources.builtin_catalog_dir()] if builtin else []) + list(folders or [])
+        for folder in self.folders:
+            if not folder.is_dir():
+                raise InputError.single(folder, "", "catalog folder not found")
+        self._files: dict[str, tuple[Path, Path]] = {}  # id -> (entry file, catalog root)
+        for root in self.folders:
+            for file in sorted((root / "exercises").glob("*.json")):
+                self._files[file.stem] = (file, root)
+        self._loaded: dict[str, Exercise] = {}
+
+    def ids(self) -> list[str]:
+        return sorted(self._files)
+
+    def __contains__(self, exercise_id: str) -> bool:
+        return exercise_id in self._files
+
+    def get(self, exercise_id: str) -> Exercise:
+        """The entry for `exercise_id`; InputError if its file is invalid, KeyError if unknown."""
+        if exercise_id not in self._loaded:
+            file, root = self._files[exercise_id]
+            self._loaded[exercise_id] = load_entry(file, root)
+        return self._loaded[exercise_id]
+
+    def suggest(self, unknown: str) -> str | None:
+        """A 'did you mean' hint for an unknown id, matching ids and names."""
+        close = difflib.get_close_matches(unknown, self.ids(), n=1, cutoff=0.6)
+        return f"did you mean '{close[0]}'?" if close else None
+
+    def general(self) -> General:
+        """From the last folder that has general.json (a clinic's catalog can replace the built-in)."""
+        for root in reversed(self.folders):
+            file = root / "general.json"
+            if file.is_file():
+                doc = read_json(file)
+                if not isinstance(doc, dict):
+                    raise InputError.single(file, "$", "must be a JSON object")
+                return General(tuple(doc.get("stop_if", [])), tuple(doc.get("dosing_notes", [])))
+        return General()
+
+    def entry_files(self) -> list[tuple[Path, Path]]:
+        """Every (entry file, catalog root), including ones an overlay hides."""
+        return [(f, root) for root in self.folders for f in sorted((root / "exercises").glob("*.json"))]
+
+
+def load_entry(file: Path, root: Path) -> Exercise:
+    doc = read_json(file)
+    problems = schema_diagnostics(doc, EXERCISE_SCHEMA, file)
+    if not problems and doc["id"] != file.stem:
+        problems.append(Diagnostic(display_path(file), "$.id", f"id '{doc['id']}' differs from the file name '{file.stem}'"))
+    if problems:
+        raise InputError(problems)
+    return Exercise.from_document(doc, source_file=file, root=root)

@@ -1,0 +1,63 @@
+"""One error model for the whole pipeline.
+
+Library code raises; only the CLI turns an error into an exit code. Every problem
+a user can fix is a `Diagnostic` naming the file and the place in it (a JSON path
+such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one input file, with an optional hint on how to fix it."""
+
+    file: str
+    where: str
+    message: str
+    hint: str | None = None
+    severity: str = "error"
+
+    def format(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        text = f"{self.severity}: {self.file}: {where}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class RoutinepressError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class InputError(RoutinepressError):
+    """The user's input (spec, catalog, template, image, pose) has problems.
+
+    Carries every problem found, so one run reports them all.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        if not diagnostics:
+            raise ValueError("InputError needs at least one diagnostic")
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+    @classmethod
+    def single(cls, file: str | Path, where: str, message: str, hint: str | None = None):
+        return cls([Diagnostic(display_path(file), where, message, hint)])
+
+
+class LayoutFailure(RoutinepressError):
+    """Something in the handout cannot be laid out on a page."""
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would recognise it: relative to the working folder when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)

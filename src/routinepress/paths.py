@@ -1,0 +1,28 @@
+"""Resolving paths that input files name, without letting them leave their folder."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .errors import InputError
+
+
+def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
+    """`relative` resolved against `root`; it must stay inside `root`, symlinks included.
+
+    `named_in` and `where` say which file and JSON path named it, for the error message.
+    """
+    if not relative or PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
+        raise InputError.single(
+            named_in, where, f"{relative!r} must be a relative path", f"give it relative to {root}"
+        )
+    base = root.resolve()
+    target = (base / relative).resolve()  # resolve() follows symlinks, so a link out is caught too
+    if not target.is_relative_to(base):
+        raise InputError.single(
+            named_in, where, f"{relative!r} leaves the folder {root}",
+            "keep pictures and logos inside the folder of the file that names them",
+        )
+    if not target.is_file():
+        raise InputError.single(named_in, where, f"file not found: {relative}")
+    return target

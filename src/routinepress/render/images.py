@@ -1,0 +1,113 @@
+"""Raster pictures (a clinic's photos and logos) made safe and print-sized.
+
+Every file goes through Pillow before reportlab sees it: reportlab alone would pass
+a JPEG through unchecked (no EXIF rotation, no decompression-bomb check) and
+re-encode a PNG at full size on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from reportlab.lib.utils import ImageReader
+
+from ..errors import InputError
+
+MAX_PPI = 300
+MAX_SOURCE_PIXELS = 40_000_000  # ~ a 40 MP photo; larger is refused, not decoded
+MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_IMAGES_PER_BUILD = 400
+JPEG_QUALITY = 88
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    reader: ImageReader
+    width_px: int
+    height_px: int
+
+    @property
+    def aspect(self) -> float:
+        return self.width_px / self.height_px
+
+
+class ImageCache:
+    """Decodes each distinct picture once per build, keyed by content and print size."""
+
+    def __init__(self, grayscale: bool = False):
+        self.grayscale = grayscale
+        self._prepared: dict[tuple[str, int, int], PreparedImage] = {}
+        self.decoded = 0  # how many times a file was actually decoded (tests check the cache)
+
+    def get(self, path: Path, box_width_pt: float, box_height_pt: float) -> PreparedImage:
+        data = _read(path)
+        key = (hashlib.sha256(data).hexdigest(), round(box_width_pt), round(box_height_pt))
+        if key not in self._prepared:
+            if len(self._prepared) >= MAX_IMAGES_PER_BUILD:
+                raise InputError.single(path, "", f"too many distinct pictures in one build (limit {MAX_IMAGES_PER_BUILD})")
+            self.decoded += 1
+            self._prepared[key] = _prepare(path, data, box_width_pt, box_height_pt, self.grayscale)
+        return self._prepared[key]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError.single(path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot read the picture ({exc.strerror})") from None
+
+
+def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: bool) -> PreparedImage:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ("PNG", "JPEG"):
+                raise InputError.single(path, "", f"is a {image.format} file; use PNG or JPEG")
+            if image.width * image.height > MAX_SOURCE_PIXELS:
+                raise InputError.single(path, "", f"picture is too large ({image.width}x{image.height} pixels)")
+            source_format = image.format
+            image = ImageOps.exif_transpose(image)
+            image.load()
+    except InputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError.single(path, "", "picture is too large to decode safely (decompression bomb?)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InputError.single(path, "", f"is not a readable PNG or JPEG picture ({exc.__class__.__name__})") from None
+
+    image = _flatten(image)
+    if grayscale:
+        image = image.convert("L")
+    # Never keep more pixels than 300 ppi at the largest size it will print.
+    limit_w, limit_h = round(box_w / 72 * MAX_PPI), round(box_h / 72 * MAX_PPI)
+    scale = min(1.0, limit_w / image.width, limit_h / image.height)
+    if scale < 1.0:
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.LANCZOS)
+    if source_format == "JPEG":
+        # A JPEG buffer passes through reportlab undecoded: small files, fast builds.
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False)
+        buffer.seek(0)
+        return PreparedImage(ImageReader(buffer), image.width, image.height)
+    return PreparedImage(ImageReader(image), image.width, image.height)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Transparent parts become white paper, not black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if image.mode not in ("RGB", "L"):
+        return image.convert("RGB")
+    return image

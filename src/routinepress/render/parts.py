@@ -1,0 +1,200 @@
+"""The handout's parts as platypus flowables: front matter, stop-if box, at a glance, cards, notes."""
+
+from __future__ import annotations
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, PageBreak,
+                                Paragraph, Spacer, Table, TableStyle)
+
+from ..model import Card, Handout
+from ..wording import Words
+from .pictures import PictureSource, picture_grid
+from .styles import Styles, esc
+
+BULLET = "\u2022"
+
+
+def front_matter(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+    """Title, who it is for, and how to reach the clinician, with the logo on the right."""
+    left: list[Flowable] = [Paragraph(esc(handout.title), styles.title)]
+    if handout.subtitle:
+        left.append(Paragraph(esc(handout.subtitle), styles.subtitle))
+    facts = []
+    if handout.patient:
+        facts.append(f"<b>{esc(words['patient'])}:</b> {esc(handout.patient)}")
+    if handout.date:
+        facts.append(f"<b>{esc(words['date'])}:</b> {esc(handout.date)}")
+    if facts:
+        left.append(Paragraph("&nbsp;&nbsp;&nbsp; ".join(facts), styles.body))
+    contact = _clinician_line(handout.clinician)
+    if contact:
+        left.append(Paragraph(f"<b>{esc(words['clinician'])}:</b> {contact}", styles.body))
+    if not handout.logo:
+        return left + [Spacer(1, styles.gap)]
+    logo_w, logo_h = 45 * mm, 22 * mm
+    prepared = pictures.images.get(handout.logo, logo_w, logo_h)
+    w, h = (logo_h * prepared.aspect, logo_h) if prepared.aspect < logo_w / logo_h else (logo_w, logo_w / prepared.aspect)
+    table = Table([[left, Image(prepared.reader, width=w, height=h)]],
+                  colWidths=[styles.frame_width - logo_w - styles.gap, logo_w + styles.gap])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return [table, Spacer(1, styles.gap)]
+
+
+def _clinician_line(clinician: dict[str, str]) -> str:
+    name = ", ".join(x for x in (clinician.get("name"), clinician.get("credentials")) if x)
+    parts = [name] + [clinician.get(k, "") for k in ("clinic", "phone", "email", "address")]
+    return " &middot; ".join(esc(p) for p in parts if p)
+
+
+def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    """Shaded, heavily bordered box: reads on a black-and-white printer and stands out on page 1."""
+    content: list[Flowable] = [Paragraph(esc(words["stop_if_title"]), styles.heading)]
+    content += [Paragraph(esc(line), styles.body, bulletText=BULLET) for line in handout.stop_if]
+    if handout.cautions:
+        content.append(Paragraph(esc(words["cautions"]) + ":", styles.label))
+        content += [Paragraph(f"<b>{esc(name)}:</b> {esc(caution)}", styles.body, bulletText=BULLET)
+                    for name, caution in handout.cautions]
+    for p in content[1:]:
+        p.style = p.style.clone(p.style.name + "_box", leftIndent=styles.body.fontSize * 1.1)
+    table = Table([[c] for c in content], colWidths=[styles.frame_width], splitInRow=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), styles.colour("stop_fill")),
+        ("BOX", (0, 0), (-1, -1), 2.5, styles.colour("stop_border")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (0, 0), 6), ("BOTTOMPADDING", (0, -1), (0, -1), 8),
+    ]))
+    return [table, Spacer(1, styles.gap * 1.5)]
+
+
+def intro(handout: Handout, styles: Styles) -> list[Flowable]:
+    return [Paragraph(esc(p), styles.body) for p in handout.intro.split("\n\n") if p.strip()]
+
+
+def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    header = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
+    rows: list[list[object]] = [header]
+    section_rows = []
+    for section in handout.sections:
+        if len(handout.sections) > 1:
+            section_rows.append(len(rows))
+            rows.append([Paragraph(esc(section.title), styles.label), "", ""])
+        for card in section.cards:
+            rows.append([
+                Paragraph(f"{card.number}. {esc(card.name)}", styles.body_bold),
+                Paragraph(esc(card.dose_summary), styles.body),
+                Paragraph(esc(card.frequency_text), styles.body),
+            ])
+    width = styles.frame_width
+    table = Table(rows, colWidths=[width * 0.34, width * 0.40, width * 0.26], repeatRows=1, splitInRow=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
+        ("GRID", (0, 0), (-1, -1), 0.75, styles.colour("rule")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for r in section_rows:
+        commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
+    table.setStyle(TableStyle(commands))
+    return [Paragraph(esc(words["at_a_glance"]), styles.heading), table]
+
+
+def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+    one_per_page = styles.template["card"]["per_page"] == 1
+    story: list[Flowable] = []
+    for section in handout.sections:
+        heading = Paragraph(esc(section.title), styles.heading)
+        for i, card in enumerate(section.cards):
+            body = card_flowables(card, styles, words, pictures)
+            if one_per_page:
+                story.append(PageBreak())
+            if i == 0:
+                body.insert(0, heading)  # keep the section title on the page of its first card
+            story.append(KeepTogether(body))
+    if not one_per_page:
+        story.insert(0, CondPageBreak(styles.frame_height * 0.3))
+    return story
+
+
+def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+    t = styles.template["card"]
+    ex = card.exercise
+    out: list[Flowable] = [
+        HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap, spaceAfter=3),
+        Paragraph(f"{card.number}. {esc(card.name)}", styles.card_title),
+    ]
+    if t["show_summary"] and ex.summary:
+        out.append(Paragraph(esc(ex.summary), styles.body))
+    if ex.illustrations:
+        w, h = t["illustration_width_mm"] * mm, t["illustration_height_mm"] * mm
+        flows = pictures.flowables(ex.illustrations, w, h, card.mirror, t["line_scale"])
+        out.append(picture_grid(flows, [i.caption for i in ex.illustrations], styles, w, t["pictures"] == "side-by-side"))
+    out.append(_dose_table(card, styles))
+    out.append(Paragraph(esc(words["steps"]), styles.label))
+    out += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
+    out += _list_block(words["tips"], ex.tips, styles)
+    out += _list_block(words["cautions"], ex.cautions, styles)
+    if card.notes:
+        out.append(_notes_box(words["notes_for_you"], card.notes, styles))
+    for key, names in (("progressions", card.progressions), ("regressions", card.regressions)):
+        if names:
+            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc(', '.join(names))}", styles.body))
+    if ex.video_url:
+        out.append(_video(ex.video_url, styles, words))
+    return out
+
+
+def _dose_table(card: Card, styles: Styles) -> Table:
+    rows = [[Paragraph(esc(label), styles.label), Paragraph(esc(value), styles.body_bold)] for label, value in card.dose_rows]
+    label_width = styles.body.fontSize * 7
+    table = Table(rows, colWidths=[label_width, min(styles.frame_width - label_width, styles.body.fontSize * 22)],
+                  hAlign="LEFT", splitInRow=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),
+        ("BOX", (0, 0), (-1, -1), 1, styles.colour("rule")),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    table.spaceBefore, table.spaceAfter = styles.gap * 0.5, styles.gap
+    return table
+
+
+def _list_block(title: str, items: tuple[str, ...], styles: Styles) -> list[Flowable]:
+    if not items:
+        return []
+    return [Paragraph(esc(title), styles.label)] + [
+        Paragraph(esc(item), styles.step, bulletText=BULLET) for item in items
+    ]
+
+
+def _notes_box(title: str, text: str, styles: Styles) -> Table:
+    table = Table([[Paragraph(esc(title), styles.label)], [Paragraph(esc(text), styles.body)]],
+                  colWidths=[styles.frame_width], splitInRow=1)
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, styles.colour("stop_border")),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+    table.spaceBefore = styles.gap * 0.5
+    return table
+
+
+def _video(url: str, styles: Styles, words: Words) -> Table:
+    size = 22 * mm
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    text = Paragraph(f"<b>{esc(words['video'])}:</b><br/>{esc(url)}", styles.body)
+    table = Table([[drawing, text]], colWidths=[size + 8, styles.frame_width - size - 8], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def closing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    if not handout.notes:
+        return []
+    return [Paragraph(esc(words["notes"]), styles.heading)] + [
+        Paragraph(esc(p), styles.body) for p in handout.notes.split("\n\n") if p.strip()
+    ]

@@ -1,0 +1,95 @@
+"""Paragraph styles and measurements, all derived from the template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from ..templates import Template
+from . import fonts
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+
+
+def esc(text: str) -> str:
+    """User text made safe for Paragraph markup; line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Everything the parts need to know about the look, precomputed once per build."""
+
+    template: Template
+    body: ParagraphStyle
+    body_bold: ParagraphStyle
+    small: ParagraphStyle
+    caption: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    card_title: ParagraphStyle
+    label: ParagraphStyle
+    step: ParagraphStyle
+    page_width: float
+    page_height: float
+    margins: dict[str, float]
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_width - self.margins["left"] - self.margins["right"]
+
+    @property
+    def frame_height(self) -> float:
+        return self.page_height - self.margins["top"] - self.margins["bottom"] - self.header_space - self.footer_space
+
+    @property
+    def header_space(self) -> float:
+        return self.small.leading * 1.8
+
+    @property
+    def footer_space(self) -> float:
+        return self.small.leading * 1.8
+
+    def colour(self, role: str) -> colors.Color:
+        return colors.HexColor(self.template["colours"][role])
+
+    @property
+    def gap(self) -> float:
+        return self.body.fontSize * 0.6
+
+
+def make_styles(template: Template, page_size: str) -> Styles:
+    regular = fonts.register()
+    sizes, col = template["sizes"], template["colours"]
+    spacing = sizes["line_spacing"]
+    text, heading = colors.HexColor(col["text"]), colors.HexColor(col["heading"])
+
+    def style(name: str, size: float, font: str = regular, **kw) -> ParagraphStyle:
+        kw.setdefault("textColor", text)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * spacing, 2), **kw)
+
+    body = sizes["body"]
+    width, height = PAGE_SIZES[page_size]
+    return Styles(
+        template=template,
+        body=style("body", body, spaceAfter=body * 0.4),
+        body_bold=style("body_bold", body, fonts.BOLD),
+        small=style("small", sizes["small"]),
+        caption=style("caption", sizes["small"], fonts.BOLD, alignment=TA_CENTER, textColor=colors.HexColor(col["muted"])),
+        title=style("title", sizes["title"], fonts.BOLD, textColor=heading, spaceAfter=sizes["title"] * 0.2),
+        subtitle=style("subtitle", sizes["heading"], textColor=heading, spaceAfter=body * 0.5),
+        heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.8,
+                      spaceAfter=body * 0.4, keepWithNext=1),
+        card_title=style("card_title", sizes["card_title"], fonts.BOLD, textColor=heading, keepWithNext=1),
+        label=style("label", body, fonts.BOLD, textColor=heading),
+        step=style("step", body, leftIndent=body * 1.6, bulletIndent=0, spaceAfter=body * 0.25),
+        page_width=width, page_height=height,
+        margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
+    )

@@ -1,0 +1,94 @@
+"""The tracker: per week, exercises down, days across, an empty box for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from ..model import Handout
+from ..wording import Words
+from .styles import Styles, esc
+
+
+class Checkbox(Flowable):
+    """A square drawn as page content (prints everywhere); optionally a form field on top."""
+
+    def __init__(self, size: float, colour, field_name: str | None = None):
+        super().__init__()
+        self.size, self.colour, self.field_name = size, colour, field_name
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(self.colour)
+        canv.setLineWidth(1.25)
+        canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        canv.restoreState()
+        if self.field_name:
+            # The widget sits on the drawn box, so a viewer without forms still shows a box.
+            canv.acroForm.checkbox(
+                name=self.field_name, tooltip=self.field_name, x=0, y=0, size=self.size,
+                relative=True, buttonStyle="check", borderWidth=0, fillColor=None,
+                borderColor=None, fieldFlags="", annotationFlags="print",
+            )
+
+
+class WriteIn(Flowable):
+    """An empty line to write a number on (the daily pain score)."""
+
+    def __init__(self, width: float, height: float, colour):
+        super().__init__()
+        self.width, self.height, self.colour = width, height, colour
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(self.colour)
+        self.canv.setLineWidth(1)
+        self.canv.line(0, 0, self.width, 0)
+        self.canv.restoreState()
+
+
+def day_label(words: Words, week: int, day: int, start: dt.date | None) -> str:
+    if start is None:
+        return words["day"].format(n=day + 1)
+    date = start + dt.timedelta(days=week * 7 + day)
+    weekday = words["weekdays"][date.weekday()]
+    return f"{weekday}<br/>{date.month}/{date.day}" if words.language.startswith("en") else f"{weekday}<br/>{date.day}/{date.month}"
+
+
+def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> list[Flowable]:
+    spec = handout.tracker
+    if spec.weeks == 0 or not spec.rows:
+        return []
+    t = styles.template["tracker"]
+    box, row_height = t["box_size_pt"], t["row_height_pt"]
+    day_width = max(box + 10, styles.small.fontSize * 3.4)
+    name_width = styles.frame_width - 7 * day_width
+    colour = styles.colour("checkbox")
+    story: list[Flowable] = [Paragraph(esc(words["tracker"]), styles.heading),
+                             Paragraph(esc(words["tracker_intro"]), styles.body)]
+    for week in range(spec.weeks):
+        header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
+        header += [Paragraph(day_label(words, week, d, spec.start_date), styles.caption) for d in range(7)]
+        rows: list[list[object]] = [header]
+        for r, name in enumerate(spec.rows):
+            boxes = [Checkbox(box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None) for d in range(7)]
+            rows.append([Paragraph(esc(name), styles.small), *boxes])
+        if spec.pain_score:
+            rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
+                        [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in range(7)])
+        pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
+        table = Table(rows, colWidths=[name_width] + [day_width] * 7, repeatRows=1, splitInRow=1)
+        table.setStyle(TableStyle([
+            ("TOPPADDING", (0, 1), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
+            ("GRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
+            ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]))
+        # Short weeks stay whole on one page; a week with many exercises may split between rows.
+        story.append(KeepTogether([table, Spacer(1, styles.gap * 1.5)]))
+    return story
