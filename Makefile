@@ -4,9 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SPECS  := $(wildcard handouts/*.json)
 PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
-# A handout depends on its spec and on everything that can change how it prints.
-DATA   := $(wildcard catalog/*.json catalog/exercises/*.json catalog/illustrations/*) \
-          $(wildcard templates/*.json schema/*.json) $(wildcard src/routinepress/*.py src/routinepress/*/*.py src/routinepress/locale/*.json)
 
 .PHONY: all handouts test check lint bench sheet clean help
 all: handouts
@@ -26,8 +23,12 @@ $(BIN)/routinepress: pyproject.toml
 
 handouts: $(PDFS)
 
-build/%.pdf: handouts/%.json $(DATA) | $(BIN)/routinepress
-	$(BIN)/routinepress build $< -o $@
+# Each build writes build/NAME.d: the exact catalog entries, pictures and templates the
+# handout used, so it is rebuilt when one of them changes, and not otherwise (make -j safe).
+build/%.pdf: handouts/%.json | $(BIN)/routinepress
+	$(BIN)/routinepress build $< -o $@ --depfile build/$*.d
+
+-include $(wildcard build/*.d)
 
 test: $(BIN)/routinepress
 	$(BIN)/python -m pytest

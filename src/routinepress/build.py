@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ class Built:
     pages: int = 0
     size: int = 0
     warnings: list[Diagnostic] = field(default_factory=list)
-    error: RoutinepressError | None = None
+    error: str | None = None  # the formatted problems, when the build failed
 
 
 def prepare(spec_path: Path, catalog: Catalog) -> tuple[Spec, Handout]:
@@ -38,37 +40,101 @@ def prepare(spec_path: Path, catalog: Catalog) -> tuple[Spec, Handout]:
     return spec, build_model(spec, catalog)
 
 
-def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None):
-    """Validate, model and render one spec; returns the RenderResult (PDF bytes in memory)."""
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    warnings: list[Diagnostic]
+    inputs: tuple[Path, ...]  # every file the PDF depends on, for make's dependency tracking
+
+
+def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rendered:
+    """A checked spec -> the PDF in memory; the one path every build takes."""
     from .render.document import RenderOptions, render  # reportlab loads only when a PDF is made
 
-    catalog = catalog or Catalog(list(options.catalog_dirs))
-    spec, handout = prepare(spec_path, catalog)
+    handout = build_model(spec, catalog)
     template = load_template(options.template or handout.template, base=spec.folder)
     result = render(handout, template, RenderOptions(page_size=options.page_size, fillable=options.fillable),
-                    source_name=display_path(spec_path))
+                    source_name=display_path(spec.path))
     if options.strict and result.warnings:
         raise InputError([Diagnostic(w.file, w.where, w.message, w.hint) for w in result.warnings])
-    return result
+    inputs = [spec.path, *template.files, *catalog.general_files()]
+    for card in handout.cards:
+        inputs += [card.exercise.source_file, *(i.path for i in card.exercise.illustrations)]
+    if handout.logo:
+        inputs.append(handout.logo)
+    return Rendered(result.pdf, result.pages, result.warnings, tuple(dict.fromkeys(inputs)))
 
 
-def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None) -> Built:
-    result = render_spec(spec_path, options, catalog)
-    write_atomic(output, result.pdf)
-    return Built(spec_path, output, result.pages, len(result.pdf), result.warnings)
+def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None) -> Rendered:
+    """Validate, model and render one spec file."""
+    catalog = catalog or Catalog(list(options.catalog_dirs))
+    return render_checked(load_spec(spec_path, catalog), catalog, options)
 
 
-def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions) -> list[Built]:
-    """Build each spec into out_dir; a bad spec is recorded and the batch goes on."""
-    catalog = Catalog(list(options.catalog_dirs))
-    results = []
-    for spec_path in spec_paths:
-        output = out_dir / f"{spec_path.stem}.pdf"
-        try:
-            results.append(build_one(spec_path, output, options, catalog))
-        except RoutinepressError as exc:
-            results.append(Built(spec_path, None, error=exc))
-    return results
+def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None,
+              depfile: Path | None = None) -> Built:
+    rendered = render_spec(spec_path, options, catalog)
+    write_atomic(output, rendered.pdf)
+    if depfile is not None:
+        write_atomic(depfile, make_dependencies(output, rendered.inputs).encode("utf-8"))
+    return Built(spec_path, output, rendered.pages, len(rendered.pdf), rendered.warnings)
+
+
+def make_dependencies(target: Path, inputs: tuple[Path, ...]) -> str:
+    """A Makefile rule naming what `target` was built from (paths relative to the working folder)."""
+    def quote(p: Path) -> str:
+        return display_path(p).replace(" ", "\\ ")
+
+    deps = " \\\n  ".join(quote(p) for p in inputs)
+    return f"{quote(target)}: \\\n  {deps}\n" + "".join(f"{quote(p)}:\n" for p in inputs)
+
+
+def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, jobs: int = 1,
+               on_done: Callable[[Built], None] | None = None) -> list[Built]:
+    """Build each spec into out_dir, in parallel processes when jobs > 1.
+
+    A bad spec is recorded and the batch goes on; results come back in input order.
+    """
+    outputs = [out_dir / f"{p.stem}.pdf" for p in spec_paths]
+    clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
+    if clashes:
+        raise InputError([Diagnostic(str(out_dir), "", f"two specs would both write {name}",
+                                     "give the specs different file names") for name in clashes])
+    tasks = list(zip(spec_paths, outputs))
+    results: list[Built | None] = [None] * len(tasks)
+    if jobs <= 1 or len(tasks) == 1:
+        for i, (spec_path, output) in enumerate(tasks):
+            results[i] = _build_safely(spec_path, output, options)
+            if on_done:
+                on_done(results[i])
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            futures = {pool.submit(_build_safely, s, o, options): i for i, (s, o) in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if on_done:
+                    on_done(future.result())
+    return [r for r in results if r is not None]
+
+
+_catalogs: dict[tuple[Path, ...], Catalog] = {}
+
+
+def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
+    """Build one spec; any failure becomes a message on the result (it must cross a process boundary)."""
+    try:
+        catalog = _catalogs.get(options.catalog_dirs)
+        if catalog is None:
+            catalog = _catalogs[options.catalog_dirs] = Catalog(list(options.catalog_dirs))
+        return build_one(spec_path, output, options, catalog)
+    except InputError as exc:
+        return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
+    except RoutinepressError as exc:
+        return Built(spec_path, None, error=f"error: {display_path(spec_path)}: {exc}")
+    except Exception as exc:  # a bug of ours: report it, keep the batch going
+        return Built(spec_path, None, error=f"internal error on {display_path(spec_path)}: "
+                                            f"{exc.__class__.__name__}: {exc} (please report this bug)")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -18,6 +18,7 @@ from .jsonfile import read_json, schema_diagnostics
 from .paths import confined
 
 EXERCISE_SCHEMA = "exercise.schema.json"
+GENERAL_SCHEMA = "general.schema.json"
 
 
 @dataclass(frozen=True)
@@ -133,15 +134,19 @@ class Catalog:
         close = difflib.get_close_matches(unknown, self.ids(), n=1, cutoff=0.6)
         return f"did you mean '{close[0]}'?" if close else None
 
+    def general_files(self) -> list[Path]:
+        """The general.json in force: the last folder's that has one."""
+        found = [root / "general.json" for root in self.folders if (root / "general.json").is_file()]
+        return found[-1:]
+
     def general(self) -> General:
         """From the last folder that has general.json (a clinic's catalog can replace the built-in)."""
-        for root in reversed(self.folders):
-            file = root / "general.json"
-            if file.is_file():
-                doc = read_json(file)
-                if not isinstance(doc, dict):
-                    raise InputError.single(file, "$", "must be a JSON object")
-                return General(tuple(doc.get("stop_if", [])), tuple(doc.get("dosing_notes", [])))
+        for file in self.general_files():
+            doc = read_json(file)
+            problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
+            if problems:
+                raise InputError(problems)
+            return General(tuple(doc.get("stop_if", [])), tuple(doc.get("dosing_notes", [])))
         return General()
 
     def entry_files(self) -> list[tuple[Path, Path]]:

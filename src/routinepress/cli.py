@@ -94,30 +94,56 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 @click.option("--template", help="Template name or file, overriding the spec's choice.")
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes for several specs. Default: CPU count.")
+@click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a Makefile rule listing every file the PDF was built from (one spec only).")
 @reports_errors
-def build(specs, output, catalog_dirs, page_size, template, fillable, strict) -> None:
+def build(specs, output, catalog_dirs, page_size, template, fillable, strict, jobs, depfile) -> None:
     """Validate specs and write their PDF handouts."""
+    import os
+    import time
+
     from .build import BuildOptions, build_many, build_one
     from .errors import display_path
 
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict)
     if len(specs) == 1 and not (output and output.is_dir()):
-        built = build_one(specs[0], output or Path(specs[0].stem + ".pdf"), options)
+        built = build_one(specs[0], output or Path(specs[0].stem + ".pdf"), options, depfile=depfile)
         _echo_warnings(built.warnings)
         click.echo(f"wrote {display_path(built.output)} ({_pages(built.pages)})")
         return
-    results = build_many(list(specs), output or Path.cwd(), options)
+    if depfile:
+        raise click.UsageError("--depfile works with one spec at a time")
+    started = time.perf_counter()
+    show_bar = sys.stderr.isatty() and len(specs) > 1
+    with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
+        results = build_many(list(specs), output or Path.cwd(), options, jobs or os.cpu_count() or 1,
+                             on_done=lambda _: bar.update(1))
     for built in results:
         _echo_warnings(built.warnings)
         if built.error is None:
             click.echo(f"wrote {display_path(built.output)} ({_pages(built.pages)})")
     failures = [b for b in results if b.error is not None]
     for built in failures:
-        click.echo(str(built.error), err=True)
+        click.echo(built.error, err=True)
+    pages = sum(b.pages for b in results)
+    summary = (f"built {len(results) - len(failures)} of {len(results)} handouts ({_pages(pages)}) "
+               f"in {time.perf_counter() - started:.1f} s")
     if failures:
-        click.echo(f"{len(failures)} of {len(results)} handouts failed: "
-                   + ", ".join(display_path(b.spec) for b in failures), err=True)
+        click.echo(f"{summary}; failed: " + ", ".join(display_path(b.spec) for b in failures), err=True)
         sys.exit(EXIT_INPUT)
+    click.echo(summary)
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        pass
 
 
 def _echo_warnings(warnings) -> None:
@@ -127,3 +153,168 @@ def _echo_warnings(warnings) -> None:
 
 def _pages(n: int) -> str:
     return "1 page" if n == 1 else f"{n} pages"
+
+
+@main.group()
+def catalog() -> None:
+    """Browse, search and check the exercise catalog."""
+
+
+@catalog.command("list")
+@click.option("--kind", type=click.Choice(["stretch", "mobility", "strength", "balance", "stability"]))
+@click.option("--region", help="Body region, e.g. hip or low-back.")
+@click.option("--equipment", help="Equipment word, e.g. band or chair.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@catalog_option
+@reports_errors
+def catalog_list(kind, region, equipment, as_json, catalog_dirs) -> None:
+    """List exercises: id, name, kind, position, equipment."""
+    from . import catalog_tools
+    from .catalog import Catalog
+
+    found = catalog_tools.filtered(Catalog(list(catalog_dirs)), kind, region, equipment)
+    if as_json:
+        click.echo(catalog_tools.dump([e.to_document() for e in found]), nl=False)
+    else:
+        click.echo(catalog_tools.table(found))
+
+
+@catalog.command("show")
+@click.argument("exercise_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON.")
+@catalog_option
+@reports_errors
+def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
+    """Show one exercise in full, with the reading grade of its steps."""
+    from . import catalog_tools
+    from .catalog import Catalog
+    from .errors import Diagnostic, InputError
+
+    cat = Catalog(list(catalog_dirs))
+    if exercise_id not in cat:
+        raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
+    exercise = cat.get(exercise_id)
+    if as_json:
+        doc = exercise.to_document() | {"reading_grade": catalog_tools.reading_grade(exercise)}
+        click.echo(catalog_tools.dump(doc), nl=False)
+    else:
+        click.echo(catalog_tools.describe(exercise))
+
+
+@catalog.command("search")
+@click.argument("text", nargs=-1, required=True)
+@catalog_option
+@reports_errors
+def catalog_search(text, catalog_dirs) -> None:
+    """Find exercises by name, alias, target or summary (typos forgiven)."""
+    from . import catalog_tools
+    from .catalog import Catalog
+
+    hits = catalog_tools.search(Catalog(list(catalog_dirs)), " ".join(text))
+    if not hits:
+        click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(catalog_tools.table([exercise for _, exercise in hits]))
+
+
+@catalog.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@catalog_option
+@reports_errors
+def catalog_check(folder, catalog_dirs) -> None:
+    """Check every entry: schema, id = file name, cross references, pictures, duplicates."""
+    from . import catalog_tools
+    from .catalog import Catalog
+    from .errors import InputError
+
+    cat = Catalog(list(catalog_dirs) + ([folder] if folder else []))
+    problems = catalog_tools.check(cat)
+    if problems:
+        raise InputError(problems)
+    click.echo(f"ok: {len(cat.entry_files())} entries in {len(cat.folders)} folder(s)")
+
+
+@catalog.command("sheet")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
+              show_default=True)
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@catalog_option
+@reports_errors
+def catalog_sheet(output, page_size, catalog_dirs) -> None:
+    """A contact sheet of every exercise's illustrations, for review."""
+    from .build import write_atomic
+    from .catalog import Catalog
+    from .render.sheet import contact_sheet
+
+    cat = Catalog(list(catalog_dirs))
+    write_atomic(output, contact_sheet([cat.get(i) for i in cat.ids()], page_size))
+    click.echo(f"wrote {output} ({len(cat.ids())} exercises)")
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="Folder to write the pictures to.")
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default="png", show_default=True)
+@click.option("--side", type=click.Choice(["right", "left"]), default="right", show_default=True,
+              help="Which side works; left mirrors the figure.")
+@catalog_option
+@reports_errors
+def illustrate(exercise_id, out_dir, fmt, side, catalog_dirs) -> None:
+    """Write one exercise's pictures as PNG or PDF files."""
+    from .catalog import Catalog
+    from .errors import Diagnostic, InputError
+    from .render.sheet import exercise_images
+
+    cat = Catalog(list(catalog_dirs))
+    if exercise_id not in cat:
+        raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
+    for path in exercise_images(cat.get(exercise_id), out_dir, fmt, mirror=side == "left"):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--exercise", "-e", "exercises", multiple=True, required=True, help="Catalog id. Repeatable.")
+@click.option("--title", default="Home exercise program", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@catalog_option
+@reports_errors
+def new(output, exercises, title, force, catalog_dirs) -> None:
+    """Write a starter spec with these exercises at their default doses."""
+    from . import catalog_tools
+    from .build import write_atomic
+    from .catalog import Catalog
+    from .errors import InputError
+
+    if output.exists() and not force:
+        raise InputError.single(output, "", "already exists; not overwriting it", "pass --force to replace it")
+    doc = catalog_tools.starter_spec(Catalog(list(catalog_dirs)), list(exercises), title)
+    write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
+    click.echo(f"wrote {output}")
+
+
+@main.group()
+def template() -> None:
+    """List and show handout templates."""
+
+
+@template.command("list")
+def template_list() -> None:
+    """The built-in templates."""
+    from .templates import builtin_names, load_template
+
+    for name in builtin_names():
+        click.echo(f"{name:<12} {load_template(name)['description']}")
+
+
+@template.command("show")
+@click.argument("name")
+@reports_errors
+def template_show(name) -> None:
+    """Print the fully merged template, ready to copy and edit."""
+    import json
+
+    from .templates import load_template
+
+    click.echo(json.dumps(load_template(name).data, indent=2))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,6 +25,50 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024  # a routine spec is a few KB; anything this b
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+MAX_NUMBER_DIGITS = 100  # no dose needs more; a 5000-digit number is a mistake (or an attack)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number with {len(text.lstrip('-'))} digits is too large")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS * 2:
+        raise ValueError(f"the number {text[:20]}... is too long")
+    value = float(text)
+    if math.isinf(value):  # 1e400 overflows to Infinity, which JSON does not allow
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _constant_position(text: str, names: tuple[str, ...] = ("-Infinity", "Infinity", "NaN")) -> int | None:
+    """Offset of the first NaN/Infinity outside a string, to point the user at it."""
+    in_string = escaped = False
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "-IN":
+            for name in names:
+                if text.startswith(name, i):
+                    return i
+    return None
+
+
+def _line_column(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)  # rfind is -1 on the first line
+    return f"line {line}, column {column}"
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
@@ -59,14 +105,19 @@ def read_json(path: Path) -> Any:
         ) from None
     try:
         return json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys
+            text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys,
+            parse_int=_parse_int, parse_float=_parse_float,
         )
     except json.JSONDecodeError as exc:
         raise InputError(
             [Diagnostic(shown, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")]
         ) from None
-    except ValueError as exc:  # NaN/Infinity or duplicate keys, from the hooks above
-        raise InputError([Diagnostic(shown, "", f"invalid JSON: {exc}")]) from None
+    except ValueError as exc:  # NaN/Infinity, huge numbers or duplicate keys, from the hooks above
+        where = ""
+        if "JSON allows" in str(exc):
+            offset = _constant_position(text)
+            where = _line_column(text, offset) if offset is not None else ""
+        raise InputError([Diagnostic(shown, where, f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise InputError([Diagnostic(shown, "", "invalid JSON: nested too deeply")]) from None
 
@@ -93,20 +144,97 @@ def validator(schema_name: str) -> Draft202012Validator:
 def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> list[Diagnostic]:
     """Every schema problem in `document`, one diagnostic each, in document order."""
     shown = display_path(file)
-    errors = sorted(validator(schema_name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    return [_diagnostic(_most_specific(e), shown) for e in errors]
+    errors = [leaf for e in validator(schema_name).iter_errors(document) for leaf in _expand(e)]
+    found = list(dict.fromkeys(_diagnostic(e, shown) for e in errors))  # same problem once
+    if schema_name in ("routine.schema.json", "exercise.schema.json"):
+        found += range_diagnostics(document, schema_name, shown)
+    return sorted(found, key=lambda d: path_key(d.where))
 
 
-def _most_specific(error: ValidationError) -> ValidationError:
-    """For oneOf/anyOf failures, the branch error the user most likely meant."""
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        # An object entry that matched no branch: prefer the errors from branches of the same JSON type.
-        same_type = [c for c in error.context if c.validator != "type"]
-        deeper = best_match(same_type or error.context)
-        if deeper is None or deeper is error:
-            break
-        error = deeper
-    return error
+_PATH_PART = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[(\"(?:[^\"\\\\]|\\\\.)*\")\]")
+
+
+def path_key(where: str) -> list[tuple[int, int, str]]:
+    """Sort key for JSON paths in document order: $.a[2] before $.a[10]."""
+    return [(0, int(i), "") if i else (1, 0, key or quoted) for i, key, quoted in _PATH_PART.findall(where)]
+
+
+def _expand(error: ValidationError) -> list[ValidationError]:
+    """For oneOf/anyOf failures, every error of the branch the user most likely meant.
+
+    A branch whose JSON type does not fit the value is not what the user meant; of the
+    rest, jsonschema's best_match picks one, and all of that branch's errors are kept so
+    one run reports them all. The ref/custom choice and "fits no branch's type" stay whole:
+    `_diagnostic` words them.
+    """
+    if error.validator not in ("oneOf", "anyOf") or not error.context or _is_required_choice(error):
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for child in error.context:
+        branches.setdefault(child.relative_schema_path[0], []).append(child)
+    fitting = {
+        b: errs for b, errs in branches.items()
+        if not any(e.validator == "type" and len(e.relative_schema_path) == 2 for e in errs)
+    }
+    if not fitting:
+        return [error]
+    best = best_match([e for errs in fitting.values() for e in errs])
+    chosen = fitting[best.relative_schema_path[0]] if best is not None else next(iter(fitting.values()))
+    return [leaf for child in chosen for leaf in _expand(child)]
+
+
+def _is_required_choice(error: ValidationError) -> bool:
+    """The exercise entry's "ref or custom, not both": branches that differ only in what is required."""
+    branches = error.validator_value
+    return isinstance(branches, list) and bool(branches) and all(
+        isinstance(b, dict) and "required" in b for b in branches
+    )
+
+
+_TYPE_WORDS = {"string": "a string", "object": "an object", "array": "an array", "integer": "a whole number",
+               "number": "a number", "boolean": "true/false", "null": "null"}
+
+
+def _type_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    names = {dict: "object", list: "array", str: "string", int: "integer", float: "number"}
+    return _TYPE_WORDS[names.get(type(value), "string")]
+
+
+def range_diagnostics(document: Any, schema_name: str, shown: str) -> list[Diagnostic]:
+    """A reps range must not run backwards ({"min": 15, "max": 10}); JSON Schema cannot say so."""
+    dosages: list[tuple[str, Any]] = []
+    if not isinstance(document, dict):
+        return []
+    if schema_name == "exercise.schema.json":
+        dosages.append(("$.default_dosage", document.get("default_dosage")))
+    else:
+        sections = document.get("sections")
+        for s, section in enumerate(sections if isinstance(sections, list) else []):
+            exercises = section.get("exercises") if isinstance(section, dict) else None
+            for e, entry in enumerate(exercises if isinstance(exercises, list) else []):
+                if not isinstance(entry, dict):
+                    continue
+                where = f"$.sections[{s}].exercises[{e}]"
+                dosages.append((f"{where}.dosage", entry.get("dosage")))
+                custom = entry.get("custom")
+                if isinstance(custom, dict):
+                    dosages.append((f"{where}.custom.default_dosage", custom.get("default_dosage")))
+    found = []
+    for where, dosage in dosages:
+        reps = dosage.get("reps") if isinstance(dosage, dict) else None
+        if not isinstance(reps, dict):
+            continue
+        low, high = reps.get("min"), reps.get("max")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+            found.append(Diagnostic(
+                shown, f"{where}.reps", f"the range runs backwards: min {low} is more than max {high}",
+                f"write {{\"min\": {high}, \"max\": {low}}}",
+            ))
+    return found
 
 
 def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
@@ -125,12 +253,18 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         return Diagnostic(file, where, f"{error.instance!r} is not a real date", "write dates as YYYY-MM-DD, e.g. 2026-11-23")
     if error.validator == "const":
         return Diagnostic(file, where, f"{error.instance!r} is not supported; expected {error.validator_value!r}")
-    if error.validator == "oneOf" and isinstance(error.instance, dict):
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and _is_required_choice(error):
         has = [k for k in ("ref", "custom") if k in error.instance]
         if not has:
             return Diagnostic(file, where, "an exercise needs either 'ref' (a catalog id) or 'custom' (an inline exercise)")
         if len(has) == 2:
             return Diagnostic(file, where, "an exercise has either 'ref' or 'custom', not both")
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # No branch takes a value of this JSON type: say which types would do.
+        wanted = [c.validator_value for c in error.context if c.validator == "type" and len(c.relative_schema_path) == 2]
+        words = list(dict.fromkeys(_TYPE_WORDS.get(t, str(t)) for t in wanted if isinstance(t, str)))
+        if words:
+            return Diagnostic(file, where, f"expected {' or '.join(words)}, not {_type_word(error.instance)}")
     if error.validator == "pattern" and isinstance(error.instance, str):
         return Diagnostic(file, where, f"{error.instance!r} is not in the expected form", _pattern_hint(error))
     message = error.message

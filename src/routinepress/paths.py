@@ -14,15 +14,22 @@ def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
     """
     if not relative or PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
         raise InputError.single(
-            named_in, where, f"{relative!r} must be a relative path", f"give it relative to {root}"
+            named_in, where, f"{relative!r} must be a relative path", f"give it relative to {root.resolve()}"
         )
-    base = root.resolve()
-    target = (base / relative).resolve()  # resolve() follows symlinks, so a link out is caught too
+    if "\x00" in relative:
+        raise InputError.single(named_in, where, f"{relative!r} contains a NUL character; it is not a usable path")
+    try:
+        base = root.resolve()
+        target = (base / relative).resolve()  # resolve() follows symlinks, so a link out is caught too
+        is_file = target.is_file()
+    except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError.single(named_in, where, f"{relative!r} is not a usable path ({reason})") from None
     if not target.is_relative_to(base):
         raise InputError.single(
-            named_in, where, f"{relative!r} leaves the folder {root}",
+            named_in, where, f"{relative!r} leaves the folder {root.resolve()}",
             "keep pictures and logos inside the folder of the file that names them",
         )
-    if not target.is_file():
+    if not is_file:
         raise InputError.single(named_in, where, f"file not found: {relative}")
     return target

@@ -6,16 +6,21 @@ references', so a clinician fixes a spec in one pass.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
 from .errors import Diagnostic, InputError, display_path
-from .jsonfile import read_json, schema_diagnostics
+from .jsonfile import path_key, read_json, schema_diagnostics
+from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
 SUPPORTED_VERSION = 1
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # the schema's id pattern
+_IMAGE = re.compile(r"\.(png|PNG|jpe?g|JPE?G)$")
+_PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,11 @@ class Spec:
 
 def load_spec(path: Path, catalog: Catalog) -> Spec:
     """Read and check a spec against the schema and the catalog; InputError lists every problem."""
-    doc = read_json(path)
+    return check_spec(read_json(path), path, catalog)
+
+
+def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
+    """Check an already parsed spec; `path` names it in messages and anchors its relative paths."""
     shown = display_path(path)
     if not isinstance(doc, dict):
         raise InputError([Diagnostic(shown, "$", f"a routine spec is a JSON object, not {_json_type(doc)}")])
@@ -43,8 +52,10 @@ def load_spec(path: Path, catalog: Catalog) -> Spec:
         )])
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
+    problems += path_diagnostics(doc, path)
+    problems += template_diagnostics(doc, path)
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda d: path_key(d.where)))
     return Spec(path, doc)
 
 
@@ -64,9 +75,61 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
                 ref, where = entry.get("ref"), f"{where}.ref"
             else:
                 ref = entry
-            if isinstance(ref, str) and ref not in catalog:
+            # An id the schema already rejected (wrong form) is reported once, by the schema.
+            if isinstance(ref, str) and _ID.match(ref) and ref not in catalog:
                 found.append(Diagnostic(shown, where, f"unknown exercise '{ref}'", catalog.suggest(ref)))
     return found
+
+
+def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+    """Files the spec names (logo, custom pictures): present, and inside the spec's folder.
+
+    Checked here, with the schema, so one run reports them all; values the schema
+    rejects are skipped (already reported).
+    """
+    named: list[tuple[str, Any, re.Pattern[str]]] = []
+    clinician = doc.get("clinician")
+    if isinstance(clinician, dict):
+        named.append(("$.clinician.logo", clinician.get("logo"), _IMAGE))
+    sections = doc.get("sections")
+    for s, section in enumerate(sections if isinstance(sections, list) else []):
+        exercises = section.get("exercises") if isinstance(section, dict) else None
+        for e, entry in enumerate(exercises if isinstance(exercises, list) else []):
+            custom = entry.get("custom") if isinstance(entry, dict) else None
+            pictures = custom.get("illustrations") if isinstance(custom, dict) else None
+            for i, item in enumerate(pictures if isinstance(pictures, list) else []):
+                src = item.get("src") if isinstance(item, dict) else None
+                named.append((f"$.sections[{s}].exercises[{e}].custom.illustrations[{i}].src", src, _PICTURE))
+    found = []
+    for where, value, pattern in named:
+        if isinstance(value, str) and value and pattern.search(value):
+            try:
+                confined(path.parent, value, named_in=path, where=where)
+            except InputError as exc:
+                found += exc.diagnostics
+    return found
+
+
+def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+    """The spec's template: a built-in name, or a file inside the spec's folder that loads."""
+    from .templates import load_template
+
+    name = doc.get("template")
+    if not isinstance(name, str) or not name:
+        return []
+    shown = display_path(path)
+    if "/" in name or "\\" in name or name.endswith(".json"):
+        try:
+            confined(path.parent, name, named_in=path, where="$.template")
+        except InputError as exc:
+            return exc.diagnostics
+    try:
+        load_template(name, base=path.parent)
+    except InputError as exc:
+        # "unknown template" names no file; say which spec and field asked for it.
+        return [Diagnostic(shown, "$.template", d.message, d.hint) if d.file == "template" else d
+                for d in exc.diagnostics]
+    return []
 
 
 def _json_type(value: Any) -> str:

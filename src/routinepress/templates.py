@@ -24,7 +24,7 @@ _LIGHT_ROLES = ("stop_fill", "table_header_fill")
 class Template:
     name: str
     data: dict[str, Any]
-
+    files: tuple[Path, ...] = ()  # the template's own file and every parent it extends
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
@@ -38,13 +38,14 @@ def builtin_names() -> list[str]:
 
 def load_template(name: str, base: Path | None = None) -> Template:
     """A built-in name or a path (relative to `base`), fully merged and checked."""
-    data = _load_chain(name, base, seen=[])
+    files: list[Path] = []
+    data = _load_chain(name, base, seen=files)
     data.pop("extends", None)
     data.pop("$schema", None)
     problems = _completeness(data, name) + _contrast(data, name)
     if problems:
         raise InputError(problems)
-    return Template(name, data)
+    return Template(name, data, tuple(files))
 
 
 def _locate(name: str, base: Path | None) -> Path:
@@ -62,10 +63,12 @@ def _locate(name: str, base: Path | None) -> Path:
 
 
 def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any]:
+    """The merged document of `name` and its parents; `seen` collects the files, child first."""
     file = _locate(name, base).resolve()
     if file in seen or len(seen) >= MAX_DEPTH:
         chain = " -> ".join(display_path(p) for p in [*seen, file])
         raise InputError.single(file, "$.extends", f"templates extend each other in a loop: {chain}")
+    seen.append(file)
     doc = read_json(file)
     if not isinstance(doc, dict):
         raise InputError.single(file, "$", "a template is a JSON object")
@@ -75,7 +78,7 @@ def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any
     parent = doc.get("extends")
     if parent is None:
         return copy.deepcopy(doc)
-    return merge(_load_chain(parent, file.parent, [*seen, file]), doc)
+    return merge(_load_chain(parent, file.parent, seen), doc)
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

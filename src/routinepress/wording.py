@@ -79,9 +79,9 @@ class Words:
         if "sets" in dosage:
             rows.append((self.s["sets"], self._count("set", dosage["sets"])))
         if "hold_seconds" in dosage:
-            rows.append((self.s["hold"], self.s["hold_for"].format(duration=self.duration(dosage["hold_seconds"]))))
+            rows.append((self.s["hold"], self.duration(dosage["hold_seconds"])))
         if "duration_seconds" in dosage:
-            rows.append((self.s["time"], self.s["time_for"].format(duration=self.duration(dosage["duration_seconds"]))))
+            rows.append((self.s["time"], self.duration(dosage["duration_seconds"])))
         if "rest_seconds" in dosage and dosage["rest_seconds"] > 0:
             rows.append((self.s["rest"], self.s["rest_for"].format(duration=self.duration(dosage["rest_seconds"]))))
         if "side" in dosage:

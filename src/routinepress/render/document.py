@@ -144,7 +144,8 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             top = styles.page_height - m["top"]
             self.saveState()
             self.setFillColor(styles.colour("muted"))
-            for where, baseline in (("header", top - size), ("footer", m["bottom"])):
+            # Baselines keep ascenders and descenders inside the margins home printers do not clip.
+            for where, baseline in (("header", top - size), ("footer", m["bottom"] + size * 0.35)):
                 texts = {k: v.replace("\x00", page_of) for k, v in running[where].items()}
                 self._clipped(texts.get("left", ""), left, baseline, size, (right - left) * 0.62, align="left")
                 self._clipped(texts.get("right", ""), right, baseline, size, (right - left) * 0.36, align="right")

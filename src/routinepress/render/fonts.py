@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 import fontpkg_atkinson_hyperlegible as atkinson
 from reportlab.lib.fonts import addMapping
@@ -21,15 +21,26 @@ _FILES = {
 _IGNORABLE = set("\n\r\t\u00ad\u200b")
 
 
-@cache
+_lock = threading.Lock()
+_registered = False
+
+
 def register() -> str:
     """Register the family once per process (bold/italic mapped, so <b> really is bold)."""
+    global _registered
+    with _lock:
+        if not _registered:
+            _register()
+            _registered = True
+    return REGULAR
+
+
+def _register() -> None:
     for name, file in _FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(atkinson.ROOT / "files" / file)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
     for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
         addMapping(REGULAR, bold, italic, name)
-    return REGULAR
 
 
 def missing_glyphs(text: str) -> set[str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable
 
 from ..errors import InputError
 
@@ -34,6 +36,17 @@ class PreparedImage:
     @property
     def aspect(self) -> float:
         return self.width_px / self.height_px
+
+
+class RasterImage(Flowable):
+    """A prepared picture at a fixed printed size (reportlab's Image wants a file, not a reader)."""
+
+    def __init__(self, prepared: PreparedImage, width: float, height: float):
+        super().__init__()
+        self.prepared, self.width, self.height = prepared, width, height
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.prepared.reader, 0, 0, self.width, self.height)
 
 
 class ImageCache:
@@ -68,6 +81,8 @@ def _read(path: Path) -> bytes:
 def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: bool) -> PreparedImage:
     try:
         with warnings.catch_warnings():
+            # Pillow only warns about damaged metadata ("Corrupt EXIF data"); the pixels decide.
+            warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ("PNG", "JPEG"):
@@ -75,7 +90,7 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
             if image.width * image.height > MAX_SOURCE_PIXELS:
                 raise InputError.single(path, "", f"picture is too large ({image.width}x{image.height} pixels)")
             source_format = image.format
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
             image.load()
     except InputError:
         raise
@@ -99,6 +114,28 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
         buffer.seek(0)
         return PreparedImage(ImageReader(buffer), image.width, image.height)
     return PreparedImage(ImageReader(image), image.width, image.height)
+
+
+_ORIENTATION = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation, as ImageOps.exif_transpose does, without rewriting the EXIF.
+
+    exif_transpose re-serialises the EXIF block and crashes (struct.error, TypeError) on
+    damaged tags; EXIF too damaged to read is ignored here, as a photo viewer would.
+    """
+    try:
+        orientation = image.getexif().get(_ORIENTATION)
+    except (struct.error, TypeError, KeyError, IndexError, ValueError, SyntaxError, OSError):
+        return image
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, PageBreak,
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak,
                                 Paragraph, Spacer, Table, TableStyle)
 
 from ..model import Card, Handout
 from ..wording import Words
+from .images import RasterImage
 from .pictures import PictureSource, picture_grid
 from .styles import Styles, esc
 
@@ -36,7 +37,7 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
     logo_w, logo_h = 45 * mm, 22 * mm
     prepared = pictures.images.get(handout.logo, logo_w, logo_h)
     w, h = (logo_h * prepared.aspect, logo_h) if prepared.aspect < logo_w / logo_h else (logo_w, logo_w / prepared.aspect)
-    table = Table([[left, Image(prepared.reader, width=w, height=h)]],
+    table = Table([[left, RasterImage(prepared, w, h)]],
                   colWidths=[styles.frame_width - logo_w - styles.gap, logo_w + styles.gap])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -120,6 +121,7 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
 
 
 def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+    """Name, then pictures and instructions; with "stacked" pictures the text sits beside them."""
     t = styles.template["card"]
     ex = card.exercise
     out: list[Flowable] = [
@@ -128,15 +130,20 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     ]
     if t["show_summary"] and ex.summary:
         out.append(Paragraph(esc(ex.summary), styles.body))
-    if ex.illustrations:
+    text = [_dose_table(card, styles), Paragraph(esc(words["steps"]), styles.label)]
+    text += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
+    text += _list_block(words["tips"], ex.tips, styles)
+    text += _list_block(words["cautions"], ex.cautions, styles)
+    if not ex.illustrations:
+        out += text
+    else:
         w, h = t["illustration_width_mm"] * mm, t["illustration_height_mm"] * mm
         flows = pictures.flowables(ex.illustrations, w, h, card.mirror, t["line_scale"])
-        out.append(picture_grid(flows, [i.caption for i in ex.illustrations], styles, w, t["pictures"] == "side-by-side"))
-    out.append(_dose_table(card, styles))
-    out.append(Paragraph(esc(words["steps"]), styles.label))
-    out += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
-    out += _list_block(words["tips"], ex.tips, styles)
-    out += _list_block(words["cautions"], ex.cautions, styles)
+        captions = [i.caption for i in ex.illustrations]
+        if t["pictures"] == "side-by-side":
+            out += [picture_grid(flows, captions, styles, w, columns=None), *text]
+        else:
+            out.append(_beside(picture_grid(flows, captions, styles, w, columns=1), text, w, styles))
     if card.notes:
         out.append(_notes_box(words["notes_for_you"], card.notes, styles))
     for key, names in (("progressions", card.progressions), ("regressions", card.regressions)):
@@ -147,10 +154,22 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     return out
 
 
+def _beside(pictures: Table, text: list[Flowable], picture_width: float, styles: Styles) -> Table:
+    """Pictures in a left column, instructions at a readable line length on the right."""
+    left = picture_width + styles.gap * 2
+    table = Table([[pictures, text]], colWidths=[left, styles.frame_width - left], splitInRow=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (1, 0), (1, 0), styles.gap),
+    ]))
+    return table
+
+
 def _dose_table(card: Card, styles: Styles) -> Table:
     rows = [[Paragraph(esc(label), styles.label), Paragraph(esc(value), styles.body_bold)] for label, value in card.dose_rows]
-    label_width = styles.body.fontSize * 7
-    table = Table(rows, colWidths=[label_width, min(styles.frame_width - label_width, styles.body.fontSize * 22)],
+    label_width = styles.body.fontSize * 6.5
+    table = Table(rows, colWidths=[label_width, styles.body.fontSize * 15],
                   hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),

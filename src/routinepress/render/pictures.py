@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from ..catalog import Illustration
-from .images import ImageCache
+from .images import ImageCache, RasterImage
 from .styles import Styles, esc
 
 
@@ -42,7 +42,7 @@ class PictureSource:
             if not ill.is_pose:
                 prepared = self.images.get(ill.path, width, height)
                 w, h = _fit(prepared.aspect, width, height)
-                out[i] = Image(prepared.reader, width=w, height=h)
+                out[i] = RasterImage(prepared, w, h)
         return [f for f in out if f is not None]
 
 
@@ -53,10 +53,10 @@ def _fit(aspect: float, width: float, height: float) -> tuple[float, float]:
 
 
 def picture_grid(pictures: list[Flowable], captions: list[str], styles: Styles, cell_width: float,
-                 side_by_side: bool) -> Table:
-    """Pictures with their captions underneath, in as many columns as fit the frame."""
+                 columns: int | None) -> Table:
+    """Pictures with their captions underneath; `columns` None fits as many as the frame allows."""
     gap = styles.gap
-    per_row = max(1, int((styles.frame_width + gap) // (cell_width + gap))) if side_by_side else 1
+    per_row = columns or max(1, int((styles.frame_width + gap) // (cell_width + gap)))
     rows: list[list[object]] = []
     for start in range(0, len(pictures), per_row):
         chunk = list(zip(pictures, captions))[start:start + per_row]

@@ -1,0 +1,122 @@
+"""routinepress benchmark: `make bench`. Prints one stable table, so runs can be compared.
+
+Measures the real pipeline (CLI in a fresh process, and the in-process API):
+cold single build, warm per-handout time, a 200-handout batch with --jobs 2, peak
+memory of a 12-week 32-exercise handout, PDF size per page, and `--help` time.
+The targets are the ones in the speed issue; each row says whether it is met.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STANDARD = HERE / "specs" / "standard-8.json"
+BATCH_SIZE = 200
+RUNS = 7
+
+
+def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("routinepress")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "routinepress"]
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, cwd=cwd, check=True)
+
+
+def median_wall(fn, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def big_spec(folder: Path) -> Path:
+    from routinepress.catalog import Catalog
+
+    ids = Catalog().ids()
+    doc = json.loads(STANDARD.read_text())
+    doc["title"] = "Benchmark: 32 exercises, 12 weeks"
+    doc["sections"] = [{"title": "Everything", "exercises": ids}]
+    doc["tracker"] = {"weeks": 12, "start_date": "2026-11-23"}
+    path = folder / "big-32.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def peak_memory_mb(spec: Path, out: Path) -> float:
+    """Peak resident memory of one whole `routinepress build` process (ru_maxrss of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cli("build", spec, "-o", out)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 1024
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def main() -> None:
+    import routinepress
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        out = work / "standard.pdf"
+
+        # Memory first: ru_maxrss of children only grows, so measure before the other children run.
+        big = big_spec(work)
+        memory = peak_memory_mb(big, work / "big.pdf")
+
+        cold = median_wall(lambda: cli("build", STANDARD, "-o", out))
+        help_time = median_wall(lambda: cli("--help"))
+
+        routinepress.build_handout(STANDARD)  # warm-up: imports, fonts, schemas, catalog files
+        warm = median_wall(lambda: routinepress.build_handout(STANDARD), runs=15)
+
+        batch_dir = work / "batch"
+        batch_dir.mkdir()
+        specs = []
+        for n in range(BATCH_SIZE):
+            spec = batch_dir / f"h{n:03d}.json"
+            doc = json.loads(STANDARD.read_text())
+            doc["patient"] = {"name": f"Patient {n}"}
+            spec.write_text(json.dumps(doc))
+            specs.append(spec)
+        start = time.perf_counter()
+        cli("build", *specs, "-o", work / "batch-out", "--jobs", "2")
+        batch = time.perf_counter() - start
+
+        pages = page_count(out)
+        size_per_page = out.stat().st_size / pages / 1024
+
+    rows = [
+        ("cold build, standard 8 (median)", f"{cold:.3f} s", "<= 0.25 s", cold <= 0.25),
+        ("warm build in one process", f"{warm * 1000:.1f} ms", "<= 40 ms", warm <= 0.040),
+        (f"batch {BATCH_SIZE} handouts, --jobs 2", f"{batch:.2f} s", "<= 5 s", batch <= 5),
+        ("peak memory, 12 weeks x 32 exercises", f"{memory:.0f} MB", "< 150 MB", memory < 150),
+        ("PDF size per page, standard 8", f"{size_per_page:.1f} KB ({pages} pages)", "<= 40 KB", size_per_page <= 40),
+        ("routinepress --help (median)", f"{help_time:.3f} s", "<= 0.15 s", help_time <= 0.15),
+    ]
+    print(f"routinepress {routinepress.__version__} benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{'measure':<40} {'result':>24}  {'target':>10}  met")
+    for name, value, target, met in rows:
+        print(f"{name:<40} {value:>24}  {target:>10}  {'yes' if met else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()

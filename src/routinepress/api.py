@@ -1,0 +1,43 @@
+"""The Python API for programs that embed routinepress.
+
+Safe to call from many threads or processes: each call builds its own catalog view,
+model and document; the only shared state (font registration, schema validators)
+is created once under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .build import BuildOptions, render_checked, write_atomic
+from .catalog import Catalog
+from .spec import check_spec, load_spec
+
+
+def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | os.PathLike | None = None,
+                  catalog_dirs: tuple[str | os.PathLike, ...] = (), template: str | None = None,
+                  page_size: str | None = None, fillable: bool = False) -> bytes:
+    """A spec (a parsed dict, or a path to a JSON file) -> the handout's PDF bytes.
+
+    A dict's relative paths (logo, pictures, template file) resolve against `base_dir`
+    (default: the current folder). Raises routinepress.errors.InputError on bad input.
+    """
+    catalog = Catalog([Path(d) for d in catalog_dirs])
+    if isinstance(spec, dict):
+        # A round trip through JSON rejects what a file could not hold (NaN, tuples, objects).
+        doc = json.loads(json.dumps(spec, allow_nan=False))
+        checked = check_spec(doc, Path(base_dir or Path.cwd()) / "<spec>", catalog)
+    else:
+        checked = load_spec(Path(spec), catalog)
+    options = BuildOptions(page_size=page_size, template=template, fillable=fillable)
+    return render_checked(checked, catalog, options).pdf
+
+
+def build_handout_file(spec_path: str | os.PathLike, output: str | os.PathLike, **kwargs: Any) -> Path:
+    """Build a spec file into `output` atomically; returns the output path."""
+    out = Path(output)
+    write_atomic(out, build_handout(spec_path, **kwargs))
+    return out

@@ -1,0 +1,117 @@
+"""Motion arrows derived from consecutive poses: no hand-placed arrows.
+
+The point that moves most between two poses (seen in the picture) gets an arrow
+along the path it actually travels: joint angles are blended from one pose to the
+next and the point traced, so a leg raise gives an arc around the hip. The arrow is
+then slid off the body to the nearest clear spot and drawn on the later pose.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import geometry as g
+from .geometry import P2
+from .pose import Pose
+from .scene import build_scene
+
+if TYPE_CHECKING:  # draw imports us; only the types are needed here
+    from .draw import Camera, Piece
+
+# Checked in this order; a later point must move clearly more to win a tie, so a
+# shift of the whole body is shown at the pelvis, not the head.
+CANDIDATES = ("pelvis", "right_knee", "left_knee", "right_ankle", "left_ankle",
+              "right_hand", "left_hand", "head", "right_elbow", "left_elbow")
+MIN_MOVE = 0.03    # standing heights; smaller motions get no arrow
+MIN_LENGTH = 0.2  # short motions are drawn at least this long, so the head fits
+STEPS = 16
+
+
+@dataclass(frozen=True)
+class Arrow:
+    point: str
+    path: tuple[P2, ...]  # in projected world units, tail to tip
+
+
+def _blendable(a: Pose, b: Pose) -> bool:
+    same = ("position", "down_side", "view", "near_side", "elevation", "support", "reach", "props")
+    return all(getattr(a, f) == getattr(b, f) for f in same)
+
+
+def trace(prev: Pose, cur: Pose, cam: Camera) -> dict[str, list[P2]]:
+    """Projected path of every candidate point from prev to cur."""
+    if _blendable(prev, cur):
+        scenes = [build_scene(prev, cur, i / STEPS) for i in range(STEPS)] + [build_scene(cur)]
+    else:  # different set-ups cannot be blended: a straight path between the two
+        scenes = [build_scene(prev), build_scene(cur)]
+    return {name: [cam.project(s.body.point(name))[:2] for s in scenes] for name in CANDIDATES}
+
+
+def _length(path: list[P2]) -> float:
+    return sum(math.dist(a, b) for a, b in zip(path, path[1:]))
+
+
+def _resample(path: list[P2], start: float, end: float, n: int = 24) -> list[P2]:
+    """Points from arc length start to end, extending straight past either end."""
+    total = _length(path)
+    out = []
+    for i in range(n + 1):
+        s = start + (end - start) * i / n
+        if s <= 0:
+            a, b = path[0], path[1]
+            u = ((b[0] - a[0]) / (math.dist(a, b) or 1), (b[1] - a[1]) / (math.dist(a, b) or 1))
+            out.append((a[0] + u[0] * s, a[1] + u[1] * s))
+            continue
+        if s >= total:
+            a, b = path[-2], path[-1]
+            u = ((b[0] - a[0]) / (math.dist(a, b) or 1), (b[1] - a[1]) / (math.dist(a, b) or 1))
+            out.append((b[0] + u[0] * (s - total), b[1] + u[1] * (s - total)))
+            continue
+        run = 0.0
+        for a, b in zip(path, path[1:]):
+            seg = math.dist(a, b)
+            if run + seg >= s and seg > 0:
+                t = (s - run) / seg
+                out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+                break
+            run += seg
+    return out
+
+
+def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
+                 line_scale: float = 1.0) -> Arrow | None:
+    """The arrow for the step prev -> cur, placed clear of cur's body pieces."""
+    paths = trace(prev, cur, cam)
+    best, best_move = None, MIN_MOVE
+    for name in CANDIDATES:
+        move = math.dist(paths[name][0], paths[name][-1])
+        if move > best_move * 1.05:
+            best, best_move = name, move
+    if best is None:
+        return None
+    path = paths[best]
+    total = _length(path)
+    if total < MIN_LENGTH:
+        extra = (MIN_LENGTH - total) / 2
+        core = _resample(path, -extra, total + extra)
+    else:
+        core = _resample(path, 0.08 * total, 0.94 * total)
+    floor = cam.project((0.0, 0.0, 0.0))[1]
+    clearance = 0.022 * line_scale
+    outlines = [p.outline for p in pieces]
+
+    def cost(dx: float, dy: float) -> float:
+        hits = 0
+        for x, y in core:
+            q = (x + dx, y + dy)
+            if q[1] < floor + clearance or any(g.inside_convex(q, o, clearance) for o in outlines):
+                hits += 1
+        return 5 * hits + 10 * math.hypot(dx, dy)
+
+    options = [(0.0, 0.0)] + [
+        (r * math.cos(2 * math.pi * k / 24), r * math.sin(2 * math.pi * k / 24))
+        for r in (0.03, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25) for k in range(24)]
+    dx, dy = min(options, key=lambda o: (round(cost(*o), 9), o[0], o[1]))
+    return Arrow(best, tuple((x + dx, y + dy) for x, y in core))

@@ -1,0 +1,244 @@
+"""Project scenes and draw them as reportlab Drawings (no text, so no fonts).
+
+Everything is a filled convex outline: a limb segment is the hull of the circles
+its two end spheres project to (orthographic projection keeps a sphere a circle
+of the same radius), so limbs taper and have round ends in every view. Pieces are
+painted back to front; far-side limbs get lighter tones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Drawing, Polygon, PolyLine, Rect
+from reportlab.lib.colors import Color
+
+from . import geometry as g
+from .arrows import Arrow, motion_arrow
+from .geometry import P2, Vec
+from .pose import Pose
+from .scene import Scene, build_scene
+from .skeleton import (HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST,
+                       position_matrix)
+
+
+@dataclass(frozen=True)
+class PoseStyle:
+    """Line weights (points, times line_scale) and greys (0 black .. 1 white)."""
+
+    line_scale: float = 1.0
+    outline: float = 0.85
+    arrow: float = 2.3
+    ground: float = 1.2
+    band: float = 1.8
+    near_fill: float = 0.62
+    torso_fill: float = 0.55
+    far_fill: float = 0.84
+    near_stroke: float = 0.0
+    far_stroke: float = 0.42
+    floor_fill: float = 0.9
+    mat_fill: float = 0.6
+    prop_fill: float = 0.88
+    prop_stroke: float = 0.3
+    padding: float = 0.05  # of the smaller side
+
+
+@dataclass(frozen=True)
+class Camera:
+    right: Vec
+    up: Vec
+    depth: Vec
+
+    def project(self, p: Vec) -> tuple[float, float, float]:
+        return (g.dot(p, self.right), g.dot(p, self.up), g.dot(p, self.depth))
+
+
+def camera_for(pose: Pose) -> Camera:
+    """Horizontal camera facing the named body surface, raised by the elevation."""
+    m = position_matrix(pose)
+    right, ant, sup = (g.mat_vec(m, v) for v in ((1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0)))
+    n = {"side": right if pose.near_side == "right" else g.mul(right, -1), "front": ant,
+         "back": g.mul(ant, -1), "head": sup, "feet": g.mul(sup, -1)}[pose.view]
+    d = g.unit((-n[0], -n[1], 0.0))
+    z = (0.0, 0.0, 1.0)
+    e = math.radians(pose.elevation)
+    return Camera(g.cross(d, z), g.add(g.mul(d, math.sin(e)), g.mul(z, math.cos(e))),
+                  g.sub(g.mul(d, math.cos(e)), g.mul(z, math.sin(e))))
+
+
+@dataclass
+class Piece:
+    """One outline to paint. key sorts far (large) to near; style names its tones."""
+
+    key: float
+    outline: list[P2]
+    style: str  # near, far, torso, mat, support, furniture, wall, band, cuff
+
+
+def _blob(cam: Camera, spheres, style: str, bias: float = 0.0) -> Piece:
+    proj = [(cam.project(c), r) for c, r in spheres]
+    outline = g.hull_of_circles([((p[0], p[1]), r) for p, r in proj])
+    return Piece(sum(p[2] for p, _ in proj) / len(proj) + bias, outline, style)
+
+
+def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
+    body = scene.body
+    torso_depth = sum(cam.project(p)[2] for _, p in body.torso) / len(body.torso)
+    pieces = [Piece(torso_depth, g.convex_hull(cam.project(p)[:2] for _, p in body.torso), "torso"),
+              _blob(cam, [(body.neck, 0.034), (g.lerp(body.neck, body.head, 0.6), 0.034)],
+                    "torso", -0.001),
+              _blob(cam, [(body.head, HEAD_R), (body.nose, 0.018)], "torso", -0.002)]
+    pieces[-1].key = min(pieces[-1].key, torso_depth - 0.002)
+    pieces[-2].key = min(pieces[-2].key, torso_depth - 0.001)
+    for name, limb in sorted(body.limbs.items()):
+        # Far/near from the limb's root against the trunk: the design's shading rule.
+        far = cam.project(limb.root)[2] > torso_depth + 0.02
+        tone = "far" if far else "near"
+        # Legs tuck just behind the pelvis, arms just in front of the chest, in a front view.
+        bias = 0.004 if limb.kind == "leg" else -0.004
+        if limb.kind == "leg":
+            ex = limb.extras
+            segs = [[(limb.root, R_HIP), (limb.mid, R_KNEE)], [(limb.mid, R_KNEE), (limb.end, R_ANKLE)],
+                    [(limb.end, R_ANKLE), (ex["heel"], 0.02), (ex["toe_in"], 0.016),
+                     (ex["toe_out"], 0.015), (ex["toes"], 0.016)]]
+        else:
+            segs = [[(limb.root, R_SHOULDER), (limb.mid, R_ELBOW)],
+                    [(limb.mid, R_ELBOW), (limb.end, R_WRIST)],
+                    [(limb.end, R_WRIST), (limb.extras["palm"], R_HAND)]]
+        blobs = [_blob(cam, seg, tone, bias) for seg in segs]
+        pieces += blobs
+        for solid in scene.solids:
+            if solid.attach == name:  # ankle weight: painted right over its shin
+                cuff = _blob(cam, solid.spheres, "cuff")
+                cuff.key = blobs[1].key - 0.0005
+                pieces.append(cuff)
+    return pieces
+
+
+def prop_pieces(scene: Scene, cam: Camera) -> tuple[list[Piece], list[Piece]]:
+    """Props painted before the body (under it) and after it (bands)."""
+    under, over = [], []
+    for solid in scene.solids:
+        if solid.attach:
+            continue
+        piece = _blob(cam, solid.spheres, solid.role)
+        (over if solid.role == "band" else under).append(piece)
+    order = {"wall": 0, "mat": 1, "support": 2, "furniture": 3}
+    under.sort(key=lambda p: (order.get(p.style, 4), -p.key))
+    return under, over
+
+
+def _grey(v: float) -> Color:
+    return Color(v, v, v)
+
+
+def _tones(style: PoseStyle, kind: str) -> tuple[float | None, float, float]:
+    """(fill, stroke grey, stroke width) for a piece style."""
+    w = style.outline * style.line_scale
+    return {
+        "near": (style.near_fill, style.near_stroke, w),
+        "torso": (style.torso_fill, style.near_stroke, w),
+        "far": (style.far_fill, style.far_stroke, w * 0.85),
+        "mat": (style.mat_fill, style.prop_stroke, w * 0.8),
+        "support": (style.prop_fill, style.prop_stroke, w * 0.8),
+        "furniture": (style.prop_fill - 0.1, style.prop_stroke - 0.1, w * 0.8),
+        "wall": (style.floor_fill, style.prop_stroke, w * 0.8),
+        "cuff": (0.2, 0.0, w),
+        "band": (None, 0.12, style.band * style.line_scale),
+    }[kind]
+
+
+@dataclass
+class _Layout:
+    scale: float
+    dx: float
+    dy: float
+
+    def pt(self, p: P2) -> P2:
+        return (self.dx + p[0] * self.scale, self.dy + p[1] * self.scale)
+
+
+def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bool = False,
+               style: PoseStyle | None = None) -> list[Drawing]:
+    """One Drawing per pose, all at one scale and ground line, arrows from the motion."""
+    style = style or PoseStyle()
+    poses = [p.mirrored() for p in poses] if mirror else list(poses)
+    scenes = [build_scene(p) for p in poses]
+    cams = [camera_for(p) for p in poses]
+    parts = []
+    for scene, cam in zip(scenes, cams):
+        under, over = prop_pieces(scene, cam)
+        parts.append((under, sorted(body_pieces(scene, cam), key=lambda p: -p.key), over))
+    arrows: list[Arrow | None] = [None] + [
+        motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
+        for i in range(1, len(poses))]
+    # One frame for all: the union of everything drawn, floor at the bottom.
+    xs, ys = [], []
+    for under, body, over in parts:
+        for piece in (*under, *body, *over):
+            xs += [p[0] for p in piece.outline]
+            ys += [p[1] for p in piece.outline]
+    for arrow in arrows:
+        if arrow:
+            xs += [p[0] for p in arrow.path]
+            ys += [p[1] for p in arrow.path]
+    floor = [min(cam.project((0.0, 0.0, -0.022))[1] for cam in cams)]
+    ys += floor
+    pad = style.padding * min(width, height)
+    floor_band = 0.06 * height
+    scale = min((width - 2 * pad) / max(max(xs) - min(xs), 1e-6),
+                (height - 2 * pad - floor_band) / max(max(ys) - min(ys), 1e-6))
+    layout = _Layout(scale, (width - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale,
+                     pad + floor_band - min(ys) * scale)
+    out = []
+    for (under, body, over), arrow, cam in zip(parts, arrows, cams):
+        d = Drawing(width, height)
+        ground = layout.pt((0.0, floor[0]))[1]
+        d.add(Rect(0, ground - floor_band, width, floor_band, fillColor=_grey(style.floor_fill),
+                   strokeColor=None))
+        d.add(PolyLine([0, ground, width, ground], strokeColor=_grey(0.2),
+                       strokeWidth=style.ground * style.line_scale))
+        for piece in (*under, *body, *over):
+            fill, stroke, w = _tones(style, piece.style)
+            pts = [c for p in piece.outline for c in layout.pt(p)]
+            if fill is None:
+                d.add(Polygon(pts, fillColor=None, strokeColor=_grey(stroke), strokeWidth=w,
+                              strokeLineJoin=1))
+            else:
+                d.add(Polygon(pts, fillColor=_grey(fill), strokeColor=_grey(stroke),
+                              strokeWidth=w, strokeLineJoin=1))
+        if arrow:
+            _draw_arrow(d, arrow, layout, style)
+        out.append(d)
+    return out
+
+
+def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> None:
+    """A thick curved shaft with a filled head, on a white halo so it shows over the body."""
+    w = style.arrow * style.line_scale
+    pts = [layout.pt(p) for p in arrow.path]
+    head_len, head_w = 3.4 * w, 2.9 * w
+    tip = pts[-1]
+    # Walk back along the path to where the head starts, so the shaft ends inside it.
+    back, i = 0.0, len(pts) - 1
+    while i > 0 and back < head_len:
+        back += math.dist(pts[i], pts[i - 1])
+        i -= 1
+    base_dir = (tip[0] - pts[i][0], tip[1] - pts[i][1])
+    n = math.hypot(*base_dir) or 1.0
+    ux, uy = base_dir[0] / n, base_dir[1] / n
+    base = (tip[0] - ux * head_len, tip[1] - uy * head_len)
+    shaft = pts[: i + 1] + [(base[0] + ux * w * 0.8, base[1] + uy * w * 0.8)]
+    head = [tip[0], tip[1], base[0] - uy * head_w / 2, base[1] + ux * head_w / 2,
+            base[0] + uy * head_w / 2, base[1] - ux * head_w / 2]
+    flat = [c for p in shaft for c in p]
+    white = Color(1, 1, 1)
+    d.add(PolyLine(flat, strokeColor=white, strokeWidth=w + 2.4 * style.line_scale,
+                   strokeLineCap=1, strokeLineJoin=1))
+    d.add(Polygon(head, fillColor=white, strokeColor=white, strokeWidth=2.4 * style.line_scale,
+                  strokeLineJoin=1))
+    d.add(PolyLine(flat, strokeColor=_grey(0.0), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
+    d.add(Polygon(head, fillColor=_grey(0.0), strokeColor=_grey(0.0), strokeWidth=0.5 * w,
+                  strokeLineJoin=1))

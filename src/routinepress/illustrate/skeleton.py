@@ -1,0 +1,319 @@
+"""A small 3D skeleton: proportions, forward kinematics, placement, grounding, reach.
+
+Units are standing heights (H = 1). Segment lengths follow Drillis and Contini as
+tabulated by Winter; limb radii are a little generous so the figure reads as a body
+at card size. The body frame is x = the patient's right, y = anterior, z = superior
+(right-handed), origin midway between the hip joints. World: X, Y horizontal, Z up,
+floor at Z = 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+
+from . import geometry as g
+from .geometry import Vec
+from .pose import Pose
+
+# Segment lengths (Winter) and joint placement, in standing heights.
+HIP_HALF, SHOULDER_HALF, LUMBAR, SHOULDER_Z = 0.062, 0.112, 0.10, 0.29
+THIGH, SHANK, ANKLE_H, FOOT = 0.245, 0.246, 0.039, 0.152
+UPPER_ARM, FOREARM, HAND = 0.186, 0.146, 0.108
+NECK_BASE: Vec = (0.0, -0.005, 0.285)
+HEAD_UP, HEAD_R = 0.118, 0.068
+# Radii at each end of a limb segment (tapered: thick near the trunk).
+R_HIP, R_KNEE, R_ANKLE = 0.054, 0.038, 0.024
+R_SHOULDER, R_ELBOW, R_WRIST, R_HAND = 0.038, 0.027, 0.019, 0.024
+HAND_REACH = 0.05  # from the wrist to the middle of the palm: the point that holds
+# Torso cross-sections: (in thorax frame?, height z, half-width, half-depth, depth offset).
+TORSO_RINGS = ((False, -0.06, 0.085, 0.062, -0.022), (False, 0.0, 0.102, 0.074, -0.012),
+               (False, 0.07, 0.094, 0.064, 0.0), (True, 0.13, 0.088, 0.06, 0.002),
+               (True, 0.2, 0.112, 0.074, 0.012), (True, 0.255, 0.122, 0.066, 0.0),
+               (True, 0.30, 0.085, 0.05, -0.01))
+RING_N = 16  # samples per torso ring
+# Heights of the top of each prop that a body point can rest on.
+PROP_TOP = {"pillow": 0.045, "towel": 0.032, "step": 0.12, "bench": 0.26, "chair": 0.27}
+
+
+@dataclass
+class Limb:
+    """One arm or leg in world coordinates: root, middle and end joints plus the
+    points of the hand or foot, which move rigidly with the last segment."""
+
+    side: str
+    kind: str  # "leg" or "arm"
+    root: Vec
+    mid: Vec
+    end: Vec
+    extras: dict[str, Vec]
+
+
+@dataclass
+class Body:
+    limbs: dict[str, Limb]
+    torso: list[tuple[bool, Vec]]  # ring samples (whether chest, point)
+    neck: Vec
+    head: Vec
+    nose: Vec
+    pelvis: Vec
+    shoulders: Vec
+    axes: tuple[Vec, Vec, Vec]  # world directions of the pelvis' right, anterior, superior
+    chest_axes: tuple[Vec, Vec, Vec] = field(default=((1, 0, 0), (0, 1, 0), (0, 0, 1)))
+
+    def mapped(self, f: Callable[[Vec], Vec], rot: Callable[[Vec], Vec]) -> Body:
+        """Apply a rigid motion: f to points, rot to directions."""
+        limbs = {k: replace(v, root=f(v.root), mid=f(v.mid), end=f(v.end),
+                            extras={n: f(p) for n, p in v.extras.items()})
+                 for k, v in self.limbs.items()}
+        return Body(limbs, [(c, f(p)) for c, p in self.torso], f(self.neck), f(self.head),
+                    f(self.nose), f(self.pelvis), f(self.shoulders),
+                    tuple(rot(a) for a in self.axes),  # type: ignore[arg-type]
+                    tuple(rot(a) for a in self.chest_axes))  # type: ignore[arg-type]
+
+    def point(self, name: str) -> Vec:
+        """A named body point (see pose.BODY_POINTS)."""
+        if name == "head":
+            return self.head
+        if name == "shoulders":
+            return self.shoulders
+        if name == "pelvis":
+            return self.pelvis
+        side, part = name.split("_", 1)
+        leg, arm = self.limbs[f"{side}_leg"], self.limbs[f"{side}_arm"]
+        table = {"hip": leg.root, "knee": leg.mid, "ankle": leg.end, "thigh": g.lerp(leg.root, leg.mid, 0.55),
+                 "shin": g.lerp(leg.mid, leg.end, 0.5), "foot": leg.extras["sole"],
+                 "heel": leg.extras["heel"], "toes": leg.extras["toes"], "shoulder": arm.root,
+                 "elbow": arm.mid, "hand": arm.extras["palm"]}
+        return table[part]
+
+    def surface_below(self, name: str) -> float:
+        """World height of the lowest surface of a body point (where it touches)."""
+        if name == "shoulders":  # the chest and shoulder rings
+            return min(p[2] for _, p in self.torso[4 * RING_N:6 * RING_N])
+        if name == "pelvis":  # the two lowest pelvic rings
+            return min(p[2] for _, p in self.torso[:2 * RING_N])
+        if name == "head":
+            return self.head[2] - HEAD_R
+        part = name.split("_", 1)[1]
+        if part == "foot":  # the sole, once the foot is set flat under the ankle
+            return self.limbs[f"{name.split('_')[0]}_leg"].end[2] - ANKLE_H
+        radius = {"knee": R_KNEE, "hand": R_HAND, "elbow": R_ELBOW, "heel": 0.02, "toes": 0.015,
+                  "ankle": R_ANKLE, "hip": R_HIP, "thigh": 0.045, "shin": 0.03,
+                  "shoulder": R_SHOULDER}[part]
+        return self.point(name)[2] - radius
+
+
+def signed_angles(pose: Pose) -> dict[str, float]:
+    """Clinical angles folded into one signed number per axis (e.g. hip flex = flexion - extension)."""
+    out: dict[str, float] = {}
+    for side in ("left", "right"):
+        for j in ("hip", "shoulder"):
+            n = f"{side}_{j}"
+            out[f"{n}.flex"] = pose.angle(n, "flexion") - pose.angle(n, "extension")
+            out[f"{n}.abd"] = pose.angle(n, "abduction") - pose.angle(n, "adduction")
+            out[f"{n}.rot"] = pose.angle(n, "external_rotation") - pose.angle(n, "internal_rotation")
+        out[f"{side}_knee.flex"] = pose.angle(f"{side}_knee", "flexion")
+        out[f"{side}_elbow.flex"] = pose.angle(f"{side}_elbow", "flexion")
+        out[f"{side}_ankle.flex"] = (pose.angle(f"{side}_ankle", "dorsiflexion")
+                                     - pose.angle(f"{side}_ankle", "plantarflexion"))
+    for j in ("trunk", "neck"):
+        out[f"{j}.flex"] = pose.angle(j, "flexion") - pose.angle(j, "extension")
+        out[f"{j}.side"] = pose.angle(j, "side_bend_right") - pose.angle(j, "side_bend_left")
+        out[f"{j}.rot"] = pose.angle(j, "rotation_right") - pose.angle(j, "rotation_left")
+    return out
+
+
+def _limb_chain(a: dict[str, float], side: str, kind: str) -> tuple[Vec, Vec, Vec, dict[str, Vec]]:
+    """Forward kinematics of one limb in its parent's frame, computed as a right limb
+    and reflected for the left: abduction and rotation then mirror correctly."""
+    j1, j2 = ("hip", "knee") if kind == "leg" else ("shoulder", "elbow")
+    # Root rotation: flexion about the lateral axis (limb swings forward), abduction
+    # outward, then rotation about the limb's own long axis (external: front turns out).
+    r1 = g.mat_mul(g.mat_mul(g.rot_x(a[f"{side}_{j1}.flex"]), g.rot_y(-a[f"{side}_{j1}.abd"])),
+                   g.rot_z(-a[f"{side}_{j1}.rot"]))
+    if kind == "leg":
+        root: Vec = (HIP_HALF, 0.0, 0.0)
+        mid = g.add(root, g.mat_vec(r1, (0.0, 0.0, -THIGH)))
+        r2 = g.mat_mul(r1, g.rot_x(-a[f"{side}_knee.flex"]))  # knee bends the shin backward
+        end = g.add(mid, g.mat_vec(r2, (0.0, 0.0, -SHANK)))
+        r3 = g.mat_mul(r2, g.rot_x(a[f"{side}_ankle.flex"]))  # dorsiflexion lifts the toes
+        foot = {"heel": (0.0, -0.032, -ANKLE_H + 0.004), "toes": (0.0, FOOT - 0.04, -ANKLE_H + 0.012),
+                "toe_in": (-0.014, FOOT - 0.05, -ANKLE_H + 0.014),
+                "toe_out": (0.016, FOOT - 0.058, -ANKLE_H + 0.014), "sole": (0.0, 0.03, -ANKLE_H)}
+        extras = {k: g.add(end, g.mat_vec(r3, v)) for k, v in foot.items()}
+    else:
+        root = (SHOULDER_HALF, NECK_BASE[1], SHOULDER_Z)
+        mid = g.add(root, g.mat_vec(r1, (0.0, 0.0, -UPPER_ARM)))
+        r2 = g.mat_mul(r1, g.rot_x(a[f"{side}_elbow.flex"]))  # elbow bends the forearm forward
+        end = g.add(mid, g.mat_vec(r2, (0.0, 0.0, -FOREARM)))
+        extras = {"palm": g.add(end, g.mat_vec(r2, (0.0, 0.004, -HAND_REACH)))}
+    if side == "left":
+        def flip(p: Vec) -> Vec:
+            return (-p[0], p[1], p[2])
+        return flip(root), flip(mid), flip(end), {k: flip(v) for k, v in extras.items()}
+    return root, mid, end, extras
+
+
+def _local_body(a: dict[str, float]) -> Body:
+    """The whole body in its own frame (pelvis at the origin)."""
+    pivot: Vec = (0.0, 0.0, LUMBAR)
+    # Trunk: flexion tips the chest forward (+z toward +y), side bend right toward +x,
+    # rotation right turns the front toward +x.
+    r_trunk = g.mat_mul(g.mat_mul(g.rot_z(-a["trunk.rot"]), g.rot_y(a["trunk.side"])),
+                        g.rot_x(-a["trunk.flex"]))
+
+    def chest(p: Vec) -> Vec:
+        return g.rotate_about(p, pivot, r_trunk)
+
+    torso: list[tuple[bool, Vec]] = []
+    for in_chest, z, hw, hd, yc in TORSO_RINGS:
+        for i in range(RING_N):
+            ang = 2 * math.pi * i / RING_N
+            p = (hw * math.cos(ang), yc + hd * math.sin(ang), z)
+            torso.append((in_chest, chest(p) if in_chest else p))
+    r_neck = g.mat_mul(g.mat_mul(g.rot_z(-a["neck.rot"]), g.rot_y(a["neck.side"])),
+                       g.rot_x(-a["neck.flex"]))
+    head_local = g.add(NECK_BASE, g.mat_vec(r_neck, (0.0, 0.012, HEAD_UP)))
+    nose_local = g.add(head_local, g.mat_vec(r_neck, (0.0, HEAD_R * 0.92, -0.012)))
+    limbs = {}
+    for side in ("left", "right"):
+        root, mid, end, ex = _limb_chain(a, side, "leg")
+        limbs[f"{side}_leg"] = Limb(side, "leg", root, mid, end, ex)
+        root, mid, end, ex = _limb_chain(a, side, "arm")
+        limbs[f"{side}_arm"] = Limb(side, "arm", chest(root), chest(mid), chest(end),
+                                    {k: chest(v) for k, v in ex.items()})
+    chest_axes = tuple(g.mat_vec(r_trunk, v) for v in ((1, 0, 0), (0, 1, 0), (0, 0, 1)))
+    return Body(limbs, torso, chest(NECK_BASE), chest(head_local), chest(nose_local),
+                (0.0, 0.0, 0.0), chest((0.0, 0.0, SHOULDER_Z)),
+                ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)), chest_axes)  # type: ignore[arg-type]
+
+
+def position_matrix(pose: Pose) -> g.Mat:
+    """Body frame -> world for the position: columns are the world images of the
+    patient's right, anterior and superior directions."""
+    X, Y, Z = (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)
+    neg = lambda v: g.mul(v, -1.0)  # noqa: E731
+    pos = pose.position
+    if pos in ("supine",):
+        return g.from_columns(Y, Z, X)
+    if pos in ("prone", "quadruped"):
+        return g.from_columns(neg(Y), neg(Z), X)
+    if pos == "side-lying":
+        return g.from_columns(Z, neg(Y), X) if pose.down_side == "left" else g.from_columns(neg(Z), Y, X)
+    return g.from_columns(neg(Y), X, Z)  # upright positions face +X
+
+
+def _tilt_to_supports(body: Body, pose: Pose, heights: dict[str, float]) -> Body:
+    """Rigidly move the body so its first support rests at its height (and the second
+    too, by tilting about a horizontal axis), with the first at the world origin."""
+    sup = list(pose.support)
+    if len(sup) >= 2:
+        for _ in range(4):  # the touching surface shifts a little as the body tilts
+            p1, p2 = body.point(sup[0]), body.point(sup[1])
+            d = g.sub(p2, p1)
+            horiz = math.hypot(d[0], d[1])
+            if horiz < 1e-6:
+                break
+            dz = body.surface_below(sup[1]) - body.surface_below(sup[0])
+            want = heights[sup[1]] - heights[sup[0]]
+            length = math.hypot(horiz, dz)
+            ang = math.atan2(dz, horiz) - math.asin(max(-1.0, min(1.0, want / length)))
+            if abs(ang) < 1e-7:
+                break
+            axis = g.unit(g.cross((d[0], d[1], 0.0), (0.0, 0.0, 1.0)))
+            m = g.rot_axis(axis, -ang)  # +angle about h x Z would raise p2
+            body = body.mapped(lambda p, m=m, c=p1: g.rotate_about(p, c, m), lambda v, m=m: g.mat_vec(m, v))
+    if sup:
+        anchor = body.point(sup[0])
+        shift = (-anchor[0], -anchor[1], heights[sup[0]] - body.surface_below(sup[0]))
+    else:
+        low = min(lowest_points(body))
+        shift = (-body.pelvis[0], -body.pelvis[1], -low)
+    return body.mapped(lambda p: g.add(p, shift), lambda v: v)
+
+
+def lowest_points(body: Body) -> list[float]:
+    """Bottom heights of everything solid, for grounding a pose with no support."""
+    out = [p[2] for _, p in body.torso] + [body.head[2] - HEAD_R]
+    for limb in body.limbs.values():
+        r_mid, r_end = (R_KNEE, R_ANKLE) if limb.kind == "leg" else (R_ELBOW, R_WRIST)
+        out += [limb.mid[2] - r_mid, limb.end[2] - r_end]
+        out += [p[2] - 0.012 for p in limb.extras.values()]
+    return out
+
+
+def _flatten_foot(limb: Limb, fallback: Vec) -> None:
+    """Put a supporting foot's sole flat, pointing where the foot pointed (or fallback)."""
+    fwd = g.sub(limb.extras["toes"], limb.extras["heel"])
+    fwd = g.unit((fwd[0], fwd[1], 0.0)) if math.hypot(fwd[0], fwd[1]) > 0.03 else fallback
+    lat = g.cross(fwd, (0.0, 0.0, 1.0))
+    if limb.side == "left":
+        lat = g.mul(lat, -1.0)
+    local = {"heel": (0.0, -0.032, -ANKLE_H + 0.004), "toes": (0.0, FOOT - 0.04, -ANKLE_H + 0.012),
+             "toe_in": (-0.014, FOOT - 0.05, -ANKLE_H + 0.014),
+             "toe_out": (0.016, FOOT - 0.058, -ANKLE_H + 0.014), "sole": (0.0, 0.03, -ANKLE_H)}
+    for k, (x, y, z) in local.items():
+        limb.extras[k] = g.add(limb.end, g.add(g.add(g.mul(lat, x), g.mul(fwd, y)), (0.0, 0.0, z)))
+
+
+def _min_rotation(u: Vec, v: Vec) -> g.Mat:
+    """The smallest rotation taking direction u to direction v."""
+    u, v = g.unit(u), g.unit(v)
+    axis = g.cross(u, v)
+    c = max(-1.0, min(1.0, g.dot(u, v)))
+    if g.norm(axis) < 1e-9:
+        return g.IDENTITY
+    return g.rot_axis(axis, math.acos(c))
+
+
+def solve_reach(limb: Limb, target: Vec, fallback_pole: Vec) -> None:
+    """Two-link IK: move the limb's effector (ankle or palm) onto target.
+
+    The elbow or knee keeps bowing the way forward kinematics bent it (the bend
+    plane is carried along by the smallest rotation of the root-to-effector line),
+    so a rotation the author wrote still shows; a straight limb bows to fallback_pole.
+    """
+    eff_name = "palm" if limb.kind == "arm" else None
+    eff = limb.extras["palm"] if eff_name else limb.end
+    l1, l2 = g.norm(g.sub(limb.mid, limb.root)), g.norm(g.sub(eff, limb.mid))
+    to_t = g.sub(target, limb.root)
+    dist = max(abs(l1 - l2) + 1e-4, min(l1 + l2 - 1e-4, g.norm(to_t)))
+    axis_old, axis = g.unit(g.sub(eff, limb.root)), g.unit(to_t)
+    q = _min_rotation(axis_old, axis)
+    bow = g.sub(limb.mid, limb.root)
+    bow = g.mat_vec(q, g.sub(bow, g.mul(axis_old, g.dot(bow, axis_old))))
+    bow = g.sub(bow, g.mul(axis, g.dot(bow, axis)))
+    if g.norm(bow) < 1e-4:
+        bow = g.sub(fallback_pole, g.mul(axis, g.dot(fallback_pole, axis)))
+    bow = g.unit(bow)
+    cos_a = (l1 * l1 + dist * dist - l2 * l2) / (2 * l1 * dist)
+    ang = math.acos(max(-1.0, min(1.0, cos_a)))
+    new_mid = g.add(limb.root, g.mul(g.add(g.mul(axis, math.cos(ang)), g.mul(bow, math.sin(ang))), l1))
+    new_eff = g.add(limb.root, g.mul(axis, dist))
+    # Hand or foot and wrist ride along with the last segment.
+    q2 = _min_rotation(g.sub(eff, limb.mid), g.sub(new_eff, new_mid))
+    move = lambda p: g.add(new_mid, g.mat_vec(q2, g.sub(p, limb.mid)))  # noqa: E731
+    limb.extras = {k: move(p) for k, p in limb.extras.items()}
+    limb.end = move(limb.end)
+    limb.mid = new_mid
+
+
+def blend_angles(a: dict[str, float], b: dict[str, float], t: float) -> dict[str, float]:
+    return {k: a[k] + (b[k] - a[k]) * t for k in a}
+
+
+def place_body(pose: Pose, angles: dict[str, float]) -> Body:
+    """Forward kinematics, the position's orientation, then grounding on the supports."""
+    m = position_matrix(pose)
+    body = _local_body(angles).mapped(lambda p: g.mat_vec(m, p), lambda v: g.mat_vec(m, v))
+    heights = {s: 0.0 for s in pose.support}
+    for prop in pose.props:
+        if prop.under in heights:
+            heights[prop.under] = PROP_TOP[prop.type]
+    body = _tilt_to_supports(body, pose, heights)
+    for name in pose.support:
+        if name.endswith("_foot"):
+            _flatten_foot(body.limbs[name.replace("_foot", "_leg")], body.axes[1])
+    return body

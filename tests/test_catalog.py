@@ -1,0 +1,148 @@
+"""The built-in catalog: complete, plain, cross-referenced; and the catalog commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import textstat
+from conftest import CATALOG, HANDOUTS, run_cli
+from pdfread import ReadPdf, squash
+
+from routinepress import catalog_tools
+from routinepress.catalog import Catalog
+from routinepress.wording import Words
+
+# The ids the public contract fixes (shared/design/catalog.md).
+CONTRACT_IDS = {
+    "hip-rotation-mobility", "kneeling-hip-flexor-stretch", "adductor-rock-back", "resisted-hip-flexion",
+    "bridge", "single-leg-bridge", "good-morning", "bulgarian-split-squat", "lateral-step-up",
+    "banded-side-step", "banded-backward-walk", "lateral-lunge-adductor-slide", "sumo-squat",
+    "copenhagen-side-plank-modified", "supine-hamstring-stretch", "side-lying-it-band-stretch",
+    "supine-piriformis-stretch", "posterior-pelvic-tilt", "straight-leg-raise", "side-lying-hip-abduction",
+    "prone-straight-leg-raise", "prone-hip-extension-bent-knee", "hip-hike", "clamshell",
+    "reverse-clamshell", "knee-to-chest", "double-knee-to-chest", "butterfly-stretch",
+    "lower-trunk-rotation", "standing-hip-flexion", "standing-hip-extension", "standing-hip-abduction",
+}
+MAX_STEPS_GRADE = 7.0
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog()
+
+
+def test_catalog_covers_the_contract(catalog):
+    assert CONTRACT_IDS <= set(catalog.ids())
+
+
+def test_catalog_check_passes():
+    result = run_cli("catalog", "check")
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize("exercise_id", sorted(CONTRACT_IDS))
+def test_entry_is_complete_and_plain(catalog, exercise_id):
+    ex = catalog.get(exercise_id)
+    assert ex.summary and ex.position and ex.targets and ex.steps and ex.cautions and ex.sources
+    assert len(ex.illustrations) >= 2
+    grade = textstat.flesch_kincaid_grade(" ".join(ex.steps))
+    assert grade <= MAX_STEPS_GRADE, f"{exercise_id} steps read at grade {grade}"
+    for progression in ex.progressions + ex.regressions:
+        assert progression in catalog
+
+
+def test_article_facts_carried_over(catalog):
+    bridge = catalog.get("bridge")
+    assert "single-leg-bridge" in bridge.progressions
+    assert "posterior-pelvic-tilt" in bridge.regressions
+    assert catalog.get("supine-hamstring-stretch").default_dosage == {"reps": 3, "hold_seconds": 60, "side": "each"}
+    assert catalog.get("banded-side-step").default_dosage["reps"] == 15
+    # Where the articles disagree the entry says what it chose.
+    flexor_tips = " ".join(catalog.get("kneeling-hip-flexor-stretch").tips)
+    assert "60" in flexor_tips
+    assert any("sciatic" in c.lower() or "tingl" in c.lower() for c in catalog.get("supine-piriformis-stretch").cautions)
+
+
+def test_general_warnings_are_data_and_replaceable(tmp_path, catalog):
+    assert len(catalog.general().stop_if) >= 5
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "general.json").write_text(json.dumps({"stop_if": ["Clinic rule only."]}))
+    assert Catalog([tmp_path]).general().stop_if == ("Clinic rule only.",)
+
+
+def test_list_filters_and_json(catalog):
+    result = run_cli("catalog", "list", "--kind", "stretch", "--json")
+    assert result.code == 0
+    listed = json.loads(result.stdout)
+    assert listed and all(e["kind"] == "stretch" for e in listed)
+    assert {e["id"] for e in listed} == {i for i in catalog.ids() if catalog.get(i).kind == "stretch"}
+    table = run_cli("catalog", "list", "--equipment", "band").stdout
+    assert "banded-side-step" in table and "knee-to-chest" not in table
+    assert table.splitlines()[0].split()[:3] == ["ID", "NAME", "KIND"]
+
+
+def test_show_prints_entry_and_grade():
+    result = run_cli("catalog", "show", "bridge")
+    assert result.code == 0
+    assert "Bridge  (bridge)" in result.stdout
+    assert "Steps reading grade:" in result.stdout
+    missing = run_cli("catalog", "show", "brige")
+    assert missing.code == 1 and "did you mean 'bridge'?" in missing.stderr
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("clamshel", "clamshell"), ("glute bridge", "bridge"), ("piriformis", "supine-piriformis-stretch"),
+    ("monster walk", "banded-side-step"), ("hamstrng", "supine-hamstring-stretch"),
+])
+def test_search_forgives_typos(catalog, query, expected):
+    hits = [ex.id for _, ex in catalog_tools.search(catalog, query)]
+    assert expected in hits[:3], hits
+
+
+def test_search_without_match_exits_1():
+    assert run_cli("catalog", "search", "zzzzqqq").code == 1
+
+
+def test_check_reports_broken_overlay(tmp_path):
+    folder = tmp_path / "clinic"
+    shutil.copytree(CATALOG / "exercises", folder / "exercises", ignore=shutil.ignore_patterns("[!b]*"))
+    entry = json.loads((folder / "exercises" / "bridge.json").read_text())
+    entry["progressions"] = ["single-leg-brige"]
+    entry.pop("illustrations")
+    (folder / "exercises" / "bridge.json").write_text(json.dumps(entry))
+    (folder / "exercises" / "wrong-name.json").write_text(json.dumps(entry))
+    result = run_cli("catalog", "check", folder, cwd=tmp_path)
+    assert result.code == 1
+    assert "clinic/exercises/bridge.json: $.progressions[0]: unknown exercise 'single-leg-brige'" in result.stderr
+    assert "did you mean 'single-leg-bridge'?" in result.stderr
+    assert "clinic/exercises/wrong-name.json: $.id: id 'bridge' differs from the file name 'wrong-name'" in result.stderr
+
+
+def test_new_writes_a_valid_starter_spec(tmp_path):
+    out = tmp_path / "starter.json"
+    result = run_cli("new", out, "-e", "bridge", "-e", "knee-to-chest", "--title", "Starter")
+    assert result.code == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["title"] == "Starter"
+    assert run_cli("validate", out).code == 0
+    again = run_cli("new", out, "-e", "bridge")
+    assert again.code == 1 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("spec_path", sorted(HANDOUTS.glob("*.json")), ids=lambda p: p.stem)
+def test_example_handout_prints_every_name_and_dose(tmp_path, catalog, spec_path):
+    out = tmp_path / f"{spec_path.stem}.pdf"
+    result = run_cli("build", spec_path, "-o", out)
+    assert result.code == 0, result.stderr
+    text = ReadPdf(out).text
+    spec = json.loads(spec_path.read_text())
+    words = Words(spec.get("language", "en"))
+    for section in spec["sections"]:
+        for entry in section["exercises"]:
+            entry = {"ref": entry} if isinstance(entry, str) else entry
+            ex = catalog.get(entry["ref"])
+            assert squash(entry.get("name", ex.name)) in text
+            assert squash(words.dose_summary(ex.default_dosage | entry.get("dosage", {}))) in text

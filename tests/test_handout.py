@@ -1,0 +1,220 @@
+"""The handout, end to end: build real specs with the CLI and read the PDF back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
+from pdfread import ReadPdf, squash
+
+from routinepress.catalog import Catalog
+from routinepress.templates import load_template
+from routinepress.wording import Words
+
+LETTER = (612, 792)
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> tuple[dict, ReadPdf]:
+    out = tmp_path_factory.mktemp("mixed") / "mixed.pdf"
+    result = run_cli("build", HANDOUTS / "mixed-short.json", "-o", out)
+    assert result.code == 0, result.stderr
+    assert f"wrote {out}" in result.stdout or "wrote" in result.stdout
+    return json.loads((HANDOUTS / "mixed-short.json").read_text()), ReadPdf(out)
+
+
+def test_every_page_has_header_and_page_x_of_y(mixed):
+    spec, pdf = mixed
+    assert pdf.page_count >= 3
+    for number, text in enumerate(pdf.pages_text, 1):
+        assert spec["title"] in text
+        assert spec["patient"]["name"] in text
+        assert f"Page {number} of {pdf.page_count}" in text
+        assert spec["clinician"]["clinic"] in text
+
+
+def test_page_one_has_stop_box_with_general_spec_and_exercise_warnings(mixed):
+    spec, pdf = mixed
+    first = pdf.pages_text[0]
+    assert "Stop and call your clinic if:" in first
+    general = Catalog().general().stop_if
+    assert general, "the catalog must carry general warnings as data"
+    for line in list(general) + spec["stop_if"]:
+        assert squash(line) in first
+    bridge = Catalog().get("bridge")
+    assert squash(f"Bridge: {bridge.cautions[0]}") in first
+
+
+def test_stop_box_is_shaded_and_bordered(mixed):
+    _, pdf = mixed
+    with pdf.plumber() as doc:
+        page = doc.pages[0]
+        shaded = [r for r in page.rects if r.get("fill") and r["width"] > 400 and r["height"] > 100]
+        assert shaded, "the stop-if box needs a shaded background"
+        colour = shaded[0]["non_stroking_color"]
+        grey = colour[0] if isinstance(colour, (list, tuple)) else colour
+        assert 0.7 < grey < 0.97, "shading light enough to read text on, dark enough to see on paper"
+        thick = [e for e in page.edges if e.get("linewidth", 0) >= 2]
+        assert thick, "the stop-if box needs a heavy border"
+
+
+def test_at_a_glance_lists_every_exercise_with_its_dose(mixed):
+    spec, pdf = mixed
+    catalog, words = Catalog(), Words("en")
+    glance_page = pdf.pages_with("Your exercises at a glance")[0]
+    text = pdf.pages_text[glance_page] + " " + pdf.pages_text[glance_page + 1]
+    for section in spec["sections"]:
+        for entry in section["exercises"]:
+            ref = entry if isinstance(entry, str) else entry["ref"]
+            dosage = catalog.get(ref).default_dosage | (entry.get("dosage", {}) if isinstance(entry, dict) else {})
+            assert squash(catalog.get(ref).name) in text
+            assert squash(words.dose_summary(dosage)) in text
+
+
+def test_cards_show_steps_and_plain_dose_and_do_not_split(mixed):
+    spec, pdf = mixed
+    catalog = Catalog()
+    number = 0
+    for section in spec["sections"]:
+        for entry in section["exercises"]:
+            number += 1
+            ref = entry if isinstance(entry, str) else entry["ref"]
+            exercise = catalog.get(ref)
+            title_pages = pdf.pages_with(f"{number}. {exercise.name}")
+            assert title_pages, exercise.name
+            card_page = title_pages[-1]  # the at-a-glance table also lists it, earlier
+            last_step_pages = pdf.pages_with(exercise.steps[-1])
+            assert card_page in last_step_pages, f"{exercise.name} split across pages"
+            for step in exercise.steps:
+                assert squash(step) in pdf.text
+
+
+def test_dose_reads_as_plain_words(tmp_path):
+    doc = minimal_spec(sections=[{"title": "S", "frequency": {"days_per_week": 4}, "exercises": [
+        {"ref": "bridge", "dosage": {"sets": 2, "reps": {"min": 10, "max": 15}, "hold_seconds": 5, "side": "each"}},
+    ]}])
+    out = tmp_path / "dose.pdf"
+    assert run_cli("build", write_spec(tmp_path, doc), "-o", out).code == 0
+    text = ReadPdf(out).text
+    for phrase in ("Hold 5 seconds", "10 to 15 times", "Each side", "4 days a week", "2 sets"):
+        assert phrase in text
+
+
+def test_notes_escape_markup_characters(tmp_path):
+    note = "Ice 10-15 min after & rest if pain <3 or use <band> loop"
+    doc = minimal_spec(sections=[{"title": "S", "exercises": [{"ref": "bridge", "notes": note}]}],
+                       intro="A & B <i>not italic</i>")
+    out = tmp_path / "escape.pdf"
+    result = run_cli("build", write_spec(tmp_path, doc), "-o", out)
+    assert result.code == 0, result.stderr
+    text = ReadPdf(out).text
+    assert note in text
+    assert "A & B <i>not italic</i>" in text
+
+
+def test_tracker_has_one_box_per_exercise_per_day(tmp_path):
+    doc = minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell", "knee-to-chest"]}],
+                       tracker={"weeks": 3, "start_date": "2026-11-23"})
+    out = tmp_path / "tracker.pdf"
+    assert run_cli("build", write_spec(tmp_path, doc), "-o", out).code == 0
+    pdf = ReadPdf(out)
+    box = load_template("standard")["tracker"]["box_size_pt"]
+    assert pdf.checkbox_count(box) == 3 * 3 * 7
+    assert "Exercise tracker" in pdf.text
+    assert "Pain (0-10)" in pdf.text
+    # dated columns: Monday 23 November to Sunday 13 December
+    assert "Mon 11/23" in pdf.text and "Sun 12/13" in pdf.text
+    assert "Week 3" in pdf.text
+
+
+def test_tracker_weeks_zero_means_no_tracker(tmp_path):
+    out = tmp_path / "none.pdf"
+    assert run_cli("build", write_spec(tmp_path, minimal_spec(tracker={"weeks": 0})), "-o", out).code == 0
+    pdf = ReadPdf(out)
+    assert "Exercise tracker" not in pdf.text
+    assert pdf.checkbox_count(load_template("standard")["tracker"]["box_size_pt"]) == 0
+
+
+@pytest.mark.parametrize("size,expected", [("letter", LETTER), ("a4", A4)])
+def test_page_size(tmp_path, size, expected):
+    out = tmp_path / f"{size}.pdf"
+    assert run_cli("build", write_spec(tmp_path, minimal_spec(page_size=size)), "-o", out).code == 0
+    with ReadPdf(out).plumber() as pdf:
+        for page in pdf.pages:
+            assert (round(page.width, 1), round(page.height, 1)) == (round(expected[0], 1), round(expected[1], 1))
+
+
+def test_body_text_is_at_least_12_pt(mixed):
+    _, pdf = mixed
+    with pdf.plumber() as doc:
+        sizes = {round(c["size"], 1) for page in doc.pages for c in page.chars if c["text"].strip()}
+    assert min(sizes) >= 12
+
+
+def test_same_input_gives_identical_bytes_and_different_inputs_different_ids(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec())
+    other = write_spec(tmp_path, minimal_spec(title="Another routine"), "other.json")
+    a, b, c = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "c.pdf"
+    for src, out in ((spec, a), (spec, b), (other, c)):
+        assert run_cli("build", src, "-o", out).code == 0
+    assert a.read_bytes() == b.read_bytes()
+    import pypdf
+
+    assert pypdf.PdfReader(a).trailer["/ID"] != pypdf.PdfReader(c).trailer["/ID"]
+
+
+def test_default_output_is_spec_name_in_current_folder(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec(), "knee.json")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_cli("build", spec, cwd=work)
+    assert result.code == 0, result.stderr
+    assert (work / "knee.pdf").is_file()
+    assert "wrote knee.pdf (" in result.stdout and "page" in result.stdout
+
+
+def test_several_specs_go_to_an_output_folder(tmp_path):
+    a = write_spec(tmp_path, minimal_spec(), "a.json")
+    b = write_spec(tmp_path, minimal_spec(title="B"), "b.json")
+    result = run_cli("build", a, b, "-o", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pdf", "b.pdf"]
+    assert result.stdout.count("wrote ") == 2
+
+
+def test_metadata(tmp_path):
+    import pypdf
+
+    out = tmp_path / "meta.pdf"
+    doc = minimal_spec(language="es", clinician={"name": "Jordan Lee", "clinic": "Riverside PT"},
+                       patient={"name": "Ana"})
+    assert run_cli("build", write_spec(tmp_path, doc), "-o", out).code == 0
+    reader = pypdf.PdfReader(out)
+    assert reader.metadata.title == "Test routine"
+    assert reader.metadata.author == "Jordan Lee, Riverside PT"
+    assert "Ana" in reader.metadata.subject
+    assert reader.metadata.creator.startswith("routinepress")
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "Pare y llame a su clínica si:" in ReadPdf(out).text  # labels come from the language
+
+
+def test_custom_exercise_with_photo(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (400, 300), (200, 200, 200)).save(tmp_path / "images" / "towel.png")
+    doc = minimal_spec(sections=[{"title": "S", "exercises": [{"custom": {
+        "id": "towel-squeeze", "name": "Towel squeeze", "kind": "strength", "body_regions": ["hip"],
+        "steps": ["Sit tall with a rolled towel between your knees.", "Squeeze the towel for 5 seconds, then relax."],
+        "illustrations": [{"src": "images/towel.png", "caption": "Squeeze"}],
+        "default_dosage": {"reps": 10, "hold_seconds": 5}}}]}])
+    out = tmp_path / "custom.pdf"
+    result = run_cli("build", write_spec(tmp_path, doc), "-o", out)
+    assert result.code == 0, result.stderr
+    pdf = ReadPdf(out)
+    assert "Towel squeeze" in pdf.text and "Squeeze" in pdf.text
+    with pdf.plumber() as doc_:
+        assert sum(len(p.images) for p in doc_.pages) == 1

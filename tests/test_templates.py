@@ -1,0 +1,192 @@
+"""Templates and print quality: sizes per template, fonts, paper, margins, QR, fillable boxes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
+from pdfread import ReadPdf
+
+from routinepress.errors import InputError
+from routinepress.templates import builtin_names, load_template, merge
+
+MIN_BODY = {"standard": 12, "compact": 11, "large-print": 16}
+PAGE = {"letter": (612, 792), "a4": (595.28, 841.89)}
+MM = 72 / 25.4
+
+
+def _build(tmp_path: Path, spec: Path, template: str, size: str, *extra: str) -> ReadPdf:
+    out = tmp_path / f"{spec.stem}-{template}-{size}.pdf"
+    result = run_cli("build", spec, "-o", out, "--template", template, "--page-size", size, *extra)
+    assert result.code == 0, result.stderr
+    return ReadPdf(out)
+
+
+def test_builtins_are_listed_and_complete():
+    assert set(builtin_names()) == {"standard", "compact", "large-print"}
+    result = run_cli("template", "list")
+    assert result.code == 0 and all(name in result.stdout for name in MIN_BODY)
+    shown = json.loads(run_cli("template", "show", "large-print").stdout)
+    assert shown["sizes"]["body"] >= 16
+    assert shown["page"] == load_template("standard")["page"]  # inherited from standard
+
+
+def test_child_wins_field_by_field():
+    merged = merge({"a": {"x": 1, "y": 2}, "l": [1, 2]}, {"a": {"y": 3}, "l": [9]})
+    assert merged == {"a": {"x": 1, "y": 3}, "l": [9]}
+
+
+def test_clinic_template_extends_builtin(tmp_path):
+    (tmp_path / "clinic.json").write_text(json.dumps({"extends": "large-print", "sizes": {"body": 18}}))
+    template = load_template("clinic.json", base=tmp_path)
+    assert template["sizes"]["body"] == 18
+    assert template["card"]["per_page"] == 1
+
+
+def test_template_errors_name_file_and_path(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"extends": "standard", "sizes": {"body": 8},
+                                                   "colours": {"text": "#EEEEEE"}}))
+    with pytest.raises(InputError) as info:
+        load_template("bad.json", base=tmp_path)
+    assert any(d.where == "$.sizes.body" for d in info.value.diagnostics)
+    (tmp_path / "pale.json").write_text(json.dumps({"extends": "standard", "colours": {"text": "#EEEEEE"}}))
+    with pytest.raises(InputError) as info:
+        load_template("pale.json", base=tmp_path)
+    assert [d.where for d in info.value.diagnostics] == ["$.colours.text"]
+    (tmp_path / "loop.json").write_text(json.dumps({"extends": "loop.json"}))
+    with pytest.raises(InputError, match="loop"):
+        load_template("loop.json", base=tmp_path)
+
+
+@pytest.mark.parametrize("template", sorted(MIN_BODY))
+@pytest.mark.parametrize("size", ["letter", "a4"])
+def test_every_template_builds_every_example(tmp_path, template, size):
+    for spec in sorted(HANDOUTS.glob("*.json")):
+        pdf = _build(tmp_path, spec, template, size)
+        with pdf.plumber() as doc:
+            width, height = PAGE[size]
+            margin = 12.7 * MM - 0.5
+            smallest = 99.0
+            for page in doc.pages:
+                assert (round(page.width, 1), round(page.height, 1)) == (round(width, 1), round(height, 1))
+                for c in page.chars:
+                    if c["text"].strip():
+                        smallest = min(smallest, c["size"])
+                        assert margin <= c["x0"] and c["x1"] <= width - margin, (spec.name, c["text"])
+                        assert margin <= c["top"] and c["bottom"] <= height - margin, (spec.name, c["text"])
+                for edge in page.edges + page.rects:
+                    assert margin <= edge["x0"] and edge["x1"] <= width - margin
+                    assert margin <= edge["top"] and edge["bottom"] <= height - margin
+            assert smallest >= MIN_BODY[template] - 0.01, (spec.name, smallest)
+
+
+def test_fonts_are_embedded_and_no_base14(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "standard", "letter")
+    with pikepdf.open(pdf.path) as doc:
+        fonts = {}
+        for page in doc.pages:
+            for name, font in page.Resources.get("/Font", {}).items():
+                fonts[str(font.get("/BaseFont"))] = font
+    assert fonts
+    for base, font in fonts.items():
+        assert "Atkinson" in base, base
+        descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+        assert "/FontFile2" in descriptor, f"{base} is not embedded"
+
+
+def test_bold_is_really_bold(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "standard", "letter")
+    with pdf.plumber() as doc:
+        names = {c["fontname"].split("+")[-1] for c in doc.pages[0].chars}
+    assert any("Bold" in n for n in names) and any("Bold" not in n for n in names)
+
+
+def test_large_print_one_exercise_per_page_and_bigger_boxes(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "large-print", "letter")
+    spec = json.loads((HANDOUTS / "mixed-short.json").read_text())
+    count = sum(len(s["exercises"]) for s in spec["sections"])
+    card_pages = [pdf.pages_with(f"{n}. ")[-1] for n in range(1, count + 1)]
+    assert len(set(card_pages)) == count
+    boxes = load_template("large-print")["tracker"]["box_size_pt"]
+    assert boxes > load_template("standard")["tracker"]["box_size_pt"]
+    assert pdf.checkbox_count(boxes) == count * 7 * spec["tracker"]["weeks"]
+
+
+def test_compact_uses_fewer_pages(tmp_path):
+    spec = HANDOUTS / "mixed-short.json"
+    standard = _build(tmp_path, spec, "standard", "letter")
+    compact = _build(tmp_path, spec, "compact", "letter")
+    assert compact.page_count < standard.page_count
+
+
+def test_missing_glyph_is_reported(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec(intro="Go \u2192 then \u2713 done"))
+    result = run_cli("build", spec, "-o", tmp_path / "x.pdf", cwd=tmp_path)
+    assert result.code == 0
+    assert "warning: spec.json: the font has no glyph for '\u2192' (U+2192), '\u2713' (U+2713)" in result.stderr
+    strict = run_cli("build", spec, "-o", tmp_path / "y.pdf", "--strict", cwd=tmp_path)
+    assert strict.code == 1 and not (tmp_path / "y.pdf").exists()
+
+
+def test_accents_print(tmp_path):
+    text = "Żółć gęślą, Straße, déjà vu, año, příliš, Ştefan"
+    spec = write_spec(tmp_path, minimal_spec(intro=text))
+    out = tmp_path / "accents.pdf"
+    result = run_cli("build", spec, "-o", out)
+    assert result.code == 0 and "warning" not in result.stderr
+    assert text in ReadPdf(out).text
+
+
+def test_logo_and_clinic_on_page_one(tmp_path):
+    from PIL import Image
+
+    Image.new("RGBA", (600, 200), (0, 0, 0, 0)).save(tmp_path / "logo.png")
+    spec = write_spec(tmp_path, minimal_spec(clinician={"name": "Jordan Lee", "clinic": "Riverside PT",
+                                                        "phone": "555-0100", "logo": "logo.png"}))
+    out = tmp_path / "logo.pdf"
+    assert run_cli("build", spec, "-o", out).code == 0
+    pdf = ReadPdf(out)
+    assert "Riverside PT" in pdf.pages_text[0] and "555-0100" in pdf.pages_text[0]
+    with pdf.plumber() as doc:
+        image = doc.pages[0].images[0]
+        assert image["x1"] <= doc.pages[0].width - 12.7 * MM and image["top"] < 200
+
+
+def test_video_qr_code_decodes_to_its_url(tmp_path):
+    import zxingcpp
+
+    url = "https://example.org/videos/bridge"
+    (tmp_path / "exercises").mkdir()
+    from routinepress.catalog import Catalog
+
+    entry = Catalog().get("bridge").to_document()
+    entry.pop("illustrations")
+    entry["video_url"] = url
+    (tmp_path / "exercises" / "bridge.json").write_text(json.dumps(entry))
+    spec = write_spec(tmp_path, minimal_spec())
+    out = tmp_path / "qr.pdf"
+    assert run_cli("build", spec, "-o", out, "--catalog", tmp_path).code == 0
+    pdf = ReadPdf(out)
+    assert url in pdf.text
+    page = pdf.pages_with(url)[0]
+    decoded = {r.text for r in zxingcpp.read_barcodes(pdf.render(page, scale=3))}
+    assert url in decoded
+
+
+def test_fillable_has_one_uniquely_named_field_per_box(tmp_path):
+    import pypdf
+
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell"]}],
+                                             tracker={"weeks": 2}))
+    out = tmp_path / "fill.pdf"
+    assert run_cli("build", spec, "-o", out, "--fillable").code == 0
+    fields = pypdf.PdfReader(out).get_fields()
+    names = [n for n in fields if n.startswith("w")]
+    assert len(names) == len(set(names)) == 2 * 2 * 7
+    pdf = ReadPdf(out)
+    assert pdf.checkbox_count(load_template("standard")["tracker"]["box_size_pt"]) == 2 * 2 * 7
+    for annotation in (a for page in pikepdf.open(out).pages for a in page.get("/Annots", [])):
+        assert int(annotation.get("/F", 0)) & 4, "form boxes must print"
