@@ -74,6 +74,9 @@ def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None 
 
 def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None,
               depfile: Path | None = None) -> Built:
+    if _same_file(output, spec_path):
+        raise InputError.single(output, "", "is the spec itself; the handout would overwrite it",
+                                "write the PDF to another file, e.g. -o handout.pdf")
     rendered = render_spec(spec_path, options, catalog)
     write_atomic(output, rendered.pdf)
     if depfile is not None:
@@ -96,6 +99,8 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 
     A bad spec is recorded and the batch goes on; results come back in input order.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
     outputs = [out_dir / f"{p.stem}.pdf" for p in spec_paths]
     clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
     if clashes:
@@ -137,15 +142,33 @@ def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built
                                             f"{exc.__class__.__name__}: {exc} (please report this bug)")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write to a temporary file beside `path`, then rename: readers never see half a PDF.
+
+    A place that cannot be written (no such folder, no permission, a full disk) is the
+    user's to fix: InputError, not an internal error.
+    """
+    try:
+        if path.is_dir():
+            raise InputError.single(path, "", "is a folder; cannot write a file in its place")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
         raise

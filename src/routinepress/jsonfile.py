@@ -71,6 +71,18 @@ def _line_column(text: str, offset: int) -> str:
     return f"line {line}, column {column}"
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16/32 (what some Windows editors save) would otherwise read as "binary"."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if raw.startswith(bom):
+            return name
+    head = raw.lstrip(b"\x00")[:1]
+    if head in (b"{", b"[") and (raw[:2] in (b"{\x00", b"[\x00") or raw[:2] in (b"\x00{", b"\x00[")):
+        return "UTF-16"
+    return None
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     seen: dict[str, Any] = {}
     for key, value in pairs:
@@ -84,7 +96,8 @@ def read_json(path: Path) -> Any:
     """Parse a JSON file, or raise InputError saying exactly what is wrong with it."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:  # read one byte past the limit, never more: /dev/zero is a path too
+            raw = fh.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
         raise InputError.single(path, "", "file not found") from None
     except IsADirectoryError:
@@ -92,9 +105,12 @@ def read_json(path: Path) -> Any:
     except OSError as exc:
         raise InputError.single(path, "", f"cannot read the file ({exc.strerror})") from None
     if len(raw) > MAX_INPUT_BYTES:
-        raise InputError.single(path, "", f"file is too large ({len(raw)} bytes; the limit is {MAX_INPUT_BYTES})")
+        raise InputError.single(path, "", f"file is too large (more than {MAX_INPUT_BYTES} bytes)")
     if not raw.strip():
         raise InputError.single(path, "", "file is empty", "a routine spec is a JSON object: {...}")
+    wide = _wide_encoding(raw)
+    if wide:
+        raise InputError.single(path, "", f"the file is {wide} text, not UTF-8", "save the file as UTF-8")
     if b"\x00" in raw:
         raise InputError.single(path, "", "this is a binary file, not JSON text")
     try:

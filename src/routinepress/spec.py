@@ -6,6 +6,7 @@ references', so a clinician fixes a spec in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
     problems += reference_diagnostics(doc, catalog, shown)
     problems += path_diagnostics(doc, path)
     problems += template_diagnostics(doc, path)
+    problems += date_diagnostics(doc, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where)))
     return Spec(path, doc)
@@ -108,6 +110,25 @@ def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
             except InputError as exc:
                 found += exc.diagnostics
     return found
+
+
+MAX_TRACKER_DAYS = 12 * 7  # the schema's most weeks
+
+
+def date_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """A real date can still be too late for a tracker: its columns are dated day by day."""
+    tracker = doc.get("tracker")
+    start = tracker.get("start_date") if isinstance(tracker, dict) else None
+    if not isinstance(start, str):
+        return []
+    try:
+        day = dt.date.fromisoformat(start)
+    except ValueError:
+        return []  # not a date at all: the schema says so
+    if day > dt.date.max - dt.timedelta(days=MAX_TRACKER_DAYS):
+        return [Diagnostic(shown, "$.tracker.start_date",
+                           f"'{start}' is too late: the tracker's dates would run past {dt.date.max.isoformat()}")]
+    return []
 
 
 def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:

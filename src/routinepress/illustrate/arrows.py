@@ -80,15 +80,21 @@ def _resample(path: list[P2], start: float, end: float, n: int = 24) -> list[P2]
     return out
 
 
-def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
-                 line_scale: float = 1.0) -> Arrow | None:
-    """The arrow for the step prev -> cur, placed clear of cur's body pieces."""
-    paths = trace(prev, cur, cam)
+def moving_point(paths: dict[str, list[P2]]) -> str | None:
+    """The candidate that moves most in the picture, or None if nothing moves much."""
     best, best_move = None, MIN_MOVE
     for name in CANDIDATES:
         move = math.dist(paths[name][0], paths[name][-1])
         if move > best_move * 1.05:
             best, best_move = name, move
+    return best
+
+
+def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
+                 line_scale: float = 1.0) -> Arrow | None:
+    """The arrow for the step prev -> cur, placed clear of cur's body pieces."""
+    paths = trace(prev, cur, cam)
+    best = moving_point(paths)
     if best is None:
         return None
     path = paths[best]
@@ -99,19 +105,34 @@ def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
     else:
         core = _resample(path, 0.08 * total, 0.94 * total)
     floor = cam.project((0.0, 0.0, 0.0))[1]
+    flat_floor = abs(cam.up[2] - 1.0) < 1e-9  # a level camera sees the floor as a line
     clearance = 0.022 * line_scale
     outlines = [p.outline for p in pieces]
 
-    def cost(dx: float, dy: float) -> float:
+    # The arrow is drawn on the later pose, so it starts where the point arrived and
+    # points on the way it went ("this way"); then it is nudged clear of the body.
+    home = (path[-1][0] - core[0][0], path[-1][1] - core[0][1])
+    chord = (path[-1][0] - path[0][0], path[-1][1] - path[0][1])
+    ahead = (chord[0] / math.hypot(*chord), chord[1] / math.hypot(*chord))
+    centre = cam.project(build_scene(cur).body.pelvis)
+    away = (path[-1][0] - centre[0], path[-1][1] - centre[1])
+    out = (away[0] / (math.hypot(*away) or 1.0), away[1] / (math.hypot(*away) or 1.0))
+
+    def cost(off: P2) -> float:
         hits = 0
         for x, y in core:
-            q = (x + dx, y + dy)
-            if q[1] < floor + clearance or any(g.inside_convex(q, o, clearance) for o in outlines):
+            q = (x + home[0] + off[0], y + home[1] + off[1])
+            if (flat_floor and q[1] < floor + clearance) or any(
+                    g.inside_convex(q, o, clearance) for o in outlines):
                 hits += 1
-        return 5 * hits + 10 * math.hypot(dx, dy)
+        # Ties are broken by body-relative preferences (onward, then away from the
+        # trunk), which keeps the choice mirror-symmetric for mirrored poses.
+        return (5 * hits + 10 * math.hypot(*off) - 0.2 * (off[0] * ahead[0] + off[1] * ahead[1])
+                - 0.1 * (off[0] * out[0] + off[1] * out[1]))
 
     options = [(0.0, 0.0)] + [
         (r * math.cos(2 * math.pi * k / 24), r * math.sin(2 * math.pi * k / 24))
-        for r in (0.03, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25) for k in range(24)]
-    dx, dy = min(options, key=lambda o: (round(cost(*o), 9), o[0], o[1]))
+        for r in (0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.25) for k in range(24)]
+    off = min(options, key=lambda o: (round(cost(o), 9), o[0], o[1]))
+    dx, dy = home[0] + off[0], home[1] + off[1]
     return Arrow(best, tuple((x + dx, y + dy) for x, y in core))

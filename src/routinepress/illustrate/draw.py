@@ -39,7 +39,7 @@ class PoseStyle:
     near_stroke: float = 0.0
     far_stroke: float = 0.42
     floor_fill: float = 0.9
-    mat_fill: float = 0.6
+    mat_fill: float = 0.74
     prop_fill: float = 0.88
     prop_stroke: float = 0.3
     padding: float = 0.05  # of the smaller side
@@ -61,7 +61,7 @@ def camera_for(pose: Pose) -> Camera:
     right, ant, sup = (g.mat_vec(m, v) for v in ((1.0, 0, 0), (0, 1.0, 0), (0, 0, 1.0)))
     n = {"side": right if pose.near_side == "right" else g.mul(right, -1), "front": ant,
          "back": g.mul(ant, -1), "head": sup, "feet": g.mul(sup, -1)}[pose.view]
-    d = g.unit((-n[0], -n[1], 0.0))
+    d = g.mat_vec(g.rot_z(pose.turn), g.unit((-n[0], -n[1], 0.0)))
     z = (0.0, 0.0, 1.0)
     e = math.radians(pose.elevation)
     return Camera(g.cross(d, z), g.add(g.mul(d, math.sin(e)), g.mul(z, math.cos(e))),
@@ -93,16 +93,19 @@ def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
     pieces[-1].key = min(pieces[-1].key, torso_depth - 0.002)
     pieces[-2].key = min(pieces[-2].key, torso_depth - 0.001)
     for name, limb in sorted(body.limbs.items()):
-        # Far/near from the limb's root against the trunk: the design's shading rule.
-        far = cam.project(limb.root)[2] > torso_depth + 0.02
+        # Far side: the limb's root (hip or shoulder) is clearly deeper than its
+        # partner's on the other side. Head-to-foot depth does not count, so a
+        # three-quarter view does not grey out a whole pair of legs.
+        partner = body.limbs[name.replace(limb.side, "left" if limb.side == "right" else "right")]
+        far = cam.project(limb.root)[2] > cam.project(partner.root)[2] + 0.04
         tone = "far" if far else "near"
         # Legs tuck just behind the pelvis, arms just in front of the chest, in a front view.
         bias = 0.004 if limb.kind == "leg" else -0.004
         if limb.kind == "leg":
             ex = limb.extras
             segs = [[(limb.root, R_HIP), (limb.mid, R_KNEE)], [(limb.mid, R_KNEE), (limb.end, R_ANKLE)],
-                    [(limb.end, R_ANKLE), (ex["heel"], 0.02), (ex["toe_in"], 0.016),
-                     (ex["toe_out"], 0.015), (ex["toes"], 0.016)]]
+                    [(limb.end, R_ANKLE), (ex["heel"], 0.021), (ex["toe_in"], 0.017),
+                     (ex["toe_out"], 0.016), (ex["toes"], 0.017)]]
         else:
             segs = [[(limb.root, R_SHOULDER), (limb.mid, R_ELBOW)],
                     [(limb.mid, R_ELBOW), (limb.end, R_WRIST)],
@@ -187,7 +190,10 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     floor = [min(cam.project((0.0, 0.0, -0.022))[1] for cam in cams)]
     ys += floor
     pad = style.padding * min(width, height)
-    floor_band = 0.06 * height
+    # A level camera sees the floor edge-on: a ground line over a floor band. From
+    # above, the mat (or nothing) shows the floor instead.
+    level = all(p.elevation == 0 for p in poses)
+    floor_band = 0.06 * height if level else 0.0
     scale = min((width - 2 * pad) / max(max(xs) - min(xs), 1e-6),
                 (height - 2 * pad - floor_band) / max(max(ys) - min(ys), 1e-6))
     layout = _Layout(scale, (width - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale,
@@ -196,10 +202,11 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     for (under, body, over), arrow, cam in zip(parts, arrows, cams):
         d = Drawing(width, height)
         ground = layout.pt((0.0, floor[0]))[1]
-        d.add(Rect(0, ground - floor_band, width, floor_band, fillColor=_grey(style.floor_fill),
-                   strokeColor=None))
-        d.add(PolyLine([0, ground, width, ground], strokeColor=_grey(0.2),
-                       strokeWidth=style.ground * style.line_scale))
+        if level:
+            d.add(Rect(0, ground - floor_band, width, floor_band,
+                       fillColor=_grey(style.floor_fill), strokeColor=None))
+            d.add(PolyLine([0, ground, width, ground], strokeColor=_grey(0.2),
+                           strokeWidth=style.ground * style.line_scale))
         for piece in (*under, *body, *over):
             fill, stroke, w = _tones(style, piece.style)
             pts = [c for p in piece.outline for c in layout.pt(p)]

@@ -98,7 +98,7 @@ def ground_props(pose: Pose, body: Body) -> tuple[list[Solid], dict[str, Vec]]:
             ys = [p[1] for _, p in body.torso] + [lb.end[1] for lb in body.limbs.values()]
             xs += [body.head[0]]
             ys += [body.head[1]]
-            lo, hi = (min(xs) - 0.09, min(ys) - 0.09), (max(xs) + 0.09, max(ys) + 0.09)
+            lo, hi = (min(xs) - 0.06, min(ys) - 0.05), (max(xs) + 0.06, max(ys) + 0.05)
             c = ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, 0.0)
             solids.append(_box(c, (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), hi[0] - lo[0], hi[1] - lo[1],
                                -0.022, 0.0, "mat"))

@@ -32,6 +32,12 @@ TORSO_RINGS = ((False, -0.06, 0.085, 0.062, -0.022), (False, 0.0, 0.102, 0.074, 
                (False, 0.07, 0.094, 0.064, 0.0), (True, 0.13, 0.088, 0.06, 0.002),
                (True, 0.2, 0.112, 0.074, 0.012), (True, 0.255, 0.122, 0.066, 0.0),
                (True, 0.30, 0.085, 0.05, -0.01))
+# Points of a right foot in the ankle's frame (x lateral, y toward the toes): the
+# foot is drawn as the hull of spheres at heel, ankle and the two sides of the toes.
+FOOT_POINTS: dict[str, Vec] = {
+    "heel": (0.0, -0.032, -ANKLE_H + 0.006), "toes": (0.0, FOOT - 0.04, -ANKLE_H + 0.013),
+    "toe_in": (-0.018, FOOT - 0.052, -ANKLE_H + 0.016),
+    "toe_out": (0.022, FOOT - 0.062, -ANKLE_H + 0.016), "sole": (0.0, 0.03, -ANKLE_H)}
 RING_N = 16  # samples per torso ring
 # Heights of the top of each prop that a body point can rest on.
 PROP_TOP = {"pillow": 0.045, "towel": 0.032, "step": 0.12, "bench": 0.26, "chair": 0.27}
@@ -139,10 +145,7 @@ def _limb_chain(a: dict[str, float], side: str, kind: str) -> tuple[Vec, Vec, Ve
         r2 = g.mat_mul(r1, g.rot_x(-a[f"{side}_knee.flex"]))  # knee bends the shin backward
         end = g.add(mid, g.mat_vec(r2, (0.0, 0.0, -SHANK)))
         r3 = g.mat_mul(r2, g.rot_x(a[f"{side}_ankle.flex"]))  # dorsiflexion lifts the toes
-        foot = {"heel": (0.0, -0.032, -ANKLE_H + 0.004), "toes": (0.0, FOOT - 0.04, -ANKLE_H + 0.012),
-                "toe_in": (-0.014, FOOT - 0.05, -ANKLE_H + 0.014),
-                "toe_out": (0.016, FOOT - 0.058, -ANKLE_H + 0.014), "sole": (0.0, 0.03, -ANKLE_H)}
-        extras = {k: g.add(end, g.mat_vec(r3, v)) for k, v in foot.items()}
+        extras = {k: g.add(end, g.mat_vec(r3, v)) for k, v in FOOT_POINTS.items()}
     else:
         root = (SHOULDER_HALF, NECK_BASE[1], SHOULDER_Z)
         mid = g.add(root, g.mat_vec(r1, (0.0, 0.0, -UPPER_ARM)))
@@ -206,25 +209,34 @@ def position_matrix(pose: Pose) -> g.Mat:
 
 
 def _tilt_to_supports(body: Body, pose: Pose, heights: dict[str, float]) -> Body:
-    """Rigidly move the body so its first support rests at its height (and the second
-    too, by tilting about a horizontal axis), with the first at the world origin."""
+    """Rigidly move the body so its first support rests at its height and the second
+    too, by pitching about the body's own side-to-side axis (never rolling it), then
+    put the first support at the world origin so it stays put between poses."""
     sup = list(pose.support)
     if len(sup) >= 2:
-        for _ in range(4):  # the touching surface shifts a little as the body tilts
-            p1, p2 = body.point(sup[0]), body.point(sup[1])
-            d = g.sub(p2, p1)
-            horiz = math.hypot(d[0], d[1])
-            if horiz < 1e-6:
+        right, ant, _ = body.axes
+        axis = right if abs(right[2]) < 0.7 else ant  # side-lying pitches about front-back
+        axis = g.unit((axis[0], axis[1], 0.0))
+
+        def tilted(rad: float) -> Body:
+            m = g.rot_axis(axis, rad)
+            c = body.point(sup[0])
+            return body.mapped(lambda p: g.rotate_about(p, c, m), lambda v: g.mat_vec(m, v))
+
+        def error(b: Body) -> float:
+            return (b.surface_below(sup[1]) - b.surface_below(sup[0])
+                    - (heights[sup[1]] - heights[sup[0]]))
+
+        rad, err = 0.0, error(body)
+        for _ in range(20):  # Newton steps with a numeric slope; a few suffice
+            if abs(err) < 1e-7:
                 break
-            dz = body.surface_below(sup[1]) - body.surface_below(sup[0])
-            want = heights[sup[1]] - heights[sup[0]]
-            length = math.hypot(horiz, dz)
-            ang = math.atan2(dz, horiz) - math.asin(max(-1.0, min(1.0, want / length)))
-            if abs(ang) < 1e-7:
+            slope = (error(tilted(rad + 1e-4)) - err) / 1e-4
+            if abs(slope) < 1e-9:
                 break
-            axis = g.unit(g.cross((d[0], d[1], 0.0), (0.0, 0.0, 1.0)))
-            m = g.rot_axis(axis, -ang)  # +angle about h x Z would raise p2
-            body = body.mapped(lambda p, m=m, c=p1: g.rotate_about(p, c, m), lambda v, m=m: g.mat_vec(m, v))
+            rad = max(-1.2, min(1.2, rad - err / slope))
+            err = error(tilted(rad))
+        body = tilted(rad)
     if sup:
         anchor = body.point(sup[0])
         shift = (-anchor[0], -anchor[1], heights[sup[0]] - body.surface_below(sup[0]))
@@ -251,10 +263,7 @@ def _flatten_foot(limb: Limb, fallback: Vec) -> None:
     lat = g.cross(fwd, (0.0, 0.0, 1.0))
     if limb.side == "left":
         lat = g.mul(lat, -1.0)
-    local = {"heel": (0.0, -0.032, -ANKLE_H + 0.004), "toes": (0.0, FOOT - 0.04, -ANKLE_H + 0.012),
-             "toe_in": (-0.014, FOOT - 0.05, -ANKLE_H + 0.014),
-             "toe_out": (0.016, FOOT - 0.058, -ANKLE_H + 0.014), "sole": (0.0, 0.03, -ANKLE_H)}
-    for k, (x, y, z) in local.items():
+    for k, (x, y, z) in FOOT_POINTS.items():
         limb.extras[k] = g.add(limb.end, g.add(g.add(g.mul(lat, x), g.mul(fwd, y)), (0.0, 0.0, z)))
 
 
@@ -285,7 +294,7 @@ def solve_reach(limb: Limb, target: Vec, fallback_pole: Vec) -> None:
     bow = g.sub(limb.mid, limb.root)
     bow = g.mat_vec(q, g.sub(bow, g.mul(axis_old, g.dot(bow, axis_old))))
     bow = g.sub(bow, g.mul(axis, g.dot(bow, axis)))
-    if g.norm(bow) < 1e-4:
+    if g.norm(bow) < 0.05 * l1:  # (nearly) straight: no bend to keep
         bow = g.sub(fallback_pole, g.mul(axis, g.dot(fallback_pole, axis)))
     bow = g.unit(bow)
     cos_a = (l1 * l1 + dist * dist - l2 * l2) / (2 * l1 * dist)

@@ -1,0 +1,302 @@
+"""The pose engine: sign conventions, mirroring, validation, and the catalog's poses.
+
+Conventions are tested on 3D joint coordinates (and the 2D projection), not pixels,
+so a sign slip fails here before it can draw a plausible-looking wrong picture.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from routinepress.errors import InputError
+from routinepress.illustrate import PoseStyle, draw_poses, load_pose, pose_from_data, pose_to_png
+from routinepress.illustrate import geometry as g
+from routinepress.illustrate.arrows import moving_point, trace
+from routinepress.illustrate.draw import camera_for
+from routinepress.illustrate.pose import JOINT_RANGES
+from routinepress.illustrate.preview import drawing_to_image
+from routinepress.illustrate.scene import build_scene
+
+ROOT = Path(__file__).resolve().parents[1]
+POSES = sorted((ROOT / "catalog" / "illustrations").glob("*.pose.json"))
+
+
+def body(**data):
+    return build_scene(pose_from_data(data)).body
+
+
+def lateral(b, name: str) -> float:
+    """Signed distance of a point from the midline, positive toward the patient's right."""
+    return g.dot(g.sub(b.point(name), b.pelvis), b.axes[0])
+
+
+# --- sign conventions -------------------------------------------------------------
+
+def test_supine_hip_flexion_puts_the_knee_above_the_hip():
+    b = body(position="supine", joints={"right_hip": {"flexion": 60}})
+    assert b.point("right_knee")[2] > b.point("right_hip")[2] + 0.1
+    neutral = body(position="supine")
+    assert abs(neutral.point("right_knee")[2] - neutral.point("right_hip")[2]) < 0.01
+    # and in the picture (side view): up is up
+    cam = camera_for(pose_from_data({"position": "supine"}))
+    assert cam.project(b.point("right_knee"))[1] > cam.project(b.point("right_hip"))[1] + 0.1
+
+
+def test_standing_hip_abduction_moves_the_foot_away_from_the_midline():
+    for side, sign in (("right", 1), ("left", -1)):
+        neutral = body(position="standing", support=[f"{'left' if side == 'right' else 'right'}_foot"])
+        out = body(position="standing", joints={f"{side}_hip": {"abduction": 30}})
+        assert sign * lateral(out, f"{side}_ankle") > sign * lateral(neutral, f"{side}_ankle") + 0.15
+        assert out.point(f"{side}_ankle")[2] > neutral.point(f"{side}_ankle")[2]
+
+
+def clam(er: float, feet_together: bool = True):
+    data = {"position": "side-lying", "down_side": "left", "view": "front",
+            "joints": {"left_hip": {"flexion": 45}, "left_knee": {"flexion": 90},
+                       "right_hip": {"flexion": 45, "external_rotation": er},
+                       "right_knee": {"flexion": 90}},
+            "support": ["pelvis", "shoulders"]}
+    if feet_together:
+        data["reach"] = {"right_foot": "left_foot"}
+    return build_scene(pose_from_data(data)).body
+
+
+def test_side_lying_external_rotation_of_the_top_hip_lifts_the_top_knee():
+    closed, open_ = clam(0), clam(40)
+    gap = lambda b: b.point("right_knee")[2] - b.point("left_knee")[2]  # noqa: E731
+    assert gap(open_) > gap(closed) + 0.06
+    # feet stay together: the top ankle rests on the bottom one
+    assert abs(open_.point("right_ankle")[2] - closed.point("right_ankle")[2]) < 0.01
+
+
+def test_hip_rotation_is_about_the_thigh_so_a_free_foot_swings_not_the_knee():
+    # The anatomical convention under the clamshell rule: without the feet held
+    # together, external rotation of a bent hip swings the foot toward the midline.
+    closed, open_ = clam(0, feet_together=False), clam(40, feet_together=False)
+    assert g.norm(g.sub(open_.point("right_knee"), closed.point("right_knee"))) < 1e-6
+    assert open_.point("right_ankle")[2] < closed.point("right_ankle")[2] - 0.1
+
+
+def test_prone_hip_extension_lifts_the_foot_off_the_floor():
+    flat = body(position="prone", support=["pelvis", "shoulders"])
+    lifted = body(position="prone", support=["pelvis", "shoulders"],
+                  joints={"right_hip": {"extension": 20}})
+    assert lifted.point("right_ankle")[2] > flat.point("right_ankle")[2] + 0.12
+    assert abs(lifted.point("left_ankle")[2] - flat.point("left_ankle")[2]) < 1e-6
+
+
+def test_standing_trunk_flexion_moves_the_head_forward():
+    upright = body(position="standing", support=["right_foot"])
+    bent = body(position="standing", support=["right_foot"], joints={"trunk": {"flexion": 40}})
+    forward = lambda b: g.dot(b.head, b.axes[1])  # noqa: E731
+    assert forward(bent) > forward(upright) + 0.15
+    cam = camera_for(pose_from_data({"position": "standing"}))  # side view: faces right
+    assert cam.project(bent.head)[0] > cam.project(upright.head)[0] + 0.15
+
+
+def test_knee_flexion_bends_the_shin_backward_and_dorsiflexion_lifts_the_toes():
+    b = body(position="standing", joints={"right_knee": {"flexion": 90}}, support=["left_foot"])
+    shin = g.sub(b.point("right_ankle"), b.point("right_knee"))
+    assert g.dot(shin, b.axes[1]) < -0.2
+    flat = body(position="standing", support=["left_foot"])
+    up = body(position="standing", joints={"right_ankle": {"dorsiflexion": 20}}, support=["left_foot"])
+    assert up.point("right_toes")[2] > flat.point("right_toes")[2] + 0.02
+
+
+def test_two_supports_both_touch_and_the_first_stays_put():
+    for stage in ("start", "end"):
+        b = build_scene(load_pose(ROOT / f"catalog/illustrations/bridge-{stage}.pose.json")).body
+        assert abs(b.surface_below("shoulders")) < 1e-6
+        assert abs(b.surface_below("right_foot")) < 1e-6
+        assert math_close(b.point("shoulders")[:2], (0.0, 0.0))
+
+
+def math_close(a, b, tol=1e-6):
+    return all(abs(x - y) < tol for x, y in zip(a, b))
+
+
+# --- mirroring ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", POSES, ids=lambda p: p.name)
+def test_mirroring_twice_is_the_identity(path):
+    pose = load_pose(path)
+    assert pose.mirrored().mirrored() == pose
+    if any(name.startswith(("left", "right")) for name, _ in pose.joints):
+        assert pose.mirrored() != pose
+
+
+def _flip_difference(stem: str) -> float:
+    poses = [load_pose(ROOT / f"catalog/illustrations/{stem}-{s}.pose.json") for s in ("start", "end")]
+    plain = drawing_to_image(draw_poses(poses, 200, 130)[1], 100)
+    mirror = drawing_to_image(draw_poses(poses, 200, 130, mirror=True)[1], 100)
+    diff = ImageChops.difference(plain.transpose(Image.Transpose.FLIP_LEFT_RIGHT), mirror)
+    return sum(diff.histogram()[81:]) / (diff.width * diff.height)
+
+
+@pytest.mark.parametrize("stem", ["standing-hip-abduction", "prone-straight-leg-raise"])
+def test_a_mirrored_pose_draws_as_the_mirror_image(stem):
+    # Front view: the body is symmetric, so swapping sides is a flip. Side view: the
+    # camera follows near_side, so the working leg stays near and it is a flip too.
+    assert _flip_difference(stem) < 0.003
+
+
+def test_mirroring_is_not_a_no_op():
+    poses = [load_pose(ROOT / "catalog/illustrations/standing-hip-abduction-end.pose.json")]
+    a = drawing_to_image(draw_poses(poses, 200, 130)[0], 100)
+    b = drawing_to_image(draw_poses(poses, 200, 130, mirror=True)[0], 100)
+    diff = ImageChops.difference(a, b)
+    assert sum(diff.histogram()[81:]) > 200
+
+
+# --- validation ---------------------------------------------------------------------
+
+def problems(tmp_path: Path, data) -> list:
+    path = tmp_path / "bad.pose.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    with pytest.raises(InputError) as info:
+        load_pose(path)
+    assert all(d.file.endswith("bad.pose.json") for d in info.value.diagnostics)
+    return info.value.diagnostics
+
+
+def test_an_angle_out_of_range_names_file_and_joint(tmp_path):
+    [d] = problems(tmp_path, {"position": "supine", "joints": {"left_knee": {"flexion": 900}}})
+    assert d.where == "$.joints.left_knee.flexion"
+    assert d.message == "900 is outside the normal range 0 to 150"
+    assert "bad.pose.json: $.joints.left_knee.flexion: 900 is outside" in d.format()
+
+
+def test_an_unknown_joint_and_motion_get_hints(tmp_path):
+    ds = problems(tmp_path, {"position": "supine",
+                             "joints": {"left_kneee": {"flexion": 9}, "right_hip": {"flex": 9}}})
+    where = {d.where: d for d in ds}
+    assert where["$.joints.left_kneee"].hint == "did you mean 'left_knee'?"
+    assert where["$.joints.right_hip.flex"].message == "unknown name 'flex'"
+
+
+def test_an_unknown_prop_names_its_index(tmp_path):
+    [d] = problems(tmp_path, {"position": "supine", "props": [{"type": "mat"}, {"type": "chiar"}]})
+    assert d.where == "$.props[1].type"
+    assert d.hint == "did you mean 'chair'?"
+
+
+def test_cross_field_problems(tmp_path):
+    ds = problems(tmp_path, {"position": "side-lying", "view": "side",
+                             "joints": {"right_hip": {"flexion": 10, "extension": 5}}})
+    assert {d.where for d in ds} == {"$.joints.right_hip", "$", "$.view"}
+    [d] = problems(tmp_path, {"position": "standing", "props": [{"type": "band"}]})
+    assert d.where == "$.props[0]" and "around" in d.message
+
+
+def test_broken_json_says_where(tmp_path):
+    [d] = problems(tmp_path, '{"position": "supine",\n  "joints": {,}}')
+    assert d.where == "line 2, column 14"
+
+
+def test_the_schema_carries_the_same_ranges_as_the_code():
+    schema = json.loads((ROOT / "schema/pose.schema.json").read_text())
+    joints = schema["properties"]["joints"]["properties"]
+    assert set(joints) == set(JOINT_RANGES)
+    for name, motions in JOINT_RANGES.items():
+        for motion, (lo, hi) in motions.items():
+            spec = joints[name]["properties"][motion]
+            assert (spec["minimum"], spec["maximum"]) == (lo, hi)
+
+    def described(node, path="$"):
+        for key, sub in node.get("properties", {}).items():
+            assert "description" in sub, f"{path}.{key} has no description"
+            described(sub, f"{path}.{key}")
+        if isinstance(node.get("items"), dict):
+            described(node["items"], path + "[]")
+    described(schema)
+
+
+# --- the catalog's poses ------------------------------------------------------------
+
+def ink(drawing) -> tuple[float, float]:
+    """Fractions of pixels with any ink (darker than the floor band) and near-black."""
+    img = drawing_to_image(drawing, 72)
+    hist, n = img.histogram(), img.width * img.height
+    return sum(hist[:200]) / n, sum(hist[:60]) / n
+
+
+@pytest.mark.parametrize("path", POSES, ids=lambda p: p.name)
+@pytest.mark.parametrize("size", [(200, 130), (120, 80)])
+def test_every_catalog_pose_draws_with_ink(path, size):
+    [drawing] = draw_poses([load_pose(path)], *size)
+    assert (drawing.width, drawing.height) == size
+    any_ink, black = ink(drawing)
+    assert any_ink > 0.08 and black > 0.005
+
+
+def test_start_and_end_share_scale_and_ground(tmp_path):
+    poses = [load_pose(ROOT / f"catalog/illustrations/bridge-{s}.pose.json") for s in ("start", "end")]
+    a, b = draw_poses(poses, 200, 130)
+    ground = lambda d: [s.points for s in d.contents if type(s).__name__ == "PolyLine"][0]  # noqa: E731
+    assert ground(a) == ground(b)
+    pose_to_png(b, tmp_path / "b.png")
+    with Image.open(tmp_path / "b.png") as img:
+        assert img.size == (417, 271)
+
+
+def test_drawings_are_deterministic_and_use_no_fonts():
+    poses = [load_pose(p) for p in POSES[:2]]
+
+    def snapshot():
+        return [[(type(s).__name__, getattr(s, "points", None)) for s in d.contents]
+                for d in draw_poses(poses, 200, 130, style=PoseStyle(line_scale=1.5))]
+    assert snapshot() == snapshot()
+    from reportlab.graphics.shapes import Group, String
+
+    def shapes(node):
+        for s in getattr(node, "contents", []):
+            yield s
+            if isinstance(s, Group):
+                yield from shapes(s)
+    assert not any(isinstance(s, String) for d in draw_poses(poses, 200, 130) for s in shapes(d))
+
+
+@pytest.mark.parametrize("stem,point", [
+    ("bridge", "pelvis"), ("clamshell", "right_knee"), ("kneeling-hip-flexor-stretch", "pelvis"),
+    ("standing-hip-abduction", "right_ankle"), ("prone-straight-leg-raise", "right_ankle")])
+def test_the_arrow_follows_the_point_that_moves_most(stem, point):
+    start, end = (load_pose(ROOT / f"catalog/illustrations/{stem}-{s}.pose.json")
+                  for s in ("start", "end"))
+    assert moving_point(trace(start, end, camera_for(end))) == point
+    no_motion = trace(start, start, camera_for(start))
+    assert moving_point(no_motion) is None
+
+
+@pytest.mark.parametrize("data", [
+    {"position": "standing", "view": "front", "support": ["left_foot"],
+     "joints": {"right_hip": {"abduction": 20}},
+     "props": [{"type": "band", "around": "ankles"}, {"type": "ankle_weight", "on": "right_ankle"},
+               {"type": "wall", "side": "left"}, {"type": "step", "under": "left_foot"}]},
+    {"position": "sitting", "support": ["pelvis", "right_foot"],
+     "joints": {"left_hip": {"flexion": 90}, "left_knee": {"flexion": 90},
+                "right_hip": {"flexion": 90}, "right_knee": {"flexion": 90}},
+     "props": [{"type": "chair", "under": "pelvis"}, {"type": "band", "around": "knees"}]},
+    {"position": "quadruped", "support": ["right_knee", "right_hand"],
+     "joints": {"left_hip": {"flexion": 90}, "left_knee": {"flexion": 90},
+                "right_hip": {"flexion": 90}, "right_knee": {"flexion": 90},
+                "left_shoulder": {"flexion": 90}, "right_shoulder": {"flexion": 90}},
+     "props": [{"type": "mat"}, {"type": "towel", "under": "right_knee"}]},
+    {"position": "side-lying", "down_side": "left", "view": "front", "support": ["left_elbow", "right_foot"],
+     "joints": {"left_shoulder": {"abduction": 90}, "left_elbow": {"flexion": 90}},
+     "props": [{"type": "bench", "under": "right_foot"}]},
+], ids=["standing-props", "sitting-chair", "quadruped", "side-plank-bench"])
+def test_other_positions_and_props_draw(data):
+    pose = pose_from_data(data)
+    a, b = draw_poses([pose, pose.mirrored()], 120, 80)
+    assert ink(a)[0] > 0.08 and ink(b)[0] > 0.08
+
+
+def test_side_lying_abduction_of_the_top_leg_lifts_it():
+    flat = body(position="side-lying", down_side="left", view="front")
+    up = body(position="side-lying", down_side="left", view="front",
+              joints={"right_hip": {"abduction": 30}})
+    assert up.point("right_ankle")[2] > flat.point("right_ankle")[2] + 0.2
