@@ -195,7 +195,10 @@ def _expand(error: ValidationError) -> list[ValidationError]:
     if not fitting:
         return [error]
     best = best_match([e for errs in fitting.values() for e in errs])
-    chosen = fitting[best.relative_schema_path[0]] if best is not None else next(iter(fitting.values()))
+    while best is not None and best.parent is not None and best.parent is not error:
+        best = best.parent  # best_match may descend into a nested oneOf: climb back to this one's branch
+    chosen = fitting.get(best.relative_schema_path[0]) if best is not None else None
+    chosen = chosen or next(iter(fitting.values()))
     return [leaf for child in chosen for leaf in _expand(child)]
 
 
@@ -284,6 +287,10 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
     if error.validator == "pattern" and isinstance(error.instance, str):
         return Diagnostic(file, where, f"{error.instance!r} is not in the expected form", _pattern_hint(error))
     message = error.message
+    shown = repr(error.instance)
+    if len(shown) > 60 and shown in message:
+        # Shorten the quoted value, not the sentence: "'TTTT...' is too long" keeps "is too long".
+        message = message.replace(shown, shown[:40] + "..." + shown[-1:])
     if len(message) > 200:
         message = message[:197] + "..."
     return Diagnostic(file, where, message)

@@ -121,7 +121,11 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
 
 
 def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
-    """Name, then pictures and instructions; with "stacked" pictures the text sits beside them."""
+    """Name; pictures with the dose and steps; tips and cautions; the clinician's notes.
+
+    With "stacked" pictures the dose and steps sit beside them and the tips and cautions
+    share a row below, so lines stay at a comfortable length and the card stays short.
+    """
     t = styles.template["card"]
     ex = card.exercise
     out: list[Flowable] = [
@@ -130,20 +134,27 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     ]
     if t["show_summary"] and ex.summary:
         out.append(Paragraph(esc(ex.summary), styles.body))
-    text = [_dose_table(card, styles), Paragraph(esc(words["steps"]), styles.label)]
-    text += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
-    text += _list_block(words["tips"], ex.tips, styles)
-    text += _list_block(words["cautions"], ex.cautions, styles)
-    if not ex.illustrations:
-        out += text
-    else:
-        w, h = t["illustration_width_mm"] * mm, t["illustration_height_mm"] * mm
-        flows = pictures.flowables(ex.illustrations, w, h, card.mirror, t["line_scale"])
+    beside = bool(ex.illustrations) and t["pictures"] == "stacked"
+    picture_width = t["illustration_width_mm"] * mm
+    left_width = picture_width + styles.gap * 3 if beside else 0
+    how = [_dose_table(card, styles, styles.frame_width - left_width), Paragraph(esc(words["steps"]), styles.label)]
+    how += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
+    if ex.illustrations:
+        height = t["illustration_height_mm"] * mm
+        flows = pictures.flowables(ex.illustrations, picture_width, height, card.mirror, t["line_scale"])
         captions = [i.caption for i in ex.illustrations]
-        if t["pictures"] == "side-by-side":
-            out += [picture_grid(flows, captions, styles, w, columns=None), *text]
+        if beside:
+            how = [_columns([picture_grid(flows, captions, styles, picture_width, columns=1)], how,
+                            left_width, styles)]
         else:
-            out.append(_beside(picture_grid(flows, captions, styles, w, columns=1), text, w, styles))
+            how.insert(0, picture_grid(flows, captions, styles, picture_width, columns=None))
+    out += how
+    tips = _list_block(words["tips"], ex.tips, styles)
+    cautions = _list_block(words["cautions"], ex.cautions, styles)
+    if tips and cautions and beside:
+        out.append(_columns(tips, cautions, styles.frame_width / 2, styles))
+    else:
+        out += tips + cautions
     if card.notes:
         out.append(_notes_box(words["notes_for_you"], card.notes, styles))
     for key, names in (("progressions", card.progressions), ("regressions", card.regressions)):
@@ -154,22 +165,21 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     return out
 
 
-def _beside(pictures: Table, text: list[Flowable], picture_width: float, styles: Styles) -> Table:
-    """Pictures in a left column, instructions at a readable line length on the right."""
-    left = picture_width + styles.gap * 2
-    table = Table([[pictures, text]], colWidths=[left, styles.frame_width - left], splitInRow=1)
+def _columns(left: list[Flowable], right: list[Flowable], left_width: float, styles: Styles) -> Table:
+    """Two columns of flowables side by side, top-aligned; splits between pages if it must."""
+    table = Table([[left, right]], colWidths=[left_width, styles.frame_width - left_width], splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("LEFTPADDING", (1, 0), (1, 0), styles.gap),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), styles.gap),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return table
 
 
-def _dose_table(card: Card, styles: Styles) -> Table:
+def _dose_table(card: Card, styles: Styles, width: float) -> Table:
     rows = [[Paragraph(esc(label), styles.label), Paragraph(esc(value), styles.body_bold)] for label, value in card.dose_rows]
     label_width = styles.body.fontSize * 6.5
-    table = Table(rows, colWidths=[label_width, styles.body.fontSize * 15],
+    table = Table(rows, colWidths=[label_width, min(styles.body.fontSize * 15, width - label_width)],
                   hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),

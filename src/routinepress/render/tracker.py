@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..model import Handout
@@ -64,7 +65,10 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         return []
     t = styles.template["tracker"]
     box, row_height = t["box_size_pt"], t["row_height_pt"]
-    day_width = max(box + 10, styles.small.fontSize * 3.4)
+    labels = [day_label(words, w, d, spec.start_date) for w in range(spec.weeks) for d in range(7)]
+    widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
+                 for label in labels for line in label.split("<br/>"))
+    day_width = max(box + 12, widest + 14)  # cell padding is 6 pt a side; a date never wraps mid-number
     name_width = styles.frame_width - 7 * day_width
     colour = styles.colour("checkbox")
     story: list[Flowable] = [Paragraph(esc(words["tracker"]), styles.heading),
