@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
@@ -101,6 +100,17 @@ def test_dose_reads_as_plain_words(tmp_path):
     text = ReadPdf(out).text
     for phrase in ("Hold 5 seconds", "10 to 15 times", "Each side", "4 days a week", "2 sets"):
         assert phrase in text
+
+
+def test_null_in_a_dosage_removes_the_default(tmp_path):
+    doc = minimal_spec(sections=[{"title": "S", "exercises": [
+        {"ref": "bridge", "dosage": {"hold_seconds": None, "reps": 12}}]}], tracker={"weeks": 0})
+    out = tmp_path / "nohold.pdf"
+    result = run_cli("build", write_spec(tmp_path, doc), "-o", out)
+    assert result.code == 0, result.stderr
+    text = ReadPdf(out).text
+    assert "12 times" in text
+    assert "Hold" not in text.split("How to do it")[0].split("1. Bridge")[-1]
 
 
 def test_notes_escape_markup_characters(tmp_path):

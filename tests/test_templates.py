@@ -88,7 +88,7 @@ def test_fonts_are_embedded_and_no_base14(tmp_path):
     with pikepdf.open(pdf.path) as doc:
         fonts = {}
         for page in doc.pages:
-            for name, font in page.Resources.get("/Font", {}).items():
+            for font in page.Resources.get("/Font", {}).values():
                 fonts[str(font.get("/BaseFont"))] = font
     assert fonts
     for base, font in fonts.items():

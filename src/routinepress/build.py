@@ -23,6 +23,7 @@ class BuildOptions:
     template: str | None = None  # overrides the spec's choice
     fillable: bool = False
     strict: bool = False  # warnings become errors
+    grayscale: bool = False  # photos and logos printed in grey
 
 
 @dataclass
@@ -54,7 +55,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
 
     handout = build_model(spec, catalog)
     template = load_template(options.template or handout.template, base=spec.folder)
-    result = render(handout, template, RenderOptions(page_size=options.page_size, fillable=options.fillable),
+    result = render(handout, template, RenderOptions(options.page_size, options.fillable, options.grayscale),
                     source_name=display_path(spec.path))
     if options.strict and result.warnings:
         raise InputError([Diagnostic(w.file, w.where, w.message, w.hint) for w in result.warnings])

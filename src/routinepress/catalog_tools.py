@@ -135,13 +135,10 @@ def check(catalog: Catalog) -> list[Diagnostic]:
                 except InputError as exc:
                     problems += exc.diagnostics
     problems += _duplicates(catalog)
-    general = [f for f in catalog.folders if (f / "general.json").is_file()]
-    for folder in general:
-        try:
-            catalog.general()
-        except InputError as exc:
-            problems += exc.diagnostics
-            break
+    try:
+        catalog.general()
+    except InputError as exc:
+        problems += exc.diagnostics
     return problems
 
 

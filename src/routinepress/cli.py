@@ -94,11 +94,12 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 @click.option("--template", help="Template name or file, overriding the spec's choice.")
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--grayscale", is_flag=True, help="Convert photos and logos to grayscale (smaller files, no colour casts).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes for several specs. Default: CPU count.")
 @click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a Makefile rule listing every file the PDF was built from (one spec only).")
 @reports_errors
-def build(specs, output, catalog_dirs, page_size, template, fillable, strict, jobs, depfile) -> None:
+def build(specs, output, catalog_dirs, page_size, template, fillable, strict, grayscale, jobs, depfile) -> None:
     """Validate specs and write their PDF handouts."""
     import os
     import time
@@ -106,7 +107,7 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, jo
     from .build import BuildOptions, build_many, build_one
     from .errors import display_path
 
-    options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict)
+    options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale)
     if len(specs) == 1 and not (output and output.is_dir()):
         built = build_one(specs[0], output or Path(specs[0].stem + ".pdf"), options, depfile=depfile)
         _echo_warnings(built.warnings)

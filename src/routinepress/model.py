@@ -153,7 +153,8 @@ def _card(number: int, entry: str | dict, section_frequency: dict, spec: Spec, c
         )
     else:
         exercise = catalog.get(entry["ref"])
-    dosage = exercise.default_dosage | entry.get("dosage", {})
+    # The spec's dosage wins field by field; null removes a default (no hold, say).
+    dosage = {k: v for k, v in (exercise.default_dosage | entry.get("dosage", {})).items() if v is not None}
     frequency = entry.get("frequency") or section_frequency or exercise.default_frequency
     return Card(
         number=number, name=entry.get("name", exercise.name), exercise=exercise,

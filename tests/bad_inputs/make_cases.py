@@ -4,8 +4,13 @@
 
 Case folders are rewritten; this script and README.md are kept.
 """
-import io, json, shutil, struct, zlib
+import io
+import json
+import shutil
+import struct
+import zlib
 from pathlib import Path
+
 from PIL import Image
 
 OUT = Path(__file__).resolve().parent

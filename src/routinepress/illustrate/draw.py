@@ -20,8 +20,7 @@ from .arrows import Arrow, motion_arrow
 from .geometry import P2, Vec
 from .pose import Pose
 from .scene import Scene, build_scene
-from .skeleton import (HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST,
-                       position_matrix)
+from .skeleton import HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST, position_matrix
 
 
 @dataclass(frozen=True)

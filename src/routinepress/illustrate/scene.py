@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from . import geometry as g
 from .geometry import Vec
 from .pose import Pose
-from .skeleton import (PROP_TOP, R_ANKLE, R_KNEE, Body, blend_angles, place_body,
-                       signed_angles, solve_reach)
+from .skeleton import PROP_TOP, R_ANKLE, R_KNEE, Body, blend_angles, place_body, signed_angles, solve_reach
 
 Sphere = tuple[Vec, float]
 

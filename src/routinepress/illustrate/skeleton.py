@@ -10,8 +10,8 @@ floor at Z = 0.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from . import geometry as g
 from .geometry import Vec

@@ -1,0 +1,130 @@
+"""Batch builds, dependency files, the Python API, and the installable wheel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import HANDOUTS, REPO, minimal_spec, run_cli, write_spec
+
+import routinepress
+from routinepress.errors import InputError
+
+
+def test_parallel_batch_matches_serial_and_reports_a_summary(tmp_path):
+    specs = [write_spec(tmp_path, minimal_spec(title=f"Routine {n}"), f"s{n}.json") for n in range(4)]
+    serial = run_cli("build", *specs, "-o", tmp_path / "serial", "--jobs", "1")
+    parallel = run_cli("build", *specs, "-o", tmp_path / "parallel", "--jobs", "2")
+    assert serial.code == parallel.code == 0
+    assert "built 4 of 4 handouts" in parallel.stdout
+    for spec in specs:
+        name = f"{spec.stem}.pdf"
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+
+
+def test_batch_goes_on_past_a_bad_spec(tmp_path):
+    good = write_spec(tmp_path, minimal_spec(), "good.json")
+    bad = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["brige"]}]), "bad.json")
+    also_good = write_spec(tmp_path, minimal_spec(), "also.json")
+    result = run_cli("build", good, bad, also_good, "-o", tmp_path / "out", "--jobs", "2", cwd=tmp_path)
+    assert result.code == 1
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["also.pdf", "good.pdf"]
+    assert "error: bad.json: $.sections[0].exercises[0]: unknown exercise 'brige'" in result.stderr
+    assert "built 2 of 3 handouts" in result.stderr and "failed: bad.json" in result.stderr
+
+
+def test_depfile_lists_what_the_handout_used(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell"]}]))
+    out, dep = tmp_path / "spec.pdf", tmp_path / "spec.d"
+    assert run_cli("build", spec, "-o", out, "--depfile", dep).code == 0
+    rule = dep.read_text()
+    target, _, rest = rule.partition(":")
+    assert target.endswith("spec.pdf")
+    for needed in ("spec.json", "exercises/bridge.json", "exercises/clamshell.json",
+                   "illustrations/bridge-start.pose.json", "templates/standard.json", "catalog/general.json"):
+        assert needed in rest, needed
+    assert "exercises/knee-to-chest.json" not in rest  # only what it used
+
+
+def test_make_rebuilds_only_what_changed(tmp_path):
+    """The Makefile's pattern rule with depfiles, run by real make on a copy of the inputs."""
+    work = tmp_path / "clinic"
+    (work / "handouts").mkdir(parents=True)
+    write_spec(work / "handouts", minimal_spec(sections=[{"title": "S", "exercises": ["bridge"]}]), "a.json")
+    write_spec(work / "handouts", minimal_spec(sections=[{"title": "S", "exercises": ["clamshell"]}]), "b.json")
+    exe = Path(sys.executable).with_name("routinepress")
+    makefile = work / "Makefile"
+    makefile.write_text(
+        "PDFS := build/a.pdf build/b.pdf\nall: $(PDFS)\n"
+        f"build/%.pdf: handouts/%.json\n\t{exe} build $< -o $@ --depfile build/$*.d\n"
+        "-include $(wildcard build/*.d)\n"
+    )
+
+    def make() -> str:
+        return subprocess.run(["make", "-j2", "-C", str(work)], capture_output=True, text=True, check=True).stdout
+
+    assert make().count("wrote ") == 2
+    assert "wrote" not in make()  # nothing changed, nothing rebuilt
+    spec = work / "handouts" / "b.json"
+    spec.write_text(spec.read_text().replace("Test routine", "Changed"))
+    again = make()
+    assert again.count("wrote ") == 1 and "b.pdf" in again
+
+
+def test_api_returns_bytes_and_is_thread_safe(tmp_path):
+    expected = routinepress.build_handout(HANDOUTS / "mixed-short.json")
+    assert expected.startswith(b"%PDF-")
+    results: list[bytes] = []
+
+    def work() -> None:
+        results.append(routinepress.build_handout(HANDOUTS / "mixed-short.json"))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+
+
+def test_api_takes_a_dict_and_raises_input_error(tmp_path):
+    pdf = routinepress.build_handout(minimal_spec(), base_dir=tmp_path)
+    assert pdf.startswith(b"%PDF-")
+    with pytest.raises(InputError) as info:
+        routinepress.build_handout(minimal_spec(sections=[{"title": "S", "exercises": ["brige"]}]))
+    assert info.value.diagnostics[0].where == "$.sections[0].exercises[0]"
+    out = routinepress.build_handout_file(HANDOUTS / "mixed-short.json", tmp_path / "api.pdf")
+    assert out.read_bytes() == routinepress.build_handout(HANDOUTS / "mixed-short.json")
+
+
+def test_wheel_carries_the_data_and_builds_from_any_folder(tmp_path):
+    """`pip install .` (not editable): the wheel has catalog, templates and schemas inside."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("routinepress-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("routinepress/data/catalog/exercises/bridge.json", "routinepress/data/catalog/general.json",
+                   "routinepress/data/catalog/illustrations/bridge-start.pose.json",
+                   "routinepress/data/templates/standard.json", "routinepress/data/schema/routine.schema.json",
+                   "routinepress/locale/en.json"):
+        assert needed in names, needed
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    spec = write_spec(elsewhere, minimal_spec())
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    code = ("import routinepress, sys; assert routinepress.__file__.startswith(sys.argv[1]), routinepress.__file__;"
+            "from routinepress.cli import main; main()")
+    proc = subprocess.run([sys.executable, "-c", code, str(site), "build", str(spec), "-o", "out.pdf"],
+                          cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (elsewhere / "out.pdf").read_bytes().startswith(b"%PDF-")
+    assert json.loads(spec.read_text())["title"] == "Test routine"
