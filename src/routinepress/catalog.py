@@ -154,7 +154,22 @@ class Catalog:
         return [(f, root) for root in self.folders for f in sorted((root / "exercises").glob("*.json"))]
 
 
+# Validated entries, shared by every Catalog in the process; a changed file (mtime or
+# size) is read again. Saves the schema check on every build of a batch or an embedding app.
+_ENTRIES: dict[tuple[Path, Path], tuple[int, int, Exercise]] = {}
+
+
 def load_entry(file: Path, root: Path) -> Exercise:
+    stat = file.stat()
+    cached = _ENTRIES.get((file, root))
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    exercise = _read_entry(file, root)
+    _ENTRIES[(file, root)] = (stat.st_mtime_ns, stat.st_size, exercise)
+    return exercise
+
+
+def _read_entry(file: Path, root: Path) -> Exercise:
     doc = read_json(file)
     problems = schema_diagnostics(doc, EXERCISE_SCHEMA, file)
     if not problems and doc["id"] != file.stem:

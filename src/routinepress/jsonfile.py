@@ -120,7 +120,7 @@ def read_json(path: Path) -> Any:
             path, "", f"not UTF-8 text (bad byte at offset {exc.start})", "save the file as UTF-8"
         ) from None
     try:
-        return json.loads(
+        document = json.loads(
             text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys,
             parse_int=_parse_int, parse_float=_parse_float,
         )
@@ -136,6 +136,41 @@ def read_json(path: Path) -> Any:
         raise InputError([Diagnostic(shown, where, f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise InputError([Diagnostic(shown, "", "invalid JSON: nested too deeply")]) from None
+    if _SURROGATE_ESCAPE.search(text):
+        problems = surrogate_diagnostics(document, shown)
+        if problems:
+            raise InputError(problems)
+    return document
+
+
+# UTF-8 text cannot hold a surrogate; only a \\uD800-\\uDFFF escape can. A lone one is not
+# a character, and would crash every step that encodes text (the PDF, the file system).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def surrogate_diagnostics(document: Any, shown: str) -> list[Diagnostic]:
+    """Strings (and keys) holding a lone surrogate, which no file or PDF can encode."""
+    lone = "a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which is not a character"
+    found = []
+    stack: list[tuple[str, Any]] = [("$", document)]
+    while stack:  # iterative: the document may be nested as deeply as the parser allows
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{where}.{key}" if _is_identifier(key) else f"{where}[{json.dumps(key)}]"
+                if _has_surrogate(key):
+                    found.append(Diagnostic(shown, where, f"the key {json.dumps(key)} has {lone}"))
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str) and _has_surrogate(value):
+            found.append(Diagnostic(shown, where, f"the text has {lone}",
+                                    "write the character itself, or a complete surrogate pair"))
+    return sorted(found, key=lambda d: path_key(d.where, document))
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _registry() -> Registry:
@@ -164,15 +199,34 @@ def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> lis
     found = list(dict.fromkeys(_diagnostic(e, shown) for e in errors))  # same problem once
     if schema_name in ("routine.schema.json", "exercise.schema.json"):
         found += range_diagnostics(document, schema_name, shown)
-    return sorted(found, key=lambda d: path_key(d.where))
+    return sorted(found, key=lambda d: path_key(d.where, document))
 
 
 _PATH_PART = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[(\"(?:[^\"\\\\]|\\\\.)*\")\]")
 
 
-def path_key(where: str) -> list[tuple[int, int, str]]:
-    """Sort key for JSON paths in document order: $.a[2] before $.a[10]."""
-    return [(0, int(i), "") if i else (1, 0, key or quoted) for i, key, quoted in _PATH_PART.findall(where)]
+def path_key(where: str, document: Any = None) -> list[tuple[int, int, str]]:
+    """Sort key for JSON paths in document order: $.a[2] before $.a[10].
+
+    With the document, object keys sort in the order the file has them; without it (or for
+    a key the document lacks), alphabetically after the keys it has.
+    """
+    key: list[tuple[int, int, str]] = []
+    node = document
+    for index, name, quoted in _PATH_PART.findall(where):
+        if index:
+            i = int(index)
+            key.append((0, i, ""))
+            node = node[i] if isinstance(node, list) and i < len(node) else None
+            continue
+        name = name or json.loads(quoted)
+        if isinstance(node, dict) and name in node:
+            key.append((0, list(node).index(name), name))
+            node = node[name]
+        else:
+            key.append((1, 0, name))
+            node = None
+    return key
 
 
 def _expand(error: ValidationError) -> list[ValidationError]:
@@ -280,7 +334,8 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
             return Diagnostic(file, where, "an exercise has either 'ref' or 'custom', not both")
     if error.validator in ("oneOf", "anyOf") and error.context:
         # No branch takes a value of this JSON type: say which types would do.
-        wanted = [c.validator_value for c in error.context if c.validator == "type" and len(c.relative_schema_path) == 2]
+        wanted = [c.validator_value for c in error.context
+                  if c.validator == "type" and len(c.relative_schema_path) == 2]
         words = list(dict.fromkeys(_TYPE_WORDS.get(t, str(t)) for t in wanted if isinstance(t, str)))
         if words:
             return Diagnostic(file, where, f"expected {' or '.join(words)}, not {_type_word(error.instance)}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import Diagnostic, InputError, display_path
-from .jsonfile import path_key, read_json, schema_diagnostics
+from .jsonfile import path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
@@ -51,13 +51,16 @@ def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
             f"spec_version {version} is newer than this routinepress understands ({SUPPORTED_VERSION})",
             "upgrade routinepress, or write the spec for version 1",
         )])
+    problems = surrogate_diagnostics(doc, shown)  # a dict from the API never went through read_json
+    if problems:
+        raise InputError(problems)
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
     problems += path_diagnostics(doc, path)
     problems += template_diagnostics(doc, path)
     problems += date_diagnostics(doc, shown)
     if problems:
-        raise InputError(sorted(problems, key=lambda d: path_key(d.where)))
+        raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
     return Spec(path, doc)
 
 
@@ -84,7 +87,8 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
 
 
 def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
-    """Files the spec names (logo, custom pictures): present, and inside the spec's folder.
+    """Files the spec names (logo, custom pictures): present, inside the spec's folder, and
+    for drawn poses, valid.
 
     Checked here, with the schema, so one run reports them all; values the schema
     rejects are skipped (already reported).
@@ -106,7 +110,11 @@ def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
     for where, value, pattern in named:
         if isinstance(value, str) and value and pattern.search(value):
             try:
-                confined(path.parent, value, named_in=path, where=where)
+                target = confined(path.parent, value, named_in=path, where=where)
+                if target.name.endswith(".pose.json"):
+                    from .illustrate import load_pose  # the drawing code loads only when a pose is named
+
+                    load_pose(target)  # a broken pose is reported by validate too, not only by build
             except InputError as exc:
                 found += exc.diagnostics
     return found

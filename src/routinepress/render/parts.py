@@ -21,7 +21,7 @@ from ..model import Card, Handout
 from ..wording import Words
 from .images import RasterImage
 from .pictures import PictureSource, picture_grid
-from .styles import Styles, esc
+from .styles import Styles, Table, esc
 
 BULLET = "\u2022"
 
@@ -223,6 +223,7 @@ def _video(url: str, styles: Styles, words: Words) -> Table:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.fontName = styles.body.fontName  # else renderPDF selects unembedded Helvetica
     drawing.add(widget)
     text = Paragraph(f"<b>{esc(words['video'])}:</b><br/>{esc(url)}", styles.body)
     table = Table([[drawing, text]], colWidths=[size + 8, styles.frame_width - size - 8], hAlign="LEFT")

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 from pathlib import Path
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from ..catalog import Illustration
 from .images import ImageCache, RasterImage
-from .styles import Styles, esc
+from .styles import Styles, Table, esc
+
+
+# Drawn poses depend only on the pose files' content and the drawing parameters, so a
+# process that builds many handouts (a batch worker, an embedding program) draws each once.
+_DRAWN: dict[tuple, list] = {}
+_DRAWN_LIMIT = 512
+_FONT_ONLY = re.compile(r"BT /F\d+ [\d.]+ Tf [\d.]+ TL ET")
 
 
 class PictureSource:
-    """Per-build caches: each pose file parsed once, each photo decoded once."""
+    """Per-build caches: each photo decoded once; drawn poses shared by the whole process."""
 
     def __init__(self, grayscale: bool = False):
         self.images = ImageCache(grayscale=grayscale)
-        self._poses: dict[Path, object] = {}
-
-    def pose(self, path: Path):
-        from ..illustrate import load_pose
-
-        if path not in self._poses:
-            self._poses[path] = load_pose(path)
-        return self._poses[path]
 
     def flowables(self, illustrations: tuple[Illustration, ...], width: float, height: float,
                   mirror: bool, line_scale: float) -> list[Flowable]:
@@ -31,12 +33,9 @@ class PictureSource:
         out: list[Flowable | None] = [None] * len(illustrations)
         pose_indexes = [i for i, ill in enumerate(illustrations) if ill.is_pose]
         if pose_indexes:
-            from ..illustrate import PoseStyle, draw_poses
-
             # Poses of one exercise are drawn together: same scale, arrows from one to the next.
-            poses = [self.pose(illustrations[i].path) for i in pose_indexes]
-            drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
-            for i, drawing in zip(pose_indexes, drawings):
+            paths = [illustrations[i].path for i in pose_indexes]
+            for i, drawing in zip(pose_indexes, _draw(paths, width, height, mirror, line_scale)):
                 out[i] = drawing
         for i, ill in enumerate(illustrations):
             if not ill.is_pose:
@@ -44,6 +43,50 @@ class PictureSource:
                 w, h = _fit(prepared.aspect, width, height)
                 out[i] = RasterImage(prepared, w, h)
         return [f for f in out if f is not None]
+
+
+def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list:
+    from ..illustrate import PoseStyle, draw_poses, load_pose
+
+    contents = [p.read_bytes() for p in paths]
+    key = (tuple(hashlib.sha256(c).hexdigest() for c in contents), round(width, 3), round(height, 3),
+           mirror, line_scale)
+    if key not in _DRAWN:
+        poses = [load_pose(p) for p in paths]
+        if len(_DRAWN) >= _DRAWN_LIMIT:
+            _DRAWN.clear()
+        drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
+        _DRAWN[key] = [RecordedDrawing.record(d) for d in drawings]
+    return _DRAWN[key]
+
+
+class RecordedDrawing(Flowable):
+    """A vector drawing rendered to PDF operators once and replayed on every later use.
+
+    Drawn poses are paths in greys, with no fonts, images or transparency, so their
+    operators need no page resources and are the same wherever they are placed:
+    replaying them gives the same bytes as drawing again, without formatting
+    thousands of coordinates on every build.
+    """
+
+    def __init__(self, width: float, height: float, operators: str):
+        super().__init__()
+        self.width, self.height, self.operators = width, height, operators
+
+    @classmethod
+    def record(cls, drawing) -> RecordedDrawing:
+        from reportlab.graphics import renderPDF
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(io.BytesIO())
+        renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
+        # renderPDF selects its default font (unembedded Helvetica) at the start of every
+        # drawing although a pose has no text; dropping that no-op keeps base-14 fonts out.
+        operators = [op for op in canvas._code if not _FONT_ONLY.fullmatch(op)]
+        return cls(drawing.width, drawing.height, "\n".join(operators))
+
+    def draw(self) -> None:
+        self.canv._code.append(self.operators)
 
 
 def _fit(aspect: float, width: float, height: float) -> tuple[float, float]:

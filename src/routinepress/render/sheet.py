@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
 
 from ..catalog import Exercise
@@ -45,24 +45,44 @@ def contact_sheet(exercises: list[Exercise], page_size: str = "letter") -> bytes
 def exercise_images(exercise: Exercise, out_dir: Path, fmt: str, mirror: bool = False) -> list[Path]:
     """Write each of an exercise's pictures as its own PNG or PDF file; returns the paths."""
     from ..build import write_atomic
-    from ..illustrate import pose_to_png
 
     width, height = SHEET_PICTURE
     flows = PictureSource().flowables(exercise.illustrations, width, height, mirror=mirror, line_scale=1.0)
     written = []
     for n, (picture, flow) in enumerate(zip(exercise.illustrations, flows), 1):
         stem = f"{exercise.id}-{n}-{_slug(picture.caption) or 'picture'}"
-        target = out_dir / f"{stem}.{fmt}"
         if not picture.is_pose:
             target = out_dir / f"{stem}{picture.path.suffix.lower()}"
             write_atomic(target, picture.path.read_bytes())
-        elif fmt == "png":
-            out_dir.mkdir(parents=True, exist_ok=True)
-            pose_to_png(flow, target)
         else:
-            write_atomic(target, renderPDF.drawToString(flow))
+            target = out_dir / f"{stem}.{fmt}"
+            pdf = _one_page(flow)
+            write_atomic(target, pdf if fmt == "pdf" else _png(pdf))
         written.append(target)
     return written
+
+
+def _one_page(flow) -> bytes:
+    """A PDF page exactly the size of one picture."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(flow.width, flow.height), invariant=1)
+    flow.drawOn(canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _png(pdf: bytes, dpi: int = 150) -> bytes:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def _slug(text: str) -> str:

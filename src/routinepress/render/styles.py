@@ -10,6 +10,8 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Table as PlatypusTable
+from reportlab.platypus import TableStyle
 
 from ..templates import Template
 from . import fonts
@@ -20,6 +22,18 @@ PAGE_SIZES = {"letter": LETTER, "a4": A4}
 def esc(text: str) -> str:
     """User text made safe for Paragraph markup; line breaks kept."""
     return escape(text).replace("\n", "<br/>")
+
+
+class Table(PlatypusTable):
+    """A platypus Table whose cells start in the embedded font.
+
+    reportlab selects each cell's font before drawing it, even a cell of paragraphs, and
+    its default is unembedded Helvetica; that would put a base-14 font in every handout.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.register(), 10)]))
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,9 @@ def make_styles(template: Template, page_size: str) -> Styles:
 
     def style(name: str, size: float, font: str = regular, **kw) -> ParagraphStyle:
         kw.setdefault("textColor", text)
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * spacing, 2), **kw)
+        # Step numbers and bullets in the body font at full size (reportlab's default is Helvetica 10 pt).
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * spacing, 2),
+                              bulletFontName=fonts.BOLD, bulletFontSize=size, **kw)
 
     body = sizes["body"]
     width, height = PAGE_SIZES[page_size]
@@ -88,7 +104,7 @@ def make_styles(template: Template, page_size: str) -> Styles:
         heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.8,
                       spaceAfter=body * 0.4, keepWithNext=1),
         card_title=style("card_title", sizes["card_title"], fonts.BOLD, textColor=heading, keepWithNext=1),
-        label=style("label", body, fonts.BOLD, textColor=heading),
+        label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.35),
         step=style("step", body, leftIndent=body * 1.6, bulletIndent=0, spaceAfter=body * 0.25),
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from ..model import Handout
 from ..wording import Words
-from .styles import Styles, esc
+from .styles import Styles, Table, esc
 
 
 class Checkbox(Flowable):
