@@ -56,8 +56,8 @@ def test_exif_orientation_is_applied(tmp_path):
 
 def test_grayscale_on_request(tmp_path):
     photo = _png(tmp_path / "p.png")
-    assert ImageCache(grayscale=True).get(photo, 100, 100).reader.mode == "L"
-    assert ImageCache().get(photo, 100, 100).reader.mode == "RGB"
+    assert ImageCache(grayscale=True).get(photo, 100, 100).mode == "L"
+    assert ImageCache().get(photo, 100, 100).mode == "RGB"
 
 
 @pytest.mark.parametrize("content,message", [

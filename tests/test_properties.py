@@ -34,7 +34,7 @@ from routinepress.cli import main
 IDS = sorted(p.stem for p in (CATALOG / "exercises").glob("*.json"))
 # function_scoped_fixture: conftest's autouse PDF check takes tmp_path; these tests write
 # their files under a module-scoped folder instead, so nothing leaks between examples.
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 

@@ -43,17 +43,19 @@ def test_malformed_json_gives_line_and_column(tmp_path):
     spec = write_spec(tmp_path, '{\n  "spec_version": 1,\n  "title": "x",,\n}')
     result = run_cli("validate", spec, cwd=tmp_path)
     assert result.code == 1
-    assert result.stderr.startswith("error: spec.json: line 3, column 15: invalid JSON")
+    assert result.stderr.startswith("error: spec.json: line 3, column 16: invalid JSON")
 
 
 def test_build_refuses_invalid_spec_and_writes_nothing(tmp_path):
     spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "A", "exercises": ["brige"]}]))
     out = tmp_path / "out.pdf"
-    out.write_bytes(b"old")
+    old = run_cli("build", write_spec(tmp_path, minimal_spec(), "old.json"), "-o", out)
+    assert old.code == 0
+    before = out.read_bytes()
     result = run_cli("build", spec, "-o", out, cwd=tmp_path)
     assert result.code == 1
     assert "$.sections[0].exercises[0]: unknown exercise 'brige'" in result.stderr
-    assert out.read_bytes() == b"old"
+    assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from .build import BuildOptions, render_checked, write_atomic
 from .catalog import Catalog
+from .errors import InputError
 from .spec import check_spec, load_spec
 
 
@@ -28,7 +29,10 @@ def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | o
     catalog = Catalog([Path(d) for d in catalog_dirs])
     if isinstance(spec, dict):
         # A round trip through JSON rejects what a file could not hold (NaN, tuples, objects).
-        doc = json.loads(json.dumps(spec, allow_nan=False))
+        try:
+            doc = json.loads(json.dumps(spec, allow_nan=False))
+        except (ValueError, TypeError) as exc:
+            raise InputError.single("<spec>", "$", f"not valid JSON data: {exc}") from None
         checked = check_spec(doc, Path(base_dir or Path.cwd()) / "<spec>", catalog)
     else:
         checked = load_spec(Path(spec), catalog)

@@ -10,6 +10,7 @@ from typing import Any
 from . import resources
 from .errors import Diagnostic, InputError, display_path
 from .jsonfile import read_json, schema_diagnostics
+from .paths import confined
 
 TEMPLATE_SCHEMA = "template.schema.json"
 DEFAULT = "standard"
@@ -49,7 +50,7 @@ def load_template(name: str, base: Path | None = None) -> Template:
 
 
 def _locate(name: str, base: Path | None) -> Path:
-    if "/" not in name and "\\" not in name and not name.endswith(".json"):
+    if not _is_path(name):
         file = resources.builtin_templates_dir() / f"{name}.json"
         if not file.is_file():
             raise InputError([Diagnostic(
@@ -78,7 +79,13 @@ def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any
     parent = doc.get("extends")
     if parent is None:
         return copy.deepcopy(doc)
+    if _is_path(parent):  # a parent file lives beside its child, never outside its folder
+        confined(file.parent, parent, named_in=file, where="$.extends")
     return merge(_load_chain(parent, file.parent, seen), doc)
+
+
+def _is_path(name: str) -> bool:
+    return "/" in name or "\\" in name or name.endswith(".json")
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

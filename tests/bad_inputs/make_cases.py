@@ -356,10 +356,10 @@ case("usage-spec-is-a-folder", "A folder given as the spec: exit 2.", None,
 
 # --- known bugs outside the files this corpus may fix (strict xfail: they fail loudly once fixed) ---
 case("template-large-small-text-tracker",
-     "A schema-valid template (small text 30 pt) must still lay out the tracker; "
-     "render/tracker.py gives the name column a negative width and crashes (internal error).",
+     "A schema-valid template with 30 pt small text still lays out the tracker: "
+     "each week splits into groups of days that fit.",
      spec(template="big.json"), files={"big.json": json.dumps({"extends": "standard", "sizes": {"small": 30}})},
-     exit=0, xfail="render/tracker.py: name_width = frame_width - 7 * day_width goes negative -> ValueError")
+     exit=0)
 
 case("custom-pose-not-utf8", "A Latin-1 pose file is bad input; illustrate/pose.py load_pose reads it with "
      "read_text and lets UnicodeDecodeError through (internal error).",

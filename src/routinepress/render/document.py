@@ -68,9 +68,25 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     running = _running_text(handout, template, words)
     try:
         doc.build(story, canvasmaker=_canvas_class(styles, running, signature))
-    except LayoutError as exc:
-        raise LayoutFailure(f"cannot lay out the handout: {exc}") from None
+    except LayoutError:
+        culprit = _culprit(handout, styles, words, page_size)
+        raise LayoutFailure(
+            f"{source_name}: {culprit} does not fit on one page with this template "
+            f"(a picture, table row or word taller or wider than the page); "
+            f"use larger paper, smaller margins or smaller text"
+        ) from None
     return RenderResult(buffer.getvalue(), doc.page, warnings)
+
+
+def _culprit(handout: Handout, styles: Styles, words: Words, page_size: str) -> str:
+    """Which part cannot be laid out: each exercise card is tried alone (only on failure)."""
+    for card in handout.cards:
+        try:
+            _document(io.BytesIO(), handout, styles, page_size).build(
+                parts.card_flowables(card, styles, words, PictureSource()))
+        except LayoutError:
+            return f"exercise {card.number} ({card.name})"
+    return "part of the handout"
 
 
 def _document(buffer: io.BytesIO, handout: Handout, styles: Styles, page_size: str) -> BaseDocTemplate:

@@ -32,6 +32,7 @@ class PreparedImage:
     reader: ImageReader
     width_px: int
     height_px: int
+    mode: str  # Pillow mode after preparation: "RGB", or "L" when grayscale
 
     @property
     def aspect(self) -> float:
@@ -112,8 +113,8 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False)
         buffer.seek(0)
-        return PreparedImage(ImageReader(buffer), image.width, image.height)
-    return PreparedImage(ImageReader(image), image.width, image.height)
+        return PreparedImage(ImageReader(buffer), image.width, image.height, image.mode)
+    return PreparedImage(ImageReader(image), image.width, image.height, image.mode)
 
 
 _ORIENTATION = 0x0112

@@ -7,6 +7,7 @@ import datetime as dt
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
+from ..errors import LayoutFailure
 from ..model import Handout
 from ..wording import Words
 from .styles import Styles, Table, esc
@@ -64,35 +65,49 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     if spec.weeks == 0 or not spec.rows:
         return []
     t = styles.template["tracker"]
-    box, row_height = t["box_size_pt"], t["row_height_pt"]
+    box = t["box_size_pt"]
     labels = [day_label(words, w, d, spec.start_date) for w in range(spec.weeks) for d in range(7)]
     widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
                  for label in labels for line in label.split("<br/>"))
     day_width = max(box + 12, widest + 14)  # cell padding is 6 pt a side; a date never wraps mid-number
-    name_width = styles.frame_width - 7 * day_width
-    colour = styles.colour("checkbox")
+    # Names keep at least 30% of the width; with very large type a week splits into day groups.
+    per_table = min(7, int(styles.frame_width * 0.7 // day_width))
+    if per_table < 1:
+        raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
+                            "use a smaller tracker box or small text size in the template")
     story: list[Flowable] = [Paragraph(esc(words["tracker"]), styles.heading),
                              Paragraph(esc(words["tracker_intro"]), styles.body)]
     for week in range(spec.weeks):
-        header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
-        header += [Paragraph(day_label(words, week, d, spec.start_date), styles.caption) for d in range(7)]
-        rows: list[list[object]] = [header]
-        for r, name in enumerate(spec.rows):
-            boxes = [Checkbox(box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None) for d in range(7)]
-            rows.append([Paragraph(esc(name), styles.small), *boxes])
-        if spec.pain_score:
-            rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
-                        [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in range(7)])
-        pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
-        table = Table(rows, colWidths=[name_width] + [day_width] * 7, repeatRows=1, splitInRow=1)
-        table.setStyle(TableStyle([
-            ("TOPPADDING", (0, 1), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
-            ("GRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
-            ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
-            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
-        # Short weeks stay whole on one page; a week with many exercises may split between rows.
-        story.append(KeepTogether([table, Spacer(1, styles.gap * 1.5)]))
+        for first in range(0, 7, per_table):
+            days = range(first, min(7, first + per_table))
+            table = _week_table(handout, styles, words, fillable, week, days, day_width)
+            # Short weeks stay whole on one page; a week with many exercises may split between rows.
+            story.append(KeepTogether([table, Spacer(1, styles.gap * 1.5)]))
     return story
+
+
+def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, week: int,
+                days: range, day_width: float) -> Table:
+    spec, t = handout.tracker, styles.template["tracker"]
+    box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
+    header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
+    header += [Paragraph(day_label(words, week, d, spec.start_date), styles.caption) for d in days]
+    rows: list[list[object]] = [header]
+    for r, name in enumerate(spec.rows):
+        boxes = [Checkbox(box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None) for d in days]
+        rows.append([Paragraph(esc(name), styles.small), *boxes])
+    if spec.pain_score:
+        rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
+                    [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
+    pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
+    name_width = styles.frame_width - len(days) * day_width
+    table = Table(rows, colWidths=[name_width] + [day_width] * len(days), repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("TOPPADDING", (0, 1), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
+        ("GRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
+        ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return table
