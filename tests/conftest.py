@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,13 @@ import pikepdf
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_drawing_cache(tmp_path_factory):
+    """The suite (and the CLI processes it starts) keeps its drawing cache out of the home folder."""
+    os.environ["ROUTINEPRESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("drawing-cache"))
+    yield
 HANDOUTS = REPO / "handouts"
 CATALOG = REPO / "catalog"
 

@@ -124,3 +124,24 @@ def test_illustrate_writes_each_picture(tmp_path, fmt):
         with Image.open(files[0]) as image:
             dark = sum(1 for p in image.convert("L").getdata() if p < 128)
         assert dark > 500, "the picture has a figure in it"
+
+
+def test_drawing_cache_gives_identical_bytes_and_survives_damage(tmp_path, monkeypatch):
+    import routinepress
+    from routinepress.render import pictures
+
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell"]}]))
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
+    pictures._DRAWN.clear()
+    uncached = routinepress.build_handout(spec)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(cache))
+    pictures._DRAWN.clear()
+    assert routinepress.build_handout(spec) == uncached  # drawn, then written to the cache
+    entries = sorted(cache.glob("*.json"))
+    assert len(entries) == 2
+    pictures._DRAWN.clear()
+    assert routinepress.build_handout(spec) == uncached  # read back from the cache
+    entries[0].write_text("{not json")
+    pictures._DRAWN.clear()
+    assert routinepress.build_handout(spec) == uncached  # a damaged entry is drawn again

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from reportlab.platypus import Flowable, Paragraph, TableStyle
@@ -46,18 +50,67 @@ class PictureSource:
 
 
 def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list:
-    from ..illustrate import PoseStyle, draw_poses, load_pose
-
     contents = [p.read_bytes() for p in paths]
-    key = (tuple(hashlib.sha256(c).hexdigest() for c in contents), round(width, 3), round(height, 3),
-           mirror, line_scale)
+    key = hashlib.sha256(repr((
+        _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
+        round(width, 3), round(height, 3), mirror, line_scale,
+    )).encode()).hexdigest()
     if key not in _DRAWN:
-        poses = [load_pose(p) for p in paths]
         if len(_DRAWN) >= _DRAWN_LIMIT:
             _DRAWN.clear()
-        drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
-        _DRAWN[key] = [RecordedDrawing.record(d) for d in drawings]
+        _DRAWN[key] = _from_disk(key) or _to_disk(key, _record(paths, width, height, mirror, line_scale))
     return _DRAWN[key]
+
+
+def _record(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list:
+    from ..illustrate import PoseStyle, draw_poses, load_pose
+
+    poses = [load_pose(p) for p in paths]
+    drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
+    return [RecordedDrawing.record(d) for d in drawings]
+
+
+@functools.cache
+def _engine_version() -> str:
+    """A hash of the drawing code itself: a changed engine never reuses an old recording."""
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted((package / "illustrate").glob("*.py")) + [Path(__file__).resolve()]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+
+
+def _cache_dir() -> Path | None:
+    """Where recordings persist between runs; ROUTINEPRESS_CACHE_DIR=off disables it."""
+    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "routinepress" / "drawings"
+
+
+def _from_disk(key: str) -> list | None:
+    folder = _cache_dir()
+    try:
+        data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8")) if folder else None
+        return [RecordedDrawing(d["width"], d["height"], d["operators"]) for d in data] if data else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no cache, or a damaged entry: draw again
+
+
+def _to_disk(key: str, recorded: list) -> list:
+    folder = _cache_dir()
+    if folder:
+        data = [{"width": r.width, "height": r.height, "operators": r.operators} for r in recorded]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            pass  # a read-only home folder only costs speed
+    return recorded
 
 
 class RecordedDrawing(Flowable):
