@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -19,7 +18,6 @@ from reportlab.platypus import (
 
 from ..model import Card, Handout
 from ..wording import Words
-from .images import RasterImage
 from .pictures import PictureSource, picture_grid
 from .styles import Styles, Table, esc
 
@@ -43,6 +41,8 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
         left.append(Paragraph(f"<b>{esc(words['clinician'])}:</b> {contact}", styles.body))
     if not handout.logo:
         return left + [Spacer(1, styles.gap)]
+    from .images import RasterImage
+
     logo_w, logo_h = 45 * mm, 22 * mm
     prepared = pictures.images.get(handout.logo, logo_w, logo_h)
     w, h = (logo_h * prepared.aspect, logo_h) if prepared.aspect < logo_w / logo_h else (logo_w, logo_w / prepared.aspect)
@@ -219,6 +219,8 @@ def _notes_box(title: str, text: str, styles: Styles) -> Table:
 
 
 def _video(url: str, styles: Styles, words: Words) -> Table:
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # rarely needed; costs 8 ms to import
+
     size = 22 * mm
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()

@@ -14,7 +14,6 @@ from pathlib import Path
 from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from ..catalog import Illustration
-from .images import ImageCache, RasterImage
 from .styles import Styles, Table, esc
 
 
@@ -29,7 +28,14 @@ class PictureSource:
     """Per-build caches: each photo decoded once; drawn poses shared by the whole process."""
 
     def __init__(self, grayscale: bool = False):
-        self.images = ImageCache(grayscale=grayscale)
+        self.grayscale = grayscale
+
+    @functools.cached_property
+    def images(self):
+        """The photo cache; Pillow is imported only for handouts that have photos."""
+        from .images import ImageCache
+
+        return ImageCache(grayscale=self.grayscale)
 
     def flowables(self, illustrations: tuple[Illustration, ...], width: float, height: float,
                   mirror: bool, line_scale: float) -> list[Flowable]:
@@ -43,6 +49,8 @@ class PictureSource:
                 out[i] = drawing
         for i, ill in enumerate(illustrations):
             if not ill.is_pose:
+                from .images import RasterImage
+
                 prepared = self.images.get(ill.path, width, height)
                 w, h = _fit(prepared.aspect, width, height)
                 out[i] = RasterImage(prepared, w, h)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -21,7 +21,7 @@ PAGE_SIZES = {"letter": LETTER, "a4": A4}
 
 def esc(text: str) -> str:
     """User text made safe for Paragraph markup; line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    return escape(text, quote=False).replace("\n", "<br/>")
 
 
 class Table(PlatypusTable):
