@@ -160,7 +160,7 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     out += how
     tips = _list_block(words["tips"], ex.tips, styles)
     cautions = _list_block(words["cautions"], ex.cautions, styles)
-    if tips and cautions and beside:
+    if tips and cautions and t["pictures"] == "stacked":
         out.append(_columns(tips, cautions, styles.frame_width / 2, styles))
     else:
         out += tips + cautions
@@ -186,12 +186,19 @@ def _columns(left: list[Flowable], right: list[Flowable], left_width: float, sty
 
 
 def _dose_table(card: Card, styles: Styles, width: float) -> Table:
-    rows = [[Paragraph(esc(label), styles.label), Paragraph(esc(value), styles.body_bold)] for label, value in card.dose_rows]
-    label_width = styles.body.fontSize * 6.5
-    table = Table(rows, colWidths=[label_width, min(styles.body.fontSize * 15, width - label_width)],
-                  hAlign="LEFT", splitInRow=1)
+    """The dose as a table: a label column ("rows") or labels across the top ("columns", shorter)."""
+    labels = [Paragraph(esc(label), styles.label) for label, _ in card.dose_rows]
+    values = [Paragraph(esc(value), styles.body_bold) for _, value in card.dose_rows]
+    if styles.template["card"]["dose_layout"] == "columns":
+        table = Table([labels, values], colWidths=[width / len(labels)] * len(labels), hAlign="LEFT", splitInRow=1)
+        header = ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill"))
+    else:
+        label_width = styles.body.fontSize * 6.5
+        table = Table(list(zip(labels, values)), colWidths=[label_width, min(styles.body.fontSize * 15, width - label_width)],
+                      hAlign="LEFT", splitInRow=1)
+        header = ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill"))
     table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),
+        header,
         ("BOX", (0, 0), (-1, -1), 1, styles.colour("rule")),
         ("INNERGRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
