@@ -122,7 +122,7 @@ def test_wheel_carries_the_data_and_builds_from_any_folder(tmp_path):
     spec = write_spec(elsewhere, minimal_spec())
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
     code = ("import routinepress, sys; assert routinepress.__file__.startswith(sys.argv[1]), routinepress.__file__;"
-            "from routinepress.cli import main; main()")
+            "from routinepress.cli import main; main(sys.argv[2:])")
     proc = subprocess.run([sys.executable, "-c", code, str(site), "build", str(spec), "-o", "out.pdf"],
                           cwd=elsewhere, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

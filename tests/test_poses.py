@@ -230,7 +230,9 @@ def test_every_catalog_pose_draws_with_ink(path, size):
     [drawing] = draw_poses([load_pose(path)], *size)
     assert (drawing.width, drawing.height) == size
     any_ink, black = ink(drawing)
-    assert any_ink > 0.08 and black > 0.005
+    # The ground alone inks 1.5% of a 200x130 frame; a slim standing figure seen from the
+    # side inks 7.5%. Over 5% means a figure is really there.
+    assert any_ink > 0.05 and black > 0.005
 
 
 def test_start_and_end_share_scale_and_ground(tmp_path):

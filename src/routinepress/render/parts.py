@@ -18,7 +18,7 @@ from reportlab.platypus import (
 
 from ..model import Card, Handout
 from ..wording import Words
-from .pictures import PictureSource, picture_grid
+from .pictures import PictureSource, RecordedDrawing, picture_grid
 from .styles import Styles, Table, esc
 
 BULLET = "\u2022"
@@ -232,10 +232,10 @@ def _video(url: str, styles: Styles, words: Words) -> Table:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.fontName = styles.body.fontName  # else renderPDF selects unembedded Helvetica
     drawing.add(widget)
+    code = RecordedDrawing.record(drawing)  # recorded without renderPDF's stray Helvetica selection
     text = Paragraph(f"<b>{esc(words['video'])}:</b><br/>{esc(url)}", styles.body)
-    table = Table([[drawing, text]], colWidths=[size + 8, styles.frame_width - size - 8], hAlign="LEFT")
+    table = Table([[code, text]], colWidths=[size + 8, styles.frame_width - size - 8], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
