@@ -354,24 +354,21 @@ case("usage-bad-page-size", "A --page-size that is not a choice: exit 2.", spec(
 case("usage-spec-is-a-folder", "A folder given as the spec: exit 2.", None,
      args=["build", "sub"], exit=2, files={"sub/readme.txt": "x"}, contains=["is a directory"])
 
-# --- known bugs outside the files this corpus may fix (strict xfail: they fail loudly once fixed) ---
+# --- once known bugs, now fixed: kept as regression cases ---
 case("template-large-small-text-tracker",
      "A schema-valid template with 30 pt small text still lays out the tracker: "
      "each week splits into groups of days that fit.",
      spec(template="big.json"), files={"big.json": json.dumps({"extends": "standard", "sizes": {"small": 30}})},
      exit=0)
 
-case("custom-pose-not-utf8", "A Latin-1 pose file is bad input; illustrate/pose.py load_pose reads it with "
-     "read_text and lets UnicodeDecodeError through (internal error).",
+case("custom-pose-not-utf8", "A Latin-1 pose file is bad input, reported as not UTF-8 (load_pose reads "
+     "through the project's strict JSON reader).",
      POSE_SPEC, raw=None, files={"squeeze.pose.json": '{"position": "supine", "view": "side", "joints": {}, '
                                                      '"description": "caf\u00e9"}'.encode("latin-1")},
-     errors=[("squeeze.pose.json", "", "not UTF-8")], error_count=1,
-     xfail="illustrate/pose.py load_pose: UnicodeDecodeError escapes (should use jsonfile.read_json)")
-case("custom-pose-nan", "NaN in a pose file is not JSON; load_pose accepts it and drawing crashes "
-     "with 'cannot convert float NaN to integer' (internal error).",
+     errors=[("squeeze.pose.json", "", "not UTF-8")], error_count=1)
+case("custom-pose-nan", "NaN in a pose file is not JSON; it is reported with its line and column.",
      POSE_SPEC, files={"squeeze.pose.json": '{"position": "supine", "view": "side", '
                                             '"joints": {"left_hip": {"flexion": NaN}}}'},
-     errors=[("squeeze.pose.json", "", "NaN")], error_count=1,
-     xfail="illustrate/pose.py load_pose: json.loads accepts NaN (should use jsonfile.read_json)")
+     errors=[("squeeze.pose.json", "line 1, column 75", "NaN")], error_count=1)
 
 print(count, "cases")

@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from routinepress.errors import Diagnostic, InputError, display_path
+from routinepress.jsonfile import read_json
 
 POSITIONS = ("standing", "sitting", "kneeling", "half-kneeling", "supine", "prone",
              "side-lying", "quadruped")
@@ -222,14 +223,7 @@ def pose_from_data(data: Any, file: str = "<pose>") -> Pose:
 
 def load_pose(path: Path) -> Pose:
     """Read and validate one ``*.pose.json`` file."""
+    # The project's strict reader: UTF-8 only, no NaN/Infinity, no duplicate keys, bounded size.
+    data = read_json(Path(path))
     file = display_path(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the pose file: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(path, f"line {exc.lineno}, column {exc.colno}",
-                                f"not valid JSON: {exc.msg}") from None
     return pose_from_data(data, file)
