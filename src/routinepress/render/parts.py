@@ -60,22 +60,34 @@ def _clinician_line(clinician: dict[str, str]) -> str:
 
 
 def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
-    """Shaded, heavily bordered box: reads on a black-and-white printer and stands out on page 1."""
-    content: list[Flowable] = [Paragraph(esc(words["stop_if_title"]), styles.heading)]
-    content += [Paragraph(esc(line), styles.body, bulletText=BULLET) for line in handout.stop_if]
+    """Shaded, heavily bordered box: reads on a black-and-white printer and stands out on page 1.
+
+    The general and routine warnings run full width; the exercises' cautions go two to a
+    row, which halves the box for a long routine. Rows are the split points if it must
+    continue on the next page.
+    """
+    indented = styles.body.clone("stop_line", leftIndent=styles.body.fontSize * 1.1)
+    rows: list[list[object]] = [[Paragraph(esc(words["stop_if_title"]), styles.heading), ""]]
+    rows += [[Paragraph(esc(line), indented, bulletText=BULLET), ""] for line in handout.stop_if]
+    spans = list(range(len(rows)))
     if handout.cautions:
-        content.append(Paragraph(esc(words["cautions"]) + ":", styles.label))
-        content += [Paragraph(f"<b>{esc(name)}:</b> {esc(caution)}", styles.body, bulletText=BULLET)
-                    for name, caution in handout.cautions]
-    for p in content[1:]:
-        p.style = p.style.clone(p.style.name + "_box", leftIndent=styles.body.fontSize * 1.1)
-    table = Table([[c] for c in content], colWidths=[styles.frame_width], splitInRow=1)
+        spans.append(len(rows))
+        rows.append([Paragraph(esc(words["cautions"]) + ":", styles.label), ""])
+        grouped: dict[str, list[str]] = {}
+        for name, caution in handout.cautions:
+            grouped.setdefault(name, []).append(caution)
+        cells = [Paragraph(f"<b>{esc(name)}:</b> {esc(' '.join(items))}", indented, bulletText=BULLET)
+                 for name, items in grouped.items()]
+        rows += [[cells[i], cells[i + 1] if i + 1 < len(cells) else ""] for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), styles.colour("stop_fill")),
         ("BOX", (0, 0), (-1, -1), 2.5, styles.colour("stop_border")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("TOPPADDING", (0, 0), (0, 0), 6), ("BOTTOMPADDING", (0, -1), (0, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        *[("SPAN", (0, r), (1, r)) for r in spans],
     ]))
     return [table, Spacer(1, styles.gap * 1.5)]
 

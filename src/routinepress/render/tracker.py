@@ -75,14 +75,16 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     if per_table < 1:
         raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
                             "use a smaller tracker box or small text size in the template")
-    story: list[Flowable] = [Paragraph(esc(words["tracker"]), styles.heading),
-                             Paragraph(esc(words["tracker_intro"]), styles.body)]
+    story: list[Flowable] = []
+    heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
     for week in range(spec.weeks):
         for first in range(0, 7, per_table):
             days = range(first, min(7, first + per_table))
             table = _week_table(handout, styles, words, fillable, week, days, day_width)
-            # Short weeks stay whole on one page; a week with many exercises may split between rows.
-            story.append(KeepTogether([table, Spacer(1, styles.gap * 1.5)]))
+            # Short weeks stay whole on one page (the first with the tracker's heading);
+            # a week with many exercises may split between rows.
+            story.append(KeepTogether([*heading, table, Spacer(1, styles.gap * 1.5)]))
+            heading = []
     return story
 
 
