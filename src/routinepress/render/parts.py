@@ -10,16 +10,14 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
 from ..model import Card, Handout
 from ..wording import Words
 from .pictures import PictureSource, RecordedDrawing, picture_grid
-from .styles import Styles, Table, esc
+from .styles import Paragraph, Styles, Table, esc
 
 BULLET = "\u2022"
 

@@ -11,11 +11,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from reportlab.platypus import Flowable, Paragraph, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from ..catalog import Illustration
-from .styles import Styles, Table, esc
-
+from .styles import Paragraph, Styles, Table, esc
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
 # process that builds many handouts (a batch worker, an embedding program) draws each once.

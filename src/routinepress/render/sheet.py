@@ -7,12 +7,12 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
+from reportlab.platypus import KeepTogether, SimpleDocTemplate
 
 from ..catalog import Exercise
 from ..templates import load_template
 from .pictures import PictureSource, picture_grid
-from .styles import esc, make_styles
+from .styles import Paragraph, esc, make_styles
 
 SHEET_PICTURE = (75 * mm, 48 * mm)
 

@@ -10,6 +10,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph as PlatypusParagraph
 from reportlab.platypus import Table as PlatypusTable
 from reportlab.platypus import TableStyle
 
@@ -34,6 +35,25 @@ class Table(PlatypusTable):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.register(), 10)]))
+
+
+class Paragraph(PlatypusParagraph):
+    """A platypus Paragraph that breaks its lines once per width.
+
+    A card's paragraphs are wrapped several times at the same width (KeepTogether
+    measures the card, the table measures its cells, then draws them); line breaking
+    depends only on the width and the style, so the first result is kept.
+    """
+
+    _wrapped: tuple[float, object] | None = None  # (width, the line breaks made for it)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Trusted only while those very line breaks are still attached: splitting and
+        # some table code replace or delete blPara, and then the lines are broken again.
+        if self._wrapped is None or self._wrapped[0] != availWidth or self._wrapped[1] is not getattr(self, "blPara", None):
+            super().wrap(availWidth, availHeight)
+            self._wrapped = (availWidth, self.blPara)
+        return self.width, self.height
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from ..errors import LayoutFailure
 from ..model import Handout
 from ..wording import Words
-from .styles import Styles, Table, esc
+from .styles import Paragraph, Styles, Table, esc
 
 
 class Checkbox(Flowable):
