@@ -24,10 +24,11 @@ BATCH_SIZE = 200
 RUNS = 7
 
 
-def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("routinepress")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "routinepress"]
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, cwd=cwd, check=True)
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})})
 
 
 def median_wall(fn, runs: int = RUNS) -> float:
@@ -82,6 +83,10 @@ def main() -> None:
         big = big_spec(work)
         memory = peak_memory_mb(big, work / "big.pdf")
 
+        # A first build on a new machine draws every pose; later ones replay the drawing cache.
+        empty_caches = iter(work / f"cache-{n}" for n in range(RUNS))
+        cold_empty = median_wall(lambda: cli("build", STANDARD, "-o", out,
+                                             env={"ROUTINEPRESS_CACHE_DIR": str(next(empty_caches))}))
         cold = median_wall(lambda: cli("build", STANDARD, "-o", out))
         help_time = median_wall(lambda: cli("--help"))
 
@@ -106,6 +111,7 @@ def main() -> None:
 
     rows = [
         ("cold build, standard 8 (median)", f"{cold:.3f} s", "<= 0.25 s", cold <= 0.25),
+        ("cold build, empty drawing cache", f"{cold_empty:.3f} s", "-", True),
         ("warm build in one process", f"{warm * 1000:.1f} ms", "<= 40 ms", warm <= 0.040),
         (f"batch {BATCH_SIZE} handouts, --jobs 2", f"{batch:.2f} s", "<= 5 s", batch <= 5),
         ("peak memory, 12 weeks x 32 exercises", f"{memory:.0f} MB", "< 150 MB", memory < 150),
@@ -115,7 +121,7 @@ def main() -> None:
     print(f"routinepress {routinepress.__version__} benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'measure':<40} {'result':>24}  {'target':>10}  met")
     for name, value, target, met in rows:
-        print(f"{name:<40} {value:>24}  {target:>10}  {'yes' if met else 'NO'}")
+        print(f"{name:<40} {value:>24}  {target:>10}  {'-' if target == '-' else 'yes' if met else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,8 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
             if on_done:
                 on_done(results[i])
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        _warm_up(options)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_fork_context()) as pool:
             futures = {pool.submit(_build_safely, s, o, options): i for i, (s, o) in enumerate(tasks)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
@@ -125,6 +126,22 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 
 
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
+
+
+def _warm_up(options: BuildOptions) -> None:
+    """Import the renderer, register fonts and open the catalog once, before the workers start:
+    forked workers inherit all of it instead of each paying for it."""
+    from .render import fonts
+
+    fonts.register()
+    _catalogs.setdefault(options.catalog_dirs, Catalog(list(options.catalog_dirs)))
+
+
+def _fork_context():
+    """Fork where the platform has it (workers start warm); the platform default elsewhere."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
