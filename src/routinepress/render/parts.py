@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -237,6 +236,7 @@ def _notes_box(title: str, text: str, styles: Styles) -> Table:
 
 def _video(url: str, styles: Styles, words: Words) -> Table:
     from reportlab.graphics.barcode.qr import QrCodeWidget  # rarely needed; costs 8 ms to import
+    from reportlab.graphics.shapes import Drawing
 
     size = 22 * mm
     widget = QrCodeWidget(url, barLevel="M")
