@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import CATALOG, run_cli
+from conftest import run_cli
 from PIL import Image
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -38,40 +38,6 @@ def _params():
         expect = json.loads((folder / "expect.json").read_text(encoding="utf-8"))
         marks = [pytest.mark.xfail(strict=True, reason=expect["xfail"])] if "xfail" in expect else []
         yield pytest.param(folder, expect, id=folder.name, marks=marks)
-
-
-def catalog_overlay(folder: Path) -> Path | None:
-    """Built-in entries whose drawn poses are not ready yet, copied without illustrations.
-
-    Another engineer is drawing the catalog's poses; an entry whose pose files are missing
-    or do not load would fail every build that uses it for a reason unrelated to the input
-    under test. None when every entry is ready (then the real catalog is used alone).
-    """
-    from routinepress.catalog import Catalog
-    from routinepress.illustrate import draw_poses, load_pose
-
-    catalog, broken = Catalog(), []
-    for exercise_id in catalog.ids():
-        try:
-            poses = [load_pose(i.path) for i in catalog.get(exercise_id).illustrations if i.is_pose]
-            if poses:
-                draw_poses(poses, 150, 100)
-        except Exception:  # noqa: BLE001 - any failure means "not ready": use the copy
-            broken.append(exercise_id)
-    if not broken:
-        return None
-    (folder / "exercises").mkdir(parents=True)
-    for exercise_id in broken:
-        doc = json.loads((CATALOG / "exercises" / f"{exercise_id}.json").read_text(encoding="utf-8"))
-        doc.pop("illustrations", None)
-        (folder / "exercises" / f"{exercise_id}.json").write_text(json.dumps(doc), encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="session")
-def catalog_args(tmp_path_factory) -> list[str]:
-    overlay = catalog_overlay(tmp_path_factory.mktemp("overlay") / "catalog")
-    return ["--catalog", str(overlay)] if overlay else []
 
 
 @pytest.fixture(scope="session")
@@ -145,13 +111,6 @@ def _prepare(case: Path, expect: dict, tmp_path: Path, old_pdf: bytes) -> Path:
     return work
 
 
-def _args(expect: dict, catalog_args: list[str]) -> list[str]:
-    out: list[str] = []
-    for arg in expect["args"]:
-        out += catalog_args if arg == "@catalog" else [arg]
-    return out
-
-
 def _without_output(args: list[str]) -> list[str]:
     """build's arguments minus -o/--output, for the same run through validate."""
     out, skip = [], False
@@ -166,11 +125,11 @@ def _without_output(args: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize(("case", "expect"), list(_params()))
-def test_bad_input(case: Path, expect: dict, tmp_path: Path, catalog_args: list[str], old_pdf: bytes):
+def test_bad_input(case: Path, expect: dict, tmp_path: Path, old_pdf: bytes):
     work = _prepare(case, expect, tmp_path, old_pdf)
     before = _snapshot(tmp_path)
 
-    result = run_cli(*_args(expect, catalog_args), cwd=work)
+    result = run_cli(*expect["args"], cwd=work)
     after = _snapshot(tmp_path)
 
     assert result.code == expect["exit"], f"exit {result.code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
@@ -189,7 +148,7 @@ def test_bad_input(case: Path, expect: dict, tmp_path: Path, catalog_args: list[
         _check_errors(result.stderr, expect)
         if expect.get("validate_too"):
             # validate reports the very same problems (and writes nothing either).
-            validated = run_cli("validate", *_without_output(_args(expect, catalog_args)[1:]), cwd=work)
+            validated = run_cli("validate", *_without_output(expect["args"][1:]), cwd=work)
             assert validated.code == 1, validated.stderr
             assert _error_lines(validated.stderr) == _error_lines(result.stderr)
             assert _snapshot(tmp_path) == before

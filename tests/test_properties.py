@@ -25,7 +25,6 @@ from click.testing import CliRunner
 from conftest import CATALOG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bad_inputs import catalog_overlay
 
 from routinepress.build import BuildOptions, render_spec
 from routinepress.catalog import Catalog
@@ -46,13 +45,8 @@ def workdir():
 
 
 @pytest.fixture(scope="module")
-def overlay(workdir) -> Path | None:
-    return catalog_overlay(workdir / "overlay")
-
-
-@pytest.fixture(scope="module")
-def catalog(overlay) -> Catalog:
-    return Catalog([overlay] if overlay else [])
+def catalog() -> Catalog:
+    return Catalog()
 
 
 # --- strategies ------------------------------------------------------------------------------------
@@ -190,10 +184,10 @@ def mutated_spec(draw) -> dict:
 
 @SETTINGS
 @given(doc=valid_spec())
-def test_any_valid_spec_builds_a_sound_pdf(doc, workdir, catalog, overlay):
+def test_any_valid_spec_builds_a_sound_pdf(doc, workdir, catalog):
     spec = workdir / "valid.json"
     spec.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    result = render_spec(spec, BuildOptions(catalog_dirs=(overlay,) if overlay else ()), catalog)
+    result = render_spec(spec, BuildOptions(), catalog)
     assert result.pages >= 1
     assert all(w.severity == "warning" for w in result.warnings)
     with pikepdf.open(io.BytesIO(result.pdf)) as pdf:
@@ -206,12 +200,12 @@ ERROR_WITH_PATH = re.compile(r"^error: [^:]+: \$[^ ]*: ", re.MULTILINE)
 
 @SETTINGS
 @given(doc=mutated_spec())
-def test_any_broken_spec_fails_cleanly(doc, workdir, overlay):
+def test_any_broken_spec_fails_cleanly(doc, workdir):
     spec = workdir / "mutated.json"
     out = workdir / "mutated.pdf"
     out.unlink(missing_ok=True)
     spec.write_text(json.dumps(doc), encoding="utf-8")
-    args = ["build", str(spec), "-o", str(out)] + (["--catalog", str(overlay)] if overlay else [])
+    args = ["build", str(spec), "-o", str(out)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output and "internal error" not in result.stderr, result.stderr

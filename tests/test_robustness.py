@@ -21,7 +21,6 @@ from click.testing import CliRunner
 from conftest import REPO, minimal_spec, run_cli, write_spec
 from pdfread import ReadPdf
 from PIL import Image
-from test_bad_inputs import catalog_overlay
 
 from routinepress import build as build_module
 from routinepress.catalog import Catalog
@@ -31,20 +30,14 @@ from routinepress.templates import load_template
 
 
 @pytest.fixture(scope="module")
-def catalog_args(tmp_path_factory) -> list[str]:
-    overlay = catalog_overlay(tmp_path_factory.mktemp("overlay") / "catalog")
-    return ["--catalog", str(overlay)] if overlay else []
+def catalog() -> Catalog:
+    return Catalog()
 
 
-@pytest.fixture(scope="module")
-def catalog(catalog_args) -> Catalog:
-    return Catalog([Path(catalog_args[1])] if catalog_args else [])
-
-
-def build(tmp_path: Path, doc: dict, catalog_args: list[str], *extra: str, name: str = "spec") -> ReadPdf:
+def build(tmp_path: Path, doc: dict, *extra: str, name: str = "spec") -> ReadPdf:
     spec = write_spec(tmp_path, doc, f"{name}.json")
     out = tmp_path / f"{name}.pdf"
-    result = run_cli("build", spec, "-o", out, *catalog_args, *extra, cwd=tmp_path)
+    result = run_cli("build", spec, "-o", out, *extra, cwd=tmp_path)
     assert result.code == 0, result.stderr
     assert "Traceback" not in result.stderr
     return ReadPdf(out)
@@ -103,14 +96,14 @@ def embedded_images(pdf_path: Path) -> list[tuple[int, int]]:
 # --- layout stress ---------------------------------------------------------------------------------
 
 
-def test_300_exercises_build_and_every_card_is_printed(tmp_path, catalog_args, catalog):
+def test_300_exercises_build_and_every_card_is_printed(tmp_path, catalog):
     ids = catalog.ids()
     names = {i: catalog.get(i).name for i in ids}
     chosen = [ids[n % len(ids)] for n in range(300)]
     small = build(tmp_path, minimal_spec(sections=[{"title": "Moves", "exercises": chosen[:10]}]),
-                  catalog_args, name="small")
+                  name="small")
     big = build(tmp_path, minimal_spec(sections=[
-        {"title": f"Block {b}", "exercises": chosen[b * 100:(b + 1) * 100]} for b in range(3)]), catalog_args)
+        {"title": f"Block {b}", "exercises": chosen[b * 100:(b + 1) * 100]} for b in range(3)]))
     assert big.page_count > small.page_count * 5
     text = big.text
     missing = [f"{n}. {names[i]}" for n, i in enumerate(chosen, 1) if f"{n}. {names[i]}" not in text]
@@ -118,11 +111,11 @@ def test_300_exercises_build_and_every_card_is_printed(tmp_path, catalog_args, c
     assert f"Page {big.page_count} of {big.page_count}" in big.pages_text[-1]
 
 
-def test_12_week_tracker(tmp_path, catalog_args):
+def test_12_week_tracker(tmp_path):
     start = dt.date(2026, 11, 23)
     doc = minimal_spec(sections=[{"title": "Moves", "exercises": ["bridge", "clamshell", "hip-hike"]}],
                        tracker={"weeks": 12, "start_date": start.isoformat()})
-    pdf = build(tmp_path, doc, catalog_args)
+    pdf = build(tmp_path, doc)
     text = pdf.text
     for week in range(1, 13):
         assert f"Week {week}" in text
@@ -132,14 +125,14 @@ def test_12_week_tracker(tmp_path, catalog_args):
     assert pdf.checkbox_count(box) == 12 * 7 * 3
 
 
-def test_5000_character_notes_are_printed_in_full(tmp_path, catalog_args):
+def test_5000_character_notes_are_printed_in_full(tmp_path):
     words = [f"word{n:04d}" for n in range(600)]
     notes = " ".join(words)[:5000].rsplit(" ", 1)[0]
     intro = "\n\n".join(" ".join(words[i:i + 40]) for i in range(0, 560, 40))[:5000]
     entry_notes = " ".join(reversed(words))[:2000].rsplit(" ", 1)[0]
     doc = minimal_spec(intro=intro, notes=notes,
                        sections=[{"title": "Moves", "exercises": [{"ref": "bridge", "notes": entry_notes}]}])
-    pdf = build(tmp_path, doc, catalog_args)
+    pdf = build(tmp_path, doc)
     text = pdf.text
     for chunk in (notes, intro, entry_notes):
         missing = [w for w in chunk.split() if w not in text]
@@ -152,7 +145,7 @@ def test_5000_character_notes_are_printed_in_full(tmp_path, catalog_args):
 
 
 @pytest.mark.parametrize("template", ["standard", "compact", "large-print"])
-def test_unbroken_word_and_long_url_wrap_inside_the_page(tmp_path, catalog_args, template):
+def test_unbroken_word_and_long_url_wrap_inside_the_page(tmp_path, template):
     word = "".join(chr(ord("a") + n % 26) for n in range(400))
     url = "https://example.org/" + "/".join(f"segment{n}" for n in range(40)) + "?query=" + "x" * 150
     doc = minimal_spec(template=template, title="T" * 200, subtitle="S" * 200, intro=word, notes=url,
@@ -161,7 +154,7 @@ def test_unbroken_word_and_long_url_wrap_inside_the_page(tmp_path, catalog_args,
                            {"ref": "bridge", "name": "N" * 120, "notes": f"{word} {url}",
                             "dosage": {"load": "L" * 120, "unit": "u" * 30, "reps": 5}}]}],
                        stop_if=[word])
-    pdf = build(tmp_path, doc, catalog_args)
+    pdf = build(tmp_path, doc)
     # Without the running header and footer, which may fall in the middle of a text split over pages.
     flat = nospace(re.sub(r"T{5,}\u2026|P{5,}\u2026|Page \d+ of \d+", "", pdf.text))
     assert flat.count(word) >= 3  # intro, notes box, stop-if box: wrapped, not cut
@@ -187,7 +180,7 @@ def pictures(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("template", ["standard", "large-print"])
 @pytest.mark.parametrize("kind", ["huge", "tiny"])
-def test_huge_and_tiny_pictures_print_fitted(tmp_path, catalog_args, pictures, kind, template):
+def test_huge_and_tiny_pictures_print_fitted(tmp_path, pictures, kind, template):
     for fmt in ("png", "jpg"):
         (tmp_path / f"{kind}.{fmt}").write_bytes((pictures / f"{kind}.{fmt}").read_bytes())
     logo = f"{kind}.png" if template == "standard" else f"{kind}.jpg"
@@ -195,7 +188,7 @@ def test_huge_and_tiny_pictures_print_fitted(tmp_path, catalog_args, pictures, k
                        sections=[{"title": "Moves", "exercises": [
                            custom("photo-a", [f"{kind}.png", f"{kind}.jpg"]),
                            dict(custom("photo-b", [f"{kind}.jpg"]), dosage={"side": "left"})]}])
-    pdf = build(tmp_path, doc, catalog_args)
+    pdf = build(tmp_path, doc)
     assert "Custom photo-a" in pdf.text and "Picture 2" in pdf.text
     sizes = embedded_images(pdf.path)
     assert sizes  # identical tiny pictures may share one image object
@@ -211,10 +204,10 @@ def test_huge_and_tiny_pictures_print_fitted(tmp_path, catalog_args, pictures, k
             assert img["width"] > 0 and img["height"] > 0
 
 
-def test_exif_orientation_is_applied(tmp_path, catalog_args, pictures):
+def test_exif_orientation_is_applied(tmp_path, pictures):
     (tmp_path / "rotated.jpg").write_bytes((pictures / "rotated.jpg").read_bytes())
     doc = minimal_spec(sections=[{"title": "Moves", "exercises": [custom("turned", ["rotated.jpg"])]}])
-    pdf = build(tmp_path, doc, catalog_args)
+    pdf = build(tmp_path, doc)
     # Stored 300 x 100 (landscape) with "rotate 90 degrees clockwise": printed upright, portrait.
     [(width, height)] = embedded_images(pdf.path)
     assert height > width
@@ -230,7 +223,7 @@ def test_exif_orientation_is_applied(tmp_path, catalog_args, pictures):
     assert picture.getpixel((w // 8, h // 16)) > 150
 
 
-def test_number_of_distinct_pictures_per_build_is_bounded(tmp_path, catalog_args):
+def test_number_of_distinct_pictures_per_build_is_bounded(tmp_path):
     from routinepress.render.images import MAX_IMAGES_PER_BUILD
 
     entries = []
@@ -242,7 +235,7 @@ def test_number_of_distinct_pictures_per_build_is_bounded(tmp_path, catalog_args
             names.append(f"p{n}.png")
         entries.append(custom(f"many-{e}", names))
     spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "Many", "exercises": entries}]))
-    result = run_cli("build", spec, "-o", tmp_path / "out.pdf", *catalog_args, cwd=tmp_path)
+    result = run_cli("build", spec, "-o", tmp_path / "out.pdf", cwd=tmp_path)
     assert result.code == 1, result.stderr
     assert f"too many distinct pictures in one build (limit {MAX_IMAGES_PER_BUILD})" in result.stderr
     assert not (tmp_path / "out.pdf").exists()
@@ -262,12 +255,12 @@ def test_decompression_bomb_limit_stays_on():
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_batch_goes_on_past_a_bad_spec(tmp_path, catalog_args, jobs):
+def test_batch_goes_on_past_a_bad_spec(tmp_path, jobs):
     good_a = write_spec(tmp_path, minimal_spec(title="A"), "a.json")
     bad = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["brige"]}]), "b.json")
     good_c = write_spec(tmp_path, minimal_spec(title="C"), "c.json")
     out = tmp_path / "handouts"
-    result = run_cli("build", good_a, bad, good_c, "-o", out, "-j", jobs, *catalog_args, cwd=tmp_path)
+    result = run_cli("build", good_a, bad, good_c, "-o", out, "-j", jobs, cwd=tmp_path)
     assert result.code == 1
     assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "c.pdf"]
     assert "Traceback" not in result.stderr
@@ -277,13 +270,13 @@ def test_batch_goes_on_past_a_bad_spec(tmp_path, catalog_args, jobs):
     assert ReadPdf(out / "a.pdf").pages_text[0].startswith("A")
 
 
-def test_failed_render_leaves_old_pdf_untouched(tmp_path, catalog_args):
+def test_failed_render_leaves_old_pdf_untouched(tmp_path):
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really" * 10)
     spec = write_spec(tmp_path, minimal_spec(clinician={"logo": "logo.png"}))
     out = tmp_path / "out.pdf"
-    good = build(tmp_path, minimal_spec(), catalog_args, name="out")  # yesterday's handout, at out.pdf
+    good = build(tmp_path, minimal_spec(), name="out")  # yesterday's handout, at out.pdf
     old = out.read_bytes()
-    result = run_cli("build", spec, "-o", out, *catalog_args, cwd=tmp_path)
+    result = run_cli("build", spec, "-o", out, cwd=tmp_path)
     assert result.code == 1
     assert "error: logo.png: is not a readable PNG or JPEG picture" in result.stderr
     assert out.read_bytes() == old and good.page_count >= 1
@@ -318,12 +311,12 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_output_in_a_missing_folder_is_created_and_unwritable_place_is_an_input_error(tmp_path, catalog_args):
+def test_output_in_a_missing_folder_is_created_and_unwritable_place_is_an_input_error(tmp_path):
     spec = write_spec(tmp_path, minimal_spec())
-    result = run_cli("build", spec, "-o", tmp_path / "new" / "deeper" / "out.pdf", *catalog_args, cwd=tmp_path)
+    result = run_cli("build", spec, "-o", tmp_path / "new" / "deeper" / "out.pdf", cwd=tmp_path)
     assert result.code == 0, result.stderr
     (tmp_path / "blocker").write_text("a file, not a folder")
-    result = run_cli("build", spec, "-o", tmp_path / "blocker" / "out.pdf", *catalog_args, cwd=tmp_path)
+    result = run_cli("build", spec, "-o", tmp_path / "blocker" / "out.pdf", cwd=tmp_path)
     assert result.code == 1
     assert result.stderr.startswith("error: blocker/out.pdf: cannot write here (")
     assert "internal error" not in result.stderr
@@ -377,9 +370,9 @@ def test_debug_traceback_in_a_real_process(tmp_path):
     assert debug.stderr.rstrip().endswith("RuntimeError: boom in the renderer")
 
 
-def test_debug_shows_no_traceback_for_bad_input(tmp_path, catalog_args):
+def test_debug_shows_no_traceback_for_bad_input(tmp_path):
     spec = write_spec(tmp_path, minimal_spec(titel="x"))
-    result = run_cli("--debug", "build", spec, *catalog_args, cwd=tmp_path)
+    result = run_cli("--debug", "build", spec, cwd=tmp_path)
     assert result.code == 1
     assert result.stderr.splitlines() == ["error: spec.json: $.titel: unknown field 'titel'",
                                           "  hint: did you mean 'title'?"]
@@ -414,14 +407,14 @@ def test_only_the_cli_ends_the_process():
     assert offenders == []
 
 
-def test_exit_codes_are_0_1_2(tmp_path, catalog_args):
+def test_exit_codes_are_0_1_2(tmp_path):
     good = write_spec(tmp_path, minimal_spec(), "good.json")
     bad = write_spec(tmp_path, json.dumps(minimal_spec(date="2026-02-30")), "bad.json")
-    assert run_cli("validate", good, *catalog_args, cwd=tmp_path).code == 0
-    assert run_cli("validate", bad, *catalog_args, cwd=tmp_path).code == 1
+    assert run_cli("validate", good, cwd=tmp_path).code == 0
+    assert run_cli("validate", bad, cwd=tmp_path).code == 1
     assert run_cli("validate", "--no-such-flag", good, cwd=tmp_path).code == 2
     # Several specs: validate reports each, and fails if any is bad.
-    both = run_cli("validate", good, bad, *catalog_args, cwd=tmp_path)
+    both = run_cli("validate", good, bad, cwd=tmp_path)
     assert both.code == 1
     assert both.stdout.strip() == f"ok: {good}"
     assert both.stderr.startswith("error: bad.json: $.date:")

@@ -41,8 +41,8 @@ def bomb_png():
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
             + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
 
-BUILD = ["build", "spec.json", "-o", "out.pdf", "@catalog"]
-VALIDATE = ["validate", "spec.json", "@catalog"]
+BUILD = ["build", "spec.json", "-o", "out.pdf"]
+VALIDATE = ["validate", "spec.json"]
 CUSTOM = {"id": "towel-squeeze", "name": "Towel squeeze", "kind": "strength", "body_regions": ["hip"],
           "steps": ["Squeeze a rolled towel between your knees."], "default_dosage": {"reps": 10}}
 
@@ -140,7 +140,7 @@ case("lone-surrogate-escape", "A \\uD800 escape alone is not a character (it use
               "write the character itself, or a complete surrogate pair"),
              (S, f"{E0}.notes", "the text has a lone surrogate")], error_count=2, ordered=True)
 case("spec-not-found", "A spec that does not exist.", None,
-     args=["build", "missing.json", "-o", "out.pdf", "@catalog"],
+     args=["build", "missing.json", "-o", "out.pdf"],
      errors=[("missing.json", "", "file not found")], error_count=1)
 
 # --- schema: types, fields, bounds ---------------------------------------------------------------
@@ -310,28 +310,28 @@ case("custom-pose-invalid", "An inline exercise's drawn pose that breaks the pos
 BRIDGE = json.loads((REPO / "catalog" / "exercises" / "bridge.json").read_text())
 BRIDGE.pop("illustrations", None)
 case("catalog-folder-missing", "--catalog naming a folder that does not exist.", spec(),
-     args=["build", "spec.json", "-o", "out.pdf", "@catalog", "--catalog", "no-such-catalog"],
+     args=["build", "spec.json", "-o", "out.pdf", "--catalog", "no-such-catalog"],
      errors=[("no-such-catalog", "", "catalog folder not found")], error_count=1)
 bad_entry = dict(BRIDGE, kind="cardio", nmae="Bridge")
 case("catalog-overlay-bad-field", "An overlay entry with a bad and a misspelt field is reported in its file.", spec(),
-     args=["build", "spec.json", "-o", "out.pdf", "@catalog", "--catalog", "clinic"],
+     args=["build", "spec.json", "-o", "out.pdf", "--catalog", "clinic"],
      files={"clinic/exercises/bridge.json": json.dumps(bad_entry, indent=2)},
      errors=[("clinic/exercises/bridge.json", "$.kind", "'cardio' is not one of"),
              ("clinic/exercises/bridge.json", "$.nmae", "unknown field 'nmae'", "did you mean 'name'?")],
      error_count=2)
 case("catalog-overlay-bad-json", "An overlay entry that is not valid JSON.", spec(),
-     args=["build", "spec.json", "-o", "out.pdf", "@catalog", "--catalog", "clinic"],
+     args=["build", "spec.json", "-o", "out.pdf", "--catalog", "clinic"],
      files={"clinic/exercises/bridge.json": '{"id": "bridge",\n'},
      errors=[("clinic/exercises/bridge.json", "line 2, column 1", "invalid JSON: Expecting property name")],
      error_count=1)
 case("catalog-overlay-range-backwards", "A catalog entry's default reps range runs backwards.", spec(),
-     args=["build", "spec.json", "-o", "out.pdf", "@catalog", "--catalog", "clinic"],
+     args=["build", "spec.json", "-o", "out.pdf", "--catalog", "clinic"],
      files={"clinic/exercises/bridge.json": json.dumps(dict(BRIDGE, default_dosage={"reps": {"min": 12, "max": 8}}))},
      errors=[("clinic/exercises/bridge.json", "$.default_dosage.reps",
               "the range runs backwards: min 12 is more than max 8")],
      error_count=1)
 case("catalog-overlay-picture-escapes", "A catalog entry's picture may not leave its catalog folder.", spec(),
-     args=["build", "spec.json", "-o", "out.pdf", "@catalog", "--catalog", "clinic"],
+     args=["build", "spec.json", "-o", "out.pdf", "--catalog", "clinic"],
      files={"clinic/exercises/bridge.json": json.dumps(dict(BRIDGE, illustrations=[{"src": "../../outside.png"}]))},
      outside_pngs=["outside.png"],
      errors=[("clinic/exercises/bridge.json", "$.illustrations[0].src", "'../../outside.png' leaves the folder")],
@@ -339,10 +339,10 @@ case("catalog-overlay-picture-escapes", "A catalog entry's picture may not leave
 
 # --- output and usage ----------------------------------------------------------------------------
 case("output-is-the-spec", "-o naming the spec itself would replace the spec with a PDF.", spec(),
-     args=["build", "spec.json", "-o", "spec.json", "@catalog"], validate_too=False, output=None,
+     args=["build", "spec.json", "-o", "spec.json"], validate_too=False, output=None,
      errors=[(S, "", "is the spec itself; the handout would overwrite it")], error_count=1)
 case("output-folder-is-a-file", "Several specs need an output folder, not a file.", spec(),
-     args=["build", "spec.json", "other.json", "-o", "out.pdf", "@catalog"], validate_too=False,
+     args=["build", "spec.json", "other.json", "-o", "out.pdf"], validate_too=False,
      files={"other.json": json.dumps(spec())},
      errors=[("out.pdf", "", "is a file; several specs need an output folder")], error_count=1)
 case("usage-unknown-option", "An unknown option is a usage error: exit 2.", spec(),
