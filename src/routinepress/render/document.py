@@ -163,8 +163,13 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             # Baselines keep ascenders and descenders inside the margins home printers do not clip.
             for where, baseline in (("header", top - size), ("footer", m["bottom"] + size * 0.35)):
                 texts = {k: v.replace("\x00", page_of) for k, v in running[where].items()}
-                self._clipped(texts.get("left", ""), left, baseline, size, (right - left) * 0.62, align="left")
-                self._clipped(texts.get("right", ""), right, baseline, size, (right - left) * 0.36, align="right")
+                # The right side (patient, date, page number) is short and must stay whole:
+                # it gets what it needs, up to half the line; the left (title) gets the rest.
+                right_text = texts.get("right", "")
+                right_width = min(self.stringWidth(right_text, fonts.REGULAR, size), (right - left) / 2)
+                self._clipped(right_text, right, baseline, size, right_width, align="right")
+                self._clipped(texts.get("left", ""), left, baseline, size, right - left - right_width - size,
+                              align="left")
             self.setStrokeColor(styles.colour("rule"))
             self.setLineWidth(0.75)
             self.line(left, top - size * 1.45, right, top - size * 1.45)

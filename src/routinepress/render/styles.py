@@ -124,7 +124,7 @@ def make_styles(template: Template, page_size: str) -> Styles:
         heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.8,
                       spaceAfter=body * 0.4, keepWithNext=1),
         card_title=style("card_title", sizes["card_title"], fonts.BOLD, textColor=heading, keepWithNext=1),
-        label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.35),
+        label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.35, keepWithNext=1),
         step=style("step", body, leftIndent=body * 1.6, bulletIndent=0, spaceAfter=body * 0.25),
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
