@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +114,8 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
             if on_done:
                 on_done(results[i])
     else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed  # only batches need processes
+
         _warm_up(options)
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_fork_context()) as pool:
             futures = {pool.submit(_build_safely, s, o, options): i for i, (s, o) in enumerate(tasks)}
