@@ -54,6 +54,17 @@ def test_standing_hip_abduction_moves_the_foot_away_from_the_midline():
         assert out.point(f"{side}_ankle")[2] > neutral.point(f"{side}_ankle")[2]
 
 
+def test_standing_roll_drops_the_right_side_and_mirrors():
+    # A hip hike: standing on the left leg, the pelvis dropped on the right, then lifted.
+    dropped = body(position="standing", roll=12, support=["left_foot"])
+    assert dropped.point("right_hip")[2] < dropped.point("left_hip")[2] - 0.02
+    assert dropped.point("right_foot")[2] < dropped.point("left_foot")[2] - 0.02
+    lifted = body(position="standing", roll=-12, support=["left_foot"])
+    assert lifted.point("right_foot")[2] > lifted.point("left_foot")[2] + 0.02
+    mirrored = build_scene(pose_from_data({"position": "standing", "roll": 12, "support": ["left_foot"]}).mirrored()).body
+    assert mirrored.point("left_hip")[2] < mirrored.point("right_hip")[2] - 0.02
+
+
 def clam(er: float, feet_together: bool = True):
     data = {"position": "side-lying", "down_side": "left", "view": "front",
             "joints": {"left_hip": {"flexion": 45}, "left_knee": {"flexion": 90},

@@ -89,6 +89,7 @@ class Pose:
     down_side: str | None = None
     elevation: float = 0.0
     turn: float = 0.0
+    roll: float = 0.0  # whole-body sideways lean before grounding; + drops the right side
     joints: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     support: tuple[str, ...] = ()
     reach: tuple[tuple[str, str], ...] = ()
@@ -112,7 +113,7 @@ class Pose:
             {swap_sides(j): {swap_sides(m): v for m, v in ms} for j, ms in self.joints})
         return replace(
             self, near_side=swap_sides(self.near_side), down_side=swap_sides(self.down_side),
-            turn=-self.turn,
+            turn=-self.turn, roll=-self.roll,
             joints=joints, support=tuple(swap_sides(s) for s in self.support),
             reach=tuple(sorted((swap_sides(e), swap_sides(t)) for e, t in self.reach)),
             props=tuple(p.mirrored() for p in self.props))
@@ -215,6 +216,7 @@ def pose_from_data(data: Any, file: str = "<pose>") -> Pose:
         position=data["position"], view=data.get("view", "side"),
         near_side=data.get("near_side", "right"), down_side=data.get("down_side"),
         elevation=float(data.get("elevation", 0.0)), turn=float(data.get("turn", 0.0)),
+        roll=float(data.get("roll", 0.0)),
         joints=_sorted_joints(data.get("joints", {})),
         support=tuple(data.get("support", ())),
         reach=tuple(sorted(data.get("reach", {}).items())),

@@ -317,6 +317,12 @@ def place_body(pose: Pose, angles: dict[str, float]) -> Body:
     """Forward kinematics, the position's orientation, then grounding on the supports."""
     m = position_matrix(pose)
     body = _local_body(angles).mapped(lambda p: g.mat_vec(m, p), lambda v: g.mat_vec(m, v))
+    if pose.roll:
+        # A sideways lean about the body's front-to-back axis (a pelvic drop or hike);
+        # grounding only ever pitches, so this is the one way to tilt the pelvis sideways.
+        r = g.rot_axis(body.axes[1], math.radians(pose.roll))
+        centre = body.pelvis
+        body = body.mapped(lambda p: g.rotate_about(p, centre, r), lambda v: g.mat_vec(r, v))
     heights = {s: 0.0 for s in pose.support}
     for prop in pose.props:
         if prop.under in heights:
