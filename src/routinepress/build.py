@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
-from .model import Handout, build_model
+from .model import build_model
 from .spec import Spec, load_spec
 from .templates import load_template
 
@@ -33,11 +33,6 @@ class Built:
     size: int = 0
     warnings: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # the formatted problems, when the build failed
-
-
-def prepare(spec_path: Path, catalog: Catalog) -> tuple[Spec, Handout]:
-    spec = load_spec(spec_path, catalog)
-    return spec, build_model(spec, catalog)
 
 
 @dataclass

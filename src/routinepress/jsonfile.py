@@ -11,7 +11,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -361,9 +361,3 @@ def _pattern_hint(error: ValidationError) -> str | None:
 
 def _is_identifier(name: str) -> bool:
     return name.replace("_", "a").replace("$", "a").isalnum() and not name[:1].isdigit()
-
-
-def raise_if(diagnostics: Iterable[Diagnostic]) -> None:
-    diagnostics = list(diagnostics)
-    if any(d.severity == "error" for d in diagnostics):
-        raise InputError(diagnostics)

@@ -66,7 +66,6 @@ class Handout:
     intro: str = ""
     notes: str = ""
     template: str = "standard"
-    template_base: Path | None = None  # the spec's folder, where a template path resolves
     page_size: str | None = None
 
     @property
@@ -138,7 +137,7 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
             pain_score=tracker_doc.get("pain_score", True),
             rows=tuple(f"{c.number}. {c.name}" for c in all_cards),
         ),
-        template=doc.get("template", "standard"), template_base=spec.folder,
+        template=doc.get("template", "standard"),
         page_size=doc.get("page_size"),
     )
 

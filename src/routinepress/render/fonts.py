@@ -9,7 +9,6 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FAMILY = "Atkinson Hyperlegible"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = "Atkinson", "Atkinson-Bold", "Atkinson-Italic", "Atkinson-BoldItalic"
 _FILES = {
     REGULAR: "AtkinsonHyperlegible-Regular.ttf",
