@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape
 
@@ -33,8 +34,28 @@ class Table(PlatypusTable):
     """
 
     def __init__(self, *args, **kwargs):
+        # Measured in full every time (no early stop at the available height), so the size
+        # depends on the width alone and can be kept: a card's tables are measured several
+        # times at one width (KeepTogether, the frame, an enclosing table).
+        kwargs.setdefault("longTableOptimize", False)
         super().__init__(*args, **kwargs)
         self.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.register(), 10)]))
+
+    _measured_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth != self._measured_at:
+            super().wrap(availWidth, availHeight)
+            self._measured_at = availWidth
+        return self._width, self._height
+
+    def setStyle(self, tblstyle) -> None:
+        super().setStyle(tblstyle)
+        self._measured_at = None  # a new style (padding, spans) changes the size
+
+
+_PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
+_PARSED_LIMIT = 50_000
 
 
 class Paragraph(PlatypusParagraph):
@@ -46,6 +67,23 @@ class Paragraph(PlatypusParagraph):
     """
 
     _wrapped: tuple[float, object] | None = None  # (width, the line breaks made for it)
+
+    def __init__(self, text: str, style: ParagraphStyle, bulletText: str | None = None, frags=None, **kwargs):
+        if frags is not None or kwargs:  # reportlab splitting a paragraph: already parsed
+            super().__init__(text, style, bulletText, frags=frags, **kwargs)
+            return
+        # Parsing markup is a third of a warm build, and a batch prints the same steps, tips
+        # and labels again and again: each (text, style) is parsed once per process and
+        # every paragraph gets its own copy of the fragments, so layout never shares state.
+        key = (text, id(style), bulletText)
+        cached = _PARSED.get(key)
+        if cached is None:
+            super().__init__(text, style, bulletText)
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = (style, [frag.clone() for frag in self.frags])  # the style is kept alive with its id
+        else:
+            super().__init__(text, style, bulletText, frags=[frag.clone() for frag in cached[1]])
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Trusted only while those very line breaks are still attached: splitting and
@@ -99,7 +137,19 @@ class Styles:
         return self.body.fontSize * 0.6
 
 
+_STYLES: dict[tuple[str, str], Styles] = {}
+
+
 def make_styles(template: Template, page_size: str) -> Styles:
+    """The styles for a template and paper size, made once per process (paragraph parses
+    are cached per style object, so equal templates must share their styles)."""
+    key = (json.dumps(template.data, sort_keys=True), page_size)
+    if key not in _STYLES:
+        _STYLES[key] = _make_styles(template, page_size)
+    return _STYLES[key]
+
+
+def _make_styles(template: Template, page_size: str) -> Styles:
     regular = fonts.register()
     sizes, col = template["sizes"], template["colours"]
     spacing = sizes["line_spacing"]
