@@ -46,7 +46,8 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     styles = make_styles(template, page_size)
     words = Words(handout.language)
     pictures = PictureSource(grayscale=options.grayscale_images)
-    warnings = _glyph_warnings(handout, source_name)
+    printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
+    warnings = _glyph_warnings(printed, source_name)
 
     builders = {
         "stop_if": lambda: parts.stop_box(handout, styles, words),
@@ -63,7 +64,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)
     signature = hashlib.sha256(
-        json.dumps([handout.to_json(), template.data, page_size, options.fillable], sort_keys=True).encode()
+        json.dumps([printed, template.data, page_size, options.fillable], sort_keys=True).encode()
     ).hexdigest()
     running = _running_text(handout, template, words)
     try:
@@ -188,9 +189,9 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
     return RunningCanvas
 
 
-def _glyph_warnings(handout: Handout, source_name: str) -> list[Diagnostic]:
+def _glyph_warnings(printed: dict, source_name: str) -> list[Diagnostic]:
     """Characters the embedded font lacks, found before reportlab silently drops them."""
-    text = json.dumps(handout.to_json(), ensure_ascii=False)
+    text = json.dumps(printed, ensure_ascii=False)
     missing = sorted(fonts.missing_glyphs(text))
     if not missing:
         return []
