@@ -63,7 +63,7 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     row, which halves the box for a long routine. Rows are the split points if it must
     continue on the next page.
     """
-    indented = styles.body.clone("stop_line", leftIndent=styles.body.fontSize * 1.1)
+    indented = styles.stop_line
     rows: list[list[object]] = [[Paragraph(esc(words["stop_if_title"]), styles.heading), ""]]
     rows += [[Paragraph(esc(line), indented, bulletText=BULLET), ""] for line in handout.stop_if]
     spans = list(range(len(rows)))

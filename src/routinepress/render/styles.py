@@ -55,7 +55,7 @@ class Table(PlatypusTable):
 
 
 _PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
-_PARSED_LIMIT = 50_000
+_PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when full
 
 
 class Paragraph(PlatypusParagraph):
@@ -109,6 +109,7 @@ class Styles:
     card_title: ParagraphStyle
     label: ParagraphStyle
     step: ParagraphStyle
+    stop_line: ParagraphStyle
     page_width: float
     page_height: float
     margins: dict[str, float]
@@ -176,6 +177,7 @@ def _make_styles(template: Template, page_size: str) -> Styles:
         card_title=style("card_title", sizes["card_title"], fonts.BOLD, textColor=heading, keepWithNext=1),
         label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.35, keepWithNext=1),
         step=style("step", body, leftIndent=body * 1.6, bulletIndent=0, spaceAfter=body * 0.25),
+        stop_line=style("stop_line", body, spaceAfter=body * 0.4, leftIndent=body * 1.1),
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
     )
