@@ -23,11 +23,10 @@ class Checkbox(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        canv.saveState()
+        # drawOn already brackets each flowable in save/restore, so no state leaks out.
         canv.setStrokeColor(self.colour)
         canv.setLineWidth(1.25)
         canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
-        canv.restoreState()
         if self.field_name:
             # The widget sits on the drawn box, so a viewer without forms still shows a box.
             canv.acroForm.checkbox(
@@ -45,11 +44,9 @@ class WriteIn(Flowable):
         self.width, self.height, self.colour = width, height, colour
 
     def draw(self) -> None:
-        self.canv.saveState()
         self.canv.setStrokeColor(self.colour)
         self.canv.setLineWidth(1)
         self.canv.line(0, 0, self.width, 0)
-        self.canv.restoreState()
 
 
 def day_label(words: Words, week: int, day: int, start: dt.date | None) -> str:
