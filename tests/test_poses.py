@@ -7,6 +7,7 @@ so a sign slip fails here before it can draw a plausible-looking wrong picture.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -275,7 +276,10 @@ def test_drawings_are_deterministic_and_use_no_fonts():
 
 @pytest.mark.parametrize("stem,point", [
     ("bridge", "pelvis"), ("clamshell", "right_knee"), ("kneeling-hip-flexor-stretch", "pelvis"),
-    ("standing-hip-abduction", "right_ankle"), ("prone-straight-leg-raise", "right_ankle")])
+    ("standing-hip-abduction", "right_ankle"), ("prone-straight-leg-raise", "right_ankle"),
+    ("side-lying-hip-abduction", "right_ankle"), ("reverse-clamshell", "right_ankle"),
+    ("prone-hip-extension-bent-knee", "right_ankle"), ("adductor-rock-back", "pelvis"),
+    ("hip-rotation-mobility", "right_ankle"), ("resisted-hip-flexion", "right_ankle")])
 def test_the_arrow_follows_the_point_that_moves_most(stem, point):
     start, end = (load_pose(ROOT / f"catalog/illustrations/{stem}-{s}.pose.json")
                   for s in ("start", "end"))
@@ -313,3 +317,66 @@ def test_side_lying_abduction_of_the_top_leg_lifts_it():
     up = body(position="side-lying", down_side="left", view="front",
               joints={"right_hip": {"abduction": 30}})
     assert up.point("right_ankle")[2] > flat.point("right_ankle")[2] + 0.2
+
+
+# --- further supports and views from above ----------------------------------------------
+
+HALF_KNEEL = {"position": "half-kneeling",
+              "joints": {"right_hip": {"extension": 20}, "right_knee": {"flexion": 90},
+                         "right_ankle": {"plantarflexion": 60},
+                         "left_hip": {"flexion": 76}, "left_knee": {"flexion": 106}}}
+
+
+def test_a_third_support_rests_by_swinging_its_segment():
+    # Half-kneeling with the back hip extended: the back shin tilts up off the floor unless
+    # the toes are a support too; then the shin swings down about the knee to rest.
+    floating = body(**HALF_KNEEL, support=["right_knee", "left_foot"])
+    assert floating.surface_below("right_toes") > 0.02
+    rested = body(**HALF_KNEEL, support=["right_knee", "left_foot", "right_toes"])
+    assert abs(rested.surface_below("right_toes")) < 1e-6
+    # the first two still touch and nothing above the knee moved; the shin kept its length
+    assert abs(rested.surface_below("right_knee")) < 1e-6
+    assert abs(rested.surface_below("left_foot")) < 1e-6
+    for name in ("right_knee", "right_hip", "pelvis", "head", "left_ankle"):
+        assert math_close(rested.point(name), floating.point(name))
+    shin = lambda b: g.norm(g.sub(b.point("right_ankle"), b.point("right_knee")))  # noqa: E731
+    assert abs(shin(rested) - shin(floating)) < 1e-9
+
+
+def test_a_third_support_on_a_prop_rests_on_the_prop_and_a_knee_swings_the_leg():
+    data = {"position": "side-lying", "down_side": "left", "view": "front",
+            "joints": {"right_hip": {"abduction": 40}, "right_knee": {"flexion": 90}},
+            "props": [{"type": "bench", "under": "right_knee"}]}
+    b = body(**data, support=["pelvis", "shoulders", "right_knee"])
+    assert abs(b.surface_below("right_knee") - 0.26) < 1e-6  # the bench top
+    free = body(**data, support=["pelvis", "shoulders"])
+    assert math_close(b.point("right_hip"), free.point("right_hip"))
+    thigh = lambda x: g.norm(g.sub(x.point("right_knee"), x.point("right_hip")))  # noqa: E731
+    assert abs(thigh(b) - thigh(free)) < 1e-9
+
+
+def test_a_third_support_already_resting_changes_nothing():
+    pose = load_pose(ROOT / "catalog/illustrations/bridge-start.pose.json")
+    three, two = build_scene(pose).body, build_scene(replace(pose, support=pose.support[:2])).body
+    assert math_close(three.point("left_knee"), two.point("left_knee"))
+
+
+def test_seen_from_above_the_mat_neither_shrinks_the_figure_nor_leaves_the_frame():
+    data = json.loads((ROOT / "catalog/illustrations/clamshell-start.pose.json").read_text())
+    data.pop("$schema")
+    data["elevation"] = 40
+    bare = {**data, "props": [p for p in data["props"] if p["type"] != "mat"]}
+    [with_mat] = draw_poses([pose_from_data(data)], 200, 130)
+    [without] = draw_poses([pose_from_data(bare)], 200, 130)
+    shapes = lambda d: [s.points for s in d.contents]  # noqa: E731
+    # the mat is the first shape; everything after it is drawn exactly as without a mat
+    assert shapes(with_mat)[1:] == shapes(without)
+    mat = shapes(with_mat)[0]
+    assert all(0 <= x <= 200 for x in mat[0::2]) and all(0 <= y <= 130 for y in mat[1::2])
+
+
+def test_clip_to_box_cuts_a_polygon_to_the_box():
+    square = [(-1.0, -1.0), (3.0, -1.0), (3.0, 3.0), (-1.0, 3.0)]
+    cut = g.clip_to_box(square, (0.0, 0.0, 2.0, 2.0))
+    assert sorted(set(cut)) == [(0.0, 0.0), (0.0, 2.0), (2.0, 0.0), (2.0, 2.0)]
+    assert g.clip_to_box(square, (5.0, 5.0, 6.0, 6.0)) == []

@@ -39,6 +39,7 @@ class PoseStyle:
     far_stroke: float = 0.42
     floor_fill: float = 0.9
     mat_fill: float = 0.74
+    mat_fill_above: float = 0.93  # seen from above the mat is a floor patch: keep it quiet
     prop_fill: float = 0.88
     prop_stroke: float = 0.3
     padding: float = 0.05  # of the smaller side
@@ -176,10 +177,16 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     arrows: list[Arrow | None] = [None] + [
         motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
         for i in range(1, len(poses))]
+    # A level camera sees the floor edge-on: a ground line over a floor band. From
+    # above, the mat (or nothing) shows the floor instead; the mat then does not
+    # widen the frame (its corners would shrink the figure) but is cut to it.
+    level = all(p.elevation == 0 for p in poses)
     # One frame for all: the union of everything drawn, floor at the bottom.
     xs, ys = [], []
     for under, body, over in parts:
         for piece in (*under, *body, *over):
+            if piece.style == "mat" and not level:
+                continue
             xs += [p[0] for p in piece.outline]
             ys += [p[1] for p in piece.outline]
     for arrow in arrows:
@@ -189,14 +196,16 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     floor = [min(cam.project((0.0, 0.0, -0.022))[1] for cam in cams)]
     ys += floor
     pad = style.padding * min(width, height)
-    # A level camera sees the floor edge-on: a ground line over a floor band. From
-    # above, the mat (or nothing) shows the floor instead.
-    level = all(p.elevation == 0 for p in poses)
     floor_band = 0.06 * height if level else 0.0
     scale = min((width - 2 * pad) / max(max(xs) - min(xs), 1e-6),
                 (height - 2 * pad - floor_band) / max(max(ys) - min(ys), 1e-6))
     layout = _Layout(scale, (width - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale,
                      pad + floor_band - min(ys) * scale)
+    if not level:
+        m = 0.6 * pad / scale
+        box = (min(xs) - m, min(ys) - m, max(xs) + m, max(ys) + m)
+        parts = [([Piece(p.key, g.clip_to_box(p.outline, box), p.style) if p.style == "mat" else p
+                   for p in under], body, over) for under, body, over in parts]
     out = []
     for (under, body, over), arrow, cam in zip(parts, arrows, cams):
         d = Drawing(width, height)
@@ -207,7 +216,11 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
             d.add(PolyLine([0, ground, width, ground], strokeColor=_grey(0.2),
                            strokeWidth=style.ground * style.line_scale))
         for piece in (*under, *body, *over):
+            if len(piece.outline) < 3:
+                continue
             fill, stroke, w = _tones(style, piece.style)
+            if piece.style == "mat" and not level:
+                fill = style.mat_fill_above
             pts = [c for p in piece.outline for c in layout.pt(p)]
             if fill is None:
                 d.add(Polygon(pts, fillColor=None, strokeColor=_grey(stroke), strokeWidth=w,

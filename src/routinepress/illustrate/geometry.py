@@ -140,3 +140,22 @@ def inside_convex(p: P2, poly: Sequence[P2], margin: float = 0.0) -> bool:
         if (ex * (p[1] - a[1]) - ey * (p[0] - a[0])) / length < -margin:
             return False
     return True
+
+
+def clip_to_box(poly: Sequence[P2], box: tuple[float, float, float, float]) -> list[P2]:
+    """Sutherland-Hodgman: a convex polygon cut to an axis-aligned box (x0, y0, x1, y1)."""
+    out = list(poly)
+    for axis, bound, keep_above in ((0, box[0], True), (0, box[2], False),
+                                    (1, box[1], True), (1, box[3], False)):
+        src, out = out, []
+        def inside(p: P2, axis: int = axis, bound: float = bound, keep_above: bool = keep_above) -> bool:
+            return p[axis] >= bound if keep_above else p[axis] <= bound
+
+        for i, cur in enumerate(src):
+            prev = src[i - 1]
+            if inside(cur) != inside(prev):
+                t = (bound - prev[axis]) / (cur[axis] - prev[axis])
+                out.append((prev[0] + (cur[0] - prev[0]) * t, prev[1] + (cur[1] - prev[1]) * t))
+            if inside(cur):
+                out.append(cur)
+    return out

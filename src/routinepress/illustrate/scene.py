@@ -9,7 +9,7 @@ limbs where they ended up.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import geometry as g
 from .geometry import Vec
@@ -180,6 +180,8 @@ def build_scene(pose: Pose, toward: Pose | None = None, t: float = 0.0) -> Scene
     angles = signed_angles(pose)
     if toward is not None:
         angles = blend_angles(angles, signed_angles(toward), t)
+        # the sideways lean is an angle too: a hip hike moves by roll alone
+        pose = replace(pose, roll=pose.roll + (toward.roll - pose.roll) * t)
     body = place_body(pose, angles)
     solids, points = ground_props(pose, body)
     right, ant, _ = body.axes

@@ -309,6 +309,47 @@ def solve_reach(limb: Limb, target: Vec, fallback_pole: Vec) -> None:
     limb.mid = new_mid
 
 
+# Which joint swings a limb so a further support rests: the segment the point is on.
+_SWING_PIVOT = {"knee": ("leg", "root"), "thigh": ("leg", "root"), "shin": ("leg", "mid"),
+                "ankle": ("leg", "mid"), "foot": ("leg", "mid"), "heel": ("leg", "mid"),
+                "toes": ("leg", "mid"), "elbow": ("arm", "root"), "hand": ("arm", "mid")}
+
+
+def _rest_on_support(body: Body, name: str, height: float) -> None:
+    """Make a third (or later) support rest on its surface by swinging the segment it is
+    on about its proximal joint (hip or shoulder for a knee, thigh or elbow; knee or
+    elbow for the shin, ankle, foot, heel, toes or hand), in the vertical plane through
+    that joint: the smallest swing that puts the point at its height. Points on the
+    trunk, hips and shoulders cannot swing and are left as placed; a point that
+    cannot reach is swung as low (or high) as it goes."""
+    if "_" not in name:
+        return
+    side, part = name.split("_", 1)
+    if part not in _SWING_PIVOT:
+        return
+    kind, joint = _SWING_PIVOT[part]
+    limb = body.limbs[f"{side}_{kind}"]
+    delta = height - body.surface_below(name)
+    if abs(delta) < 1e-6:
+        return
+    pivot = limb.root if joint == "root" else limb.mid
+    # A foot's surface is measured from the ankle (it is set flat afterwards).
+    v = g.sub(limb.end if part == "foot" else body.point(name), pivot)
+    a = math.hypot(v[0], v[1])
+    if a < 1e-6:
+        return  # hanging straight down or up: no swing changes its height
+    h = (v[0] / a, v[1] / a, 0.0)
+    r = math.hypot(a, v[2])
+    z_new = max(-r, min(r, v[2] + delta))
+    phi = math.atan2(z_new, math.sqrt(max(0.0, r * r - z_new * z_new))) - math.atan2(v[2], a)
+    m = g.rot_axis(g.cross(h, (0.0, 0.0, 1.0)), phi)
+    move = lambda p: g.rotate_about(p, pivot, m)  # noqa: E731
+    if joint == "root":
+        limb.mid = move(limb.mid)
+    limb.end = move(limb.end)
+    limb.extras = {k: move(p) for k, p in limb.extras.items()}
+
+
 def blend_angles(a: dict[str, float], b: dict[str, float], t: float) -> dict[str, float]:
     return {k: a[k] + (b[k] - a[k]) * t for k in a}
 
@@ -328,6 +369,8 @@ def place_body(pose: Pose, angles: dict[str, float]) -> Body:
         if prop.under in heights:
             heights[prop.under] = PROP_TOP[prop.type]
     body = _tilt_to_supports(body, pose, heights)
+    for name in pose.support[2:]:
+        _rest_on_support(body, name, heights[name])
     for name in pose.support:
         if name.endswith("_foot"):
             _flatten_foot(body.limbs[name.replace("_foot", "_leg")], body.axes[1])
