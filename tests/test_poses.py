@@ -66,6 +66,17 @@ def test_standing_roll_drops_the_right_side_and_mirrors():
     assert mirrored.point("left_hip")[2] < mirrored.point("right_hip")[2] - 0.02
 
 
+def test_an_arrow_traces_a_motion_made_of_roll_alone():
+    # Start and end differ only in roll: halfway along the traced path the body is level.
+    data = {"position": "standing", "view": "front", "support": ["left_foot"]}
+    down, up = pose_from_data({**data, "roll": 16}), pose_from_data({**data, "roll": -16})
+    cam = camera_for(up)
+    path = trace(down, up, cam)["right_ankle"]
+    assert len(path) > 2
+    level = cam.project(build_scene(pose_from_data(data)).body.point("right_ankle"))[:2]
+    assert math_close(path[len(path) // 2], level, tol=1e-9)
+    assert path[-1][1] > path[0][1] + 0.05  # the foot rises in the picture
+
 def clam(er: float, feet_together: bool = True):
     data = {"position": "side-lying", "down_side": "left", "view": "front",
             "joints": {"left_hip": {"flexion": 45}, "left_knee": {"flexion": 90},
