@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SPECS  := $(wildcard handouts/*.json)
 PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
+# routinepress's own code and wording: a change to the compiler rebuilds the examples too
+TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
 .PHONY: all handouts test check lint bench sheet clean help
 all: handouts
@@ -25,7 +27,7 @@ handouts: $(PDFS)
 
 # Each build writes build/NAME.d: the exact catalog entries, pictures and templates the
 # handout used, so it is rebuilt when one of them changes, and not otherwise (make -j safe).
-build/%.pdf: handouts/%.json | $(BIN)/routinepress
+build/%.pdf: handouts/%.json $(TOOL) | $(BIN)/routinepress
 	$(BIN)/routinepress build $< -o $@ --depfile build/$*.d
 
 -include $(wildcard build/*.d)

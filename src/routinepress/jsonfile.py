@@ -11,14 +11,15 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from . import resources
 from .errors import Diagnostic, InputError, display_path
+
+if TYPE_CHECKING:
+    import jsonschema_rs
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a routine spec is a few KB; anything this big is a mistake
 
@@ -173,32 +174,60 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _registry() -> Registry:
-    resources_ = [
-        (s["$id"], Resource.from_contents(s))
-        for s in (resources.schema(n) for n in ("exercise.schema.json", "routine.schema.json"))
-    ]
-    return Registry().with_resources(resources_)
+# Two validators for one schema. jsonschema (Python) explains what is wrong: its errors carry
+# the JSON path, the failing keyword and the branch of a oneOf, which the messages below are
+# made from. jsonschema-rs (compiled) only answers yes or no, some 200 times faster, and
+# imports in a third of the time; most documents are valid, so a build asks it first and
+# loads jsonschema only to explain a "no". It must never say yes where jsonschema says no:
+# the schemas keep to keywords and patterns both read alike (tests/test_validation.py).
+_fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
+_full: dict[str, Draft202012Validator] = {}
+_LINKED = ("exercise.schema.json", "routine.schema.json")  # the schemas a $ref may name
 
 
-_validators: dict[str, Draft202012Validator] = {}
+def is_valid(document: Any, schema_name: str) -> bool:
+    """Whether `document` fits the schema: the quick check, with no explanation."""
+    if schema_name not in _fast:
+        import jsonschema_rs
+
+        registry = jsonschema_rs.Registry([(s["$id"], s) for s in map(resources.schema, _LINKED)])
+        _fast[schema_name] = jsonschema_rs.Draft202012Validator(
+            resources.schema(schema_name), registry=registry, validate_formats=True)
+    try:
+        return _fast[schema_name].is_valid(document)
+    except (ValueError, OverflowError):  # e.g. an integer wider than 64 bits: let jsonschema judge
+        return False
 
 
 def validator(schema_name: str) -> Draft202012Validator:
-    if schema_name not in _validators:
-        _validators[schema_name] = Draft202012Validator(
-            resources.schema(schema_name), registry=_registry(), format_checker=FormatChecker()
-        )
-    return _validators[schema_name]
+    """The explaining validator (jsonschema), loaded on the first document that needs it."""
+    if schema_name not in _full:
+        from jsonschema import Draft202012Validator, FormatChecker
+        from referencing import Registry, Resource
+
+        registry = Registry().with_resources(
+            (s["$id"], Resource.from_contents(s)) for s in map(resources.schema, _LINKED))
+        _full[schema_name] = Draft202012Validator(
+            resources.schema(schema_name), registry=registry, format_checker=FormatChecker())
+    return _full[schema_name]
+
+
+def schema_errors(document: Any, schema_name: str) -> list[ValidationError]:
+    """jsonschema's errors for `document`; none, without loading jsonschema, when it is valid."""
+    if is_valid(document, schema_name):
+        return []
+    return list(validator(schema_name).iter_errors(document))
 
 
 def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> list[Diagnostic]:
     """Every schema problem in `document`, one diagnostic each, in document order."""
+    errors = [leaf for e in schema_errors(document, schema_name) for leaf in _expand(e)]
+    ranges = range_problems(document, schema_name) if schema_name in ("routine.schema.json", "exercise.schema.json") else []
+    if not errors and not ranges:
+        return []  # the usual case, and a build checks a dozen files: skip resolving the path
     shown = display_path(file)
-    errors = [leaf for e in validator(schema_name).iter_errors(document) for leaf in _expand(e)]
     found = list(dict.fromkeys(_diagnostic(e, shown) for e in errors))  # same problem once
-    if schema_name in ("routine.schema.json", "exercise.schema.json"):
-        found += range_diagnostics(document, schema_name, shown)
+    found += [Diagnostic(shown, where, message, hint) for where, message, hint in ranges]
     return sorted(found, key=lambda d: path_key(d.where, document))
 
 
@@ -248,6 +277,8 @@ def _expand(error: ValidationError) -> list[ValidationError]:
     }
     if not fitting:
         return [error]
+    from jsonschema.exceptions import best_match
+
     best = best_match([e for errs in fitting.values() for e in errs])
     while best is not None and best.parent is not None and best.parent is not error:
         best = best.parent  # best_match may descend into a nested oneOf: climb back to this one's branch
@@ -277,8 +308,9 @@ def _type_word(value: Any) -> str:
     return _TYPE_WORDS[names.get(type(value), "string")]
 
 
-def range_diagnostics(document: Any, schema_name: str, shown: str) -> list[Diagnostic]:
-    """A reps range must not run backwards ({"min": 15, "max": 10}); JSON Schema cannot say so."""
+def range_problems(document: Any, schema_name: str) -> list[tuple[str, str, str]]:
+    """A reps range must not run backwards ({"min": 15, "max": 10}); JSON Schema cannot say so.
+    Each problem is (JSON path, message, hint)."""
     dosages: list[tuple[str, Any]] = []
     if not isinstance(document, dict):
         return []
@@ -303,10 +335,8 @@ def range_diagnostics(document: Any, schema_name: str, shown: str) -> list[Diagn
             continue
         low, high = reps.get("min"), reps.get("max")
         if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-            found.append(Diagnostic(
-                shown, f"{where}.reps", f"the range runs backwards: min {low} is more than max {high}",
-                f"write {{\"min\": {high}, \"max\": {low}}}",
-            ))
+            found.append((f"{where}.reps", f"the range runs backwards: min {low} is more than max {high}",
+                          f"write {{\"min\": {high}, \"max\": {low}}}"))
     return found
 
 

@@ -10,16 +10,12 @@ that makes no sense for a position) are done here. Every problem becomes a
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from routinepress.errors import Diagnostic, InputError, display_path
-from routinepress.jsonfile import read_json
+from routinepress.jsonfile import read_json, schema_errors
 
 POSITIONS = ("standing", "sitting", "kneeling", "half-kneeling", "supine", "prone",
              "side-lying", "quadruped")
@@ -132,17 +128,6 @@ def _sorted_joints(joints: dict[str, dict[str, float]]):
                         for j, ms in joints.items()))
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    here = Path(__file__).resolve()
-    # Installed wheel: routinepress/data/schema; source tree: <repo>/schema.
-    for folder in (here.parents[1] / "data" / "schema", here.parents[3] / "schema"):
-        path = folder / "pose.schema.json"
-        if path.is_file():
-            return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
-    raise FileNotFoundError("pose.schema.json not found next to the package or in the repo")
-
-
 def _json_path(parts) -> str:
     out = "$"
     for p in parts:
@@ -157,7 +142,7 @@ def _hint(word: Any, choices) -> str | None:
 
 def _schema_diagnostics(data: Any, file: str) -> list[Diagnostic]:
     out = []
-    for err in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.path)),
+    for err in sorted(schema_errors(data, "pose.schema.json"), key=lambda e: (list(map(str, e.path)),
                                                                      e.message)):
         where, msg, hint = _json_path(err.absolute_path), err.message, None
         if err.validator in ("minimum", "maximum") and "maximum" in err.schema:

@@ -57,30 +57,40 @@ class Table(PlatypusTable):
 _PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
 _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when full
 
+# What reportlab's wrap leaves on a paragraph, by (text, style, bullet, width): the line
+# breaks and the sizes made from them.
+_BROKEN: dict[tuple, dict] = {}
+_WRAP_RESULT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
+
 
 class Paragraph(PlatypusParagraph):
-    """A platypus Paragraph that breaks its lines once per width.
+    """A platypus Paragraph that breaks its lines once per width and text.
 
     A card's paragraphs are wrapped several times at the same width (KeepTogether
-    measures the card, the table measures its cells, then draws them); line breaking
-    depends only on the width and the style, so the first result is kept.
+    measures the card, the table measures its cells, then draws them), and a batch prints
+    the same steps, tips and labels in handout after handout. Line breaking depends only on
+    the text, the style and the width, so each is broken once per process and the result
+    shared: drawing only reads it. Splitting edits it, so a paragraph about to be split
+    breaks its own lines first.
     """
 
     _wrapped: tuple[float, object] | None = None  # (width, the line breaks made for it)
+    _key: tuple[str, int, str | None] | None = None  # set when built from text, not split off
+    _shared = False  # its line breaks are the ones in _BROKEN
 
     def __init__(self, text: str, style: ParagraphStyle, bulletText: str | None = None, frags=None, **kwargs):
         if frags is not None or kwargs:  # reportlab splitting a paragraph: already parsed
             super().__init__(text, style, bulletText, frags=frags, **kwargs)
             return
-        # Parsing markup is a third of a warm build, and a batch prints the same steps, tips
-        # and labels again and again: each (text, style) is parsed once per process and
-        # every paragraph gets its own copy of the fragments, so layout never shares state.
-        key = (text, id(style), bulletText)
+        # Parsing markup is a third of a warm build: each (text, style) is parsed once per
+        # process and every paragraph gets its own copy of the fragments.
+        key = self._key = (text, id(style), bulletText)
         cached = _PARSED.get(key)
         if cached is None:
             super().__init__(text, style, bulletText)
             if len(_PARSED) >= _PARSED_LIMIT:
                 _PARSED.clear()
+                _BROKEN.clear()  # its keys hold style ids that only _PARSED keeps alive
             _PARSED[key] = (style, [frag.clone() for frag in self.frags])  # the style is kept alive with its id
         else:
             super().__init__(text, style, bulletText, frags=[frag.clone() for frag in cached[1]])
@@ -89,9 +99,24 @@ class Paragraph(PlatypusParagraph):
         # Trusted only while those very line breaks are still attached: splitting and
         # some table code replace or delete blPara, and then the lines are broken again.
         if self._wrapped is None or self._wrapped[0] != availWidth or self._wrapped[1] is not getattr(self, "blPara", None):
-            super().wrap(availWidth, availHeight)
+            known = _BROKEN.get((*self._key, availWidth)) if self._key else None
+            if known is not None and "autoLeading" not in self.__dict__:
+                self.__dict__.update(known)
+                self._shared = True
+            else:
+                super().wrap(availWidth, availHeight)
+                self._shared = False
+                if self._key:
+                    _BROKEN[(*self._key, availWidth)] = {name: getattr(self, name) for name in _WRAP_RESULT}
             self._wrapped = (availWidth, self.blPara)
         return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list:
+        if self._shared:  # break its own lines to cut up, at the width the shared ones were for
+            width = self._wrapped[0]
+            PlatypusParagraph.wrap(self, width, availHeight)
+            self._shared, self._wrapped = False, (width, self.blPara)
+        return super().split(availWidth, availHeight)
 
 
 @dataclass(frozen=True)

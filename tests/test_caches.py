@@ -1,0 +1,102 @@
+"""In-process caches (parsed markup, line breaks) change the speed of a build, never its bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import routinepress
+from routinepress.render import styles
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _NeverHit(dict):
+    """A line-break cache that never answers, so every paragraph breaks its own lines."""
+
+    def get(self, key, default=None):
+        return None
+
+
+@pytest.fixture
+def long_notes_spec(tmp_path) -> Path:
+    # Notes long enough that their paragraph is split across pages: splitting edits line
+    # breaks, so a paragraph whose breaks are shared must make its own first.
+    doc = json.loads((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"))
+    doc["notes"] = " ".join(["Walk a little every day, and rest when you need to."] * 90)
+    path = tmp_path / "long-notes.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("template", ["standard", "large-print"])
+def test_shared_line_breaks_give_the_bytes_of_fresh_ones(long_notes_spec, template, monkeypatch):
+    specs = [long_notes_spec, ROOT / "handouts/therapydia-six.json"]
+    warm = {}
+    for _ in range(2):  # the second round finds every paragraph's breaks in the cache
+        for spec in specs:
+            warm[spec] = routinepress.build_handout(spec, template=template)
+
+    split_shared = []
+    monkeypatch.setattr(styles, "_BROKEN", _NeverHit())
+    for spec in specs:
+        assert routinepress.build_handout(spec, template=template) == warm[spec], spec
+    monkeypatch.undo()
+
+    # and the long notes really were split from shared breaks in the warm builds
+    original = styles.Paragraph.split
+
+    def spy(self, width, height):
+        split_shared.append(self._shared)
+        return original(self, width, height)
+
+    monkeypatch.setattr(styles.Paragraph, "split", spy)
+    assert routinepress.build_handout(long_notes_spec, template=template) == warm[long_notes_spec]
+    assert True in split_shared
+
+
+def test_splitting_a_paragraph_leaves_the_shared_line_breaks_as_they_were():
+    style = styles.make_styles(routinepress_template(), "letter").body
+    text = " ".join(["<b>Bold words</b> then plain words that run on and on."] * 12)
+    first = styles.Paragraph(text, style)
+    first.wrap(200, 1000)
+
+    def words(p):
+        return [[w.text for w in line.words] for line in p.blPara.lines]
+
+    before = words(first)
+    second = styles.Paragraph(text, style)
+    second.wrap(200, 1000)
+    assert second.blPara is first.blPara  # shared, not broken again
+    parts = second.split(200, style.leading * 3.5)
+    assert len(parts) == 2
+    assert words(first) == before  # the split cut its own copy, not the shared one
+    third = styles.Paragraph(text, style)
+    third.wrap(200, 1000)
+    assert words(third) == before
+
+
+def routinepress_template():
+    from routinepress.templates import load_template
+
+    return load_template("standard")
+
+
+def test_a_shared_paragraph_splits_as_a_fresh_one_does():
+    # Tables split a cell's paragraph with the cell's outer width, not the width it was
+    # wrapped at; the split must follow the lines the paragraph was measured with.
+    style = styles.make_styles(routinepress_template(), "letter").body
+    text = " ".join(["<b>Bold words</b> then plain words that run on and on."] * 12)
+
+    def split_texts(paragraph):
+        paragraph.wrap(180, 1000)
+        return [[[w.text for w in line.words] for line in part.blPara.lines]
+                for part in paragraph.split(220, style.leading * 3.5) if part.wrap(180, 1000)]
+
+    styles._BROKEN.clear()
+    fresh = split_texts(styles.Paragraph(text, style))  # breaks its own lines, then shares them
+    shared = styles.Paragraph(text, style)
+    assert split_texts(shared) == fresh
+    assert len(fresh) == 2
