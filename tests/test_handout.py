@@ -228,3 +228,50 @@ def test_custom_exercise_with_photo(tmp_path):
     assert "Towel squeeze" in pdf.text and "Squeeze" in pdf.text
     with pdf.plumber() as doc_:
         assert sum(len(p.images) for p in doc_.pages) == 1
+
+
+@pytest.mark.parametrize("template,language,heading,continued,label", [
+    ("standard", "en", "Stop and call your clinic if:", "Stop and call your clinic if (continued):", "Take care:"),
+    # 17 pt: the box runs over four pages, so a continued part is itself continued; and
+    # (with no clinician line) page 1 would end on the cautions' label were it not kept
+    # with the first caution.
+    ("large-print", "es", "Pare y llame a su clínica si:", "Pare y llame a su clínica si (continuación):",
+     "Cuidado:"),
+])
+def test_stop_box_continues_with_its_heading_in_one_closed_box_per_page(tmp_path, template, language,
+                                                                        heading, continued, label):
+    spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text()) | {"language": language}
+    if template == "large-print":
+        del spec["clinician"]
+    out = tmp_path / "long.pdf"
+    result = run_cli("build", write_spec(tmp_path, spec), "-o", out, "--template", template,
+                     "--page-size", "letter")
+    assert result.code == 0, result.stderr
+    pdf = ReadPdf(out)
+    catalog = Catalog()
+    exercises = [catalog.get(e if isinstance(e, str) else e["ref"]) for s in spec["sections"] for e in s["exercises"]]
+    # Text only the box prints: the warnings, and each exercise's cautions after its name
+    # (a card prints its cautions without the name).
+    cautions = [f"{ex.name}: {ex.cautions[0]}" for ex in exercises]
+    only_in_box = list(catalog.general().stop_if) + spec["stop_if"] + cautions
+    pages = sorted({p for line in only_in_box for p in pdf.pages_with(line)})
+    assert pages[0] == 0 and len(pages) >= 2, "this routine's box must continue on page 2"
+    assert pages == list(range(len(pages))), "the box runs on from page to page"
+    assert pdf.pages_with(heading) == [0]
+    assert pdf.pages_with(continued) == pages[1:], "each continued part, and only those, say so"
+    for page in pages:
+        assert pdf.pages_text[page].count(heading.rstrip(":")) == 1, f"one box, one heading on page {page + 1}"
+    assert pdf.pages_with(label) == pdf.pages_with(cautions[0]), "the cautions' label stays with them"
+    with pdf.plumber() as doc:
+        for page in pages:
+            # reportlab may paint the shading in stacked pieces; they must touch, as one box.
+            shaded = sorted((r for r in doc.pages[page].rects if r.get("fill") and r["width"] > 400),
+                            key=lambda r: r["top"])
+            assert shaded, f"no shaded box on page {page + 1}"
+            assert all(abs(a["bottom"] - b["top"]) < 0.5 for a, b in zip(shaded, shaded[1:])), \
+                f"one shaded box on page {page + 1}"
+            box = {"top": shaded[0]["top"], "bottom": shaded[-1]["bottom"]}
+            rules = [e for e in doc.pages[page].edges
+                     if e["orientation"] == "h" and e.get("linewidth", 0) >= 2 and e["width"] > 400]
+            for side in ("top", "bottom"):
+                assert any(abs(e["top"] - box[side]) < 2 for e in rules), f"page {page + 1}: box open at the {side}"

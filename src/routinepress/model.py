@@ -67,6 +67,7 @@ class Handout:
     notes: str = ""
     template: str = "standard"
     page_size: str | None = None
+    dosing_notes: tuple[str, ...] = ()  # the catalog's general advice, unless the spec leaves it out
 
     @property
     def cards(self) -> list[Card]:
@@ -79,6 +80,7 @@ class Handout:
             "language": self.language, "patient": self.patient, "clinician": self.clinician,
             "logo": self.logo.name if self.logo else None, "intro": self.intro, "notes": self.notes,
             "template": self.template, "page_size": self.page_size, "stop_if": list(self.stop_if),
+            "dosing_notes": list(self.dosing_notes),
             "cautions": [list(c) for c in self.cautions],
             "sections": [
                 {"title": s.title, "cards": [_card_json(c) for c in s.cards]} for s in self.sections
@@ -124,12 +126,14 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
     clinician = dict(doc.get("clinician", {}))
     logo_rel = clinician.pop("logo", None)
     logo = confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo") if logo_rel else None
+    general = catalog.general()
     return Handout(
         title=doc["title"], subtitle=doc.get("subtitle", ""), date=doc.get("date", ""),
         language=language, patient=doc.get("patient", {}).get("name", ""), clinician=clinician,
         logo=logo, intro=doc.get("intro", ""), notes=doc.get("notes", ""),
         sections=tuple(sections),
-        stop_if=tuple(dict.fromkeys([*catalog.general().stop_if, *doc.get("stop_if", [])])),
+        stop_if=tuple(dict.fromkeys([*general.stop_if, *doc.get("stop_if", [])])),
+        dosing_notes=general.dosing_notes if doc.get("show_dosing_notes", True) else (),
         cautions=tuple(dict.fromkeys((c.name, x) for c in all_cards for x in c.exercise.cautions)),
         tracker=Tracker(
             weeks=tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS),

@@ -52,7 +52,10 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     builders = {
         "stop_if": lambda: parts.stop_box(handout, styles, words),
         "intro": lambda: parts.intro(handout, styles),
-        "at_a_glance": lambda: parts.at_a_glance(handout, styles, words),
+        # The general advice opens the overview: after the clinician's intro, how to do any
+        # exercise, then which ones, the table staying next to the cards it lists. Built
+        # with this part so that no template has to name a new one to print it.
+        "at_a_glance": lambda: parts.dosing_notes(handout, styles, words) + parts.at_a_glance(handout, styles, words),
         "cards": lambda: parts.cards(handout, styles, words, pictures),
         "notes": lambda: parts.closing_notes(handout, styles, words),
         "tracker": lambda: tracker(handout, styles, words, options.fillable),

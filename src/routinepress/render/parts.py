@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    FrameBreak,
     HRFlowable,
     KeepTogether,
     PageBreak,
@@ -61,14 +63,18 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
 
     The general and routine warnings run full width; the exercises' cautions go two to a
     row, which halves the box for a long routine. Rows are the split points if it must
-    continue on the next page.
+    continue on the next page; the box is not moved whole to page 2 even when it would fit
+    there, because the warnings belong on page 1, under the title, where everyone looks.
     """
     indented = styles.stop_line
     rows: list[list[object]] = [[Paragraph(esc(words["stop_if_title"]), styles.heading), ""]]
     rows += [[Paragraph(esc(line), indented, bulletText=BULLET), ""] for line in handout.stop_if]
     spans = list(range(len(rows)))
+    # The heading and the "Take care" label each stay with the row after them.
+    keep_with_next = [0]
     if handout.cautions:
         spans.append(len(rows))
+        keep_with_next.append(len(rows))
         rows.append([Paragraph(esc(words["cautions"]) + ":", styles.label), ""])
         grouped: dict[str, list[str]] = {}
         for name, caution in handout.cautions:
@@ -76,17 +82,51 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         cells = [Paragraph(f"<b>{esc(name)}:</b> {esc(' '.join(items))}", indented, bulletText=BULLET)
                  for name, items in grouped.items()]
         rows += [[cells[i], cells[i + 1] if i + 1 < len(cells) else ""] for i in range(0, len(cells), 2)]
-    table = Table(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1)
+    table = _StopTable(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1, repeatRows=1)
+    border = styles.colour("stop_border")
+    table.continued_heading = Paragraph(esc(words["stop_if_continued"]), styles.heading)
+    table.border = border
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), styles.colour("stop_fill")),
-        ("BOX", (0, 0), (-1, -1), 2.5, styles.colour("stop_border")),
+        ("BOX", (0, 0), (-1, -1), 2.5, border),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), _StopTable.ROW_PADDING),
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), _StopTable.END_PADDING),
         *[("SPAN", (0, r), (1, r)) for r in spans],
+        *[("NOSPLIT", (0, r), (-1, r + 1)) for r in keep_with_next],
     ]))
     return [table, Spacer(1, styles.gap * 1.5)]
+
+
+class _StopTable(Table):
+    """The stop-if table, split so that each page has a closed box of its own, and the part
+    on the next page starts with a "continued" heading instead of being an unlabelled grey box.
+
+    repeatRows=1 carries the heading row over (and never leaves it alone at a page foot);
+    its text is swapped here. reportlab leaves a split box open at the cut, so the first
+    part gets the box's bottom border and end padding here (a "splitlast" style would also
+    rule a line under the next part's heading, and its padding is not counted in the cut).
+    The rest starts on the next page: reportlab would otherwise fill the space left under
+    the first part with the top of the rest, a second box that cuts a warning in two.
+    """
+
+    ROW_PADDING, END_PADDING = 1, 8
+    continued_heading: Paragraph | None = None
+    border: Color | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        # Cut with room for the end padding the first part gets, so that it still fits.
+        parts = super().split(availWidth, availHeight - (self.END_PADDING - self.ROW_PADDING))
+        if len(parts) == 2:
+            first, rest = parts
+            first.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 2.5, self.border),
+                                       ("BOTTOMPADDING", (0, -1), (-1, -1), self.END_PADDING)]))
+            # A new row list: reportlab shares the heading row's list with the first part.
+            rest._cellvalues[0] = [self.continued_heading, ""]
+            rest.continued_heading, rest.border = self.continued_heading, self.border
+            return [first, FrameBreak(), rest]
+        return parts
 
 
 def intro(handout: Handout, styles: Styles) -> list[Flowable]:
@@ -119,6 +159,18 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
     table.setStyle(TableStyle(commands))
     return [Paragraph(esc(words["at_a_glance"]), styles.heading), table]
+
+
+def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    """The catalog's general advice on how to exercise, as a headed list; nothing if there is none.
+
+    Kept on one page when it fits, so the list is read as a whole and never continues
+    unlabelled at the top of the next page (a list longer than a page still splits).
+    """
+    if not handout.dosing_notes:
+        return []
+    items = [Paragraph(esc(note), styles.step, bulletText=BULLET) for note in handout.dosing_notes]
+    return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), *items])]
 
 
 def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
