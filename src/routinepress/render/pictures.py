@@ -18,7 +18,10 @@ from .styles import Paragraph, Styles, Table, esc
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
 # process that builds many handouts (a batch worker, an embedding program) draws each once.
-_DRAWN: dict[tuple, list] = {}
+# What is kept is the recording (width, height, operators); each use gets its own flowable,
+# since reportlab attaches a canvas to a flowable while placing it (threads build at once).
+Recording = tuple[float, float, str]
+_DRAWN: dict[str, list[Recording]] = {}
 _DRAWN_LIMIT = 512
 _FONT_ONLY = re.compile(r"BT /F\d+ [\d.]+ Tf [\d.]+ TL ET")
 
@@ -56,7 +59,7 @@ class PictureSource:
         return [f for f in out if f is not None]
 
 
-def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list:
+def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Flowable]:
     contents = [p.read_bytes() for p in paths]
     key = hashlib.sha256(repr((
         _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
@@ -66,15 +69,15 @@ def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_sca
         if len(_DRAWN) >= _DRAWN_LIMIT:
             _DRAWN.clear()
         _DRAWN[key] = _from_disk(key) or _to_disk(key, _record(paths, width, height, mirror, line_scale))
-    return _DRAWN[key]
+    return [RecordedDrawing(*recording) for recording in _DRAWN[key]]
 
 
-def _record(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list:
+def _record(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Recording]:
     from ..illustrate import PoseStyle, draw_poses, load_pose
 
     poses = [load_pose(p) for p in paths]
     drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
-    return [RecordedDrawing.record(d) for d in drawings]
+    return [(r.width, r.height, r.operators) for r in map(RecordedDrawing.record, drawings)]
 
 
 @functools.cache
@@ -96,19 +99,19 @@ def _cache_dir() -> Path | None:
     return Path(base) / "routinepress" / "drawings"
 
 
-def _from_disk(key: str) -> list | None:
+def _from_disk(key: str) -> list[Recording] | None:
     folder = _cache_dir()
     try:
         data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8")) if folder else None
-        return [RecordedDrawing(d["width"], d["height"], d["operators"]) for d in data] if data else None
+        return [(d["width"], d["height"], d["operators"]) for d in data] if data else None
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no cache, or a damaged entry: draw again
 
 
-def _to_disk(key: str, recorded: list) -> list:
+def _to_disk(key: str, recorded: list[Recording]) -> list[Recording]:
     folder = _cache_dir()
     if folder:
-        data = [{"width": r.width, "height": r.height, "operators": r.operators} for r in recorded]
+        data = [{"width": w, "height": h, "operators": ops} for w, h, ops in recorded]
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
