@@ -197,3 +197,46 @@ def test_fillable_has_one_uniquely_named_field_per_box(tmp_path):
     assert pdf.checkbox_count(load_template("standard")["tracker"]["box_size_pt"]) == 2 * 2 * 7
     for annotation in (a for page in pikepdf.open(out).pages for a in page.get("/Annots", [])):
         assert int(annotation.get("/F", 0)) & 4, "form boxes must print"
+
+
+def test_a_card_that_runs_onto_another_page_is_named_there(tmp_path):
+    # Large print gives every postpartum card more than a page: the next page must say
+    # which exercise it continues, and a page where a card starts must not say "continued".
+    pdf = _build(tmp_path, HANDOUTS / "postpartum-hip.json", "large-print", "letter")
+    spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text())
+    catalog = Catalog()
+    entries = [e if isinstance(e, str) else e["ref"] for s in spec["sections"] for e in s["exercises"]]
+    continued = 0
+    for n, ref in enumerate(entries, 1):
+        exercise = catalog.get(ref)
+        title = f"{n}. {exercise.name}"
+        start = [p for p in pdf.pages_with(title) if p in pdf.pages_with(exercise.steps[0])]
+        assert len(start) == 1, title
+        assert "(continued)" not in pdf.pages_text[start[0]].split(exercise.steps[0])[0]
+        later = start[0] + 1
+        if exercise.steps[-1] in pdf.pages_text[later] and exercise.steps[-1] not in pdf.pages_text[start[0]]:
+            assert pdf.pages_text[later].startswith(f"{title} (continued)"), (title, pdf.pages_text[later][:80])
+            continued += 1
+    assert continued >= 6
+    # the same mechanism names the at-a-glance table when it continues, and stops after it
+    glance = [i for i, t in enumerate(pdf.pages_text) if t.startswith("Your exercises at a glance (continued)")]
+    assert glance and all("Exercise How much How often" in pdf.pages_text[i] for i in glance)
+    assert not any("(continued)" in t for t in pdf.pages_text[pdf.pages_with("Exercise tracker")[0]:])
+
+
+def test_standard_cards_fit_and_never_say_continued(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "postpartum-hip.json", "standard", "letter")
+    spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text())
+    count = sum(len(s["exercises"]) for s in spec["sections"])
+    starts = [t.split(" (continued)")[0] for t in pdf.pages_text if "(continued)" in t]
+    assert not [t for t in starts if t.split(". ")[0].isdigit() and int(t.split(". ")[0]) <= count]
+
+
+def test_a_week_that_must_split_splits_evenly(tmp_path):
+    # 17 pt type cannot fit seven day columns beside the names: 4 + 3 days, never 6 + 1.
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "large-print", "letter")
+    weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    tables = [chunk for t in pdf.pages_text for chunk in t.split("Week ")[1:]]
+    per_table = [sum(f" {d} " in f" {chunk} " for d in weekdays) for chunk in tables]
+    weeks = json.loads((HANDOUTS / "mixed-short.json").read_text())["tracker"]["weeks"]
+    assert sorted(per_table) == [3] * weeks + [4] * weeks

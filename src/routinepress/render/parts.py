@@ -158,7 +158,32 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
     for r in section_rows:
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
     table.setStyle(TableStyle(commands))
-    return [Paragraph(esc(words["at_a_glance"]), styles.heading), table]
+    title = esc(words["at_a_glance"])
+    # Together: a table that fits on a page starts on one with its heading, never a row or
+    # two at the foot of the page before.
+    return [KeepTogether(continued_under(Paragraph(f"{title} {esc(words['continued'])}", styles.heading),
+                                         [Paragraph(title, styles.heading), table]))]
+
+
+class _TopOfEachPage(Flowable):
+    """Takes no space; where it is placed, sets what each new page starts with.
+
+    It acts when the frame places it (frameAction), not when it is measured: KeepTogether
+    measures what follows before deciding where it goes.
+    """
+
+    def __init__(self, heading: Flowable | None):
+        super().__init__()
+        self.heading = heading
+
+    def frameAction(self, frame) -> None:
+        self.canv._doctemplate._topFlowables = [self.heading] if self.heading else []
+
+
+def continued_under(heading: Flowable, content: list[Flowable]) -> list[Flowable]:
+    """`content`, and if it runs onto another page, `heading` ("... (continued)") at that
+    page's top: the reader of a card's second page knows which exercise it belongs to."""
+    return [_TopOfEachPage(heading), *content, _TopOfEachPage(None)]
 
 
 def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
@@ -179,7 +204,9 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
     for section in handout.sections:
         heading = Paragraph(esc(section.title), styles.heading)
         for i, card in enumerate(section.cards):
-            body = card_flowables(card, styles, words, pictures)
+            body = continued_under(
+                Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
+                card_flowables(card, styles, words, pictures))
             if one_per_page:
                 story.append(PageBreak())
             if i == 0:

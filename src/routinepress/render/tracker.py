@@ -72,6 +72,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     if per_table < 1:
         raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
                             "use a smaller tracker box or small text size in the template")
+    # Split evenly when a week must split (4 + 3 days, not 6 + a lone Sunday on its own page).
+    groups = -(-7 // per_table)
+    per_table = -(-7 // groups)
     story: list[Flowable] = []
     heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
     for week in range(spec.weeks):
