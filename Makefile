@@ -13,6 +13,7 @@ all: handouts
 help:
 	@echo "make          build every handouts/*.json into build/*.pdf"
 	@echo "make test     run the test suite"
+	@echo "make check    lint the code with ruff (make lint does the same)"
 	@echo "make bench    run the benchmark (speed, memory, size)"
 	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
 	@echo "make clean    remove build/ and the virtual environment"
@@ -34,6 +35,12 @@ build/%.pdf: handouts/%.json $(TOOL) | $(BIN)/routinepress
 
 test: $(BIN)/routinepress
 	$(BIN)/python -m pytest
+
+# The code base must pass its own ruff configuration (pyproject.toml, [tool.ruff]).
+check: $(BIN)/routinepress
+	$(BIN)/ruff check src tests bench
+
+lint: check
 
 bench: $(BIN)/routinepress
 	$(BIN)/python bench/run.py

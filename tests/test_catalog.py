@@ -63,7 +63,8 @@ def test_article_facts_carried_over(catalog):
     # Where the articles disagree the entry says what it chose.
     flexor_tips = " ".join(catalog.get("kneeling-hip-flexor-stretch").tips)
     assert "60" in flexor_tips
-    assert any("sciatic" in c.lower() or "tingl" in c.lower() for c in catalog.get("supine-piriformis-stretch").cautions)
+    piriformis_cautions = catalog.get("supine-piriformis-stretch").cautions
+    assert any("sciatic" in c.lower() or "tingl" in c.lower() for c in piriformis_cautions)
 
 
 def test_general_warnings_are_data_and_replaceable(tmp_path, catalog):
@@ -118,7 +119,10 @@ def test_check_reports_broken_overlay(tmp_path):
     assert result.code == 1
     assert "clinic/exercises/bridge.json: $.progressions[0]: unknown exercise 'single-leg-brige'" in result.stderr
     assert "did you mean 'single-leg-bridge'?" in result.stderr
-    assert "clinic/exercises/wrong-name.json: $.id: id 'bridge' differs from the file name 'wrong-name'" in result.stderr
+    assert (
+        "clinic/exercises/wrong-name.json: $.id: id 'bridge' differs from the file name 'wrong-name'"
+        in result.stderr
+    )
 
 
 def test_new_writes_a_valid_starter_spec(tmp_path):

@@ -62,7 +62,8 @@ def test_standing_roll_drops_the_right_side_and_mirrors():
     assert dropped.point("right_foot")[2] < dropped.point("left_foot")[2] - 0.02
     lifted = body(position="standing", roll=-12, support=["left_foot"])
     assert lifted.point("right_foot")[2] > lifted.point("left_foot")[2] + 0.02
-    mirrored = build_scene(pose_from_data({"position": "standing", "roll": 12, "support": ["left_foot"]}).mirrored()).body
+    mirrored_pose = pose_from_data({"position": "standing", "roll": 12, "support": ["left_foot"]}).mirrored()
+    mirrored = build_scene(mirrored_pose).body
     assert mirrored.point("left_hip")[2] < mirrored.point("right_hip")[2] - 0.02
 
 

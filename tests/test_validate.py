@@ -62,7 +62,10 @@ def test_build_refuses_invalid_spec_and_writes_nothing(tmp_path):
 def test_newer_spec_version_is_a_clear_error(tmp_path):
     result = run_cli("validate", write_spec(tmp_path, minimal_spec(spec_version=2)), cwd=tmp_path)
     assert result.code == 1
-    assert "error: spec.json: $.spec_version: spec_version 2 is newer than this routinepress understands (1)" in result.stderr
+    assert (
+        "error: spec.json: $.spec_version: spec_version 2 is newer than this routinepress understands (1)"
+        in result.stderr
+    )
 
 
 def test_usage_error_is_exit_2():

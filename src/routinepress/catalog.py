@@ -173,7 +173,8 @@ def _read_entry(file: Path, root: Path) -> Exercise:
     doc = read_json(file)
     problems = schema_diagnostics(doc, EXERCISE_SCHEMA, file)
     if not problems and doc["id"] != file.stem:
-        problems.append(Diagnostic(display_path(file), "$.id", f"id '{doc['id']}' differs from the file name '{file.stem}'"))
+        message = f"id '{doc['id']}' differs from the file name '{file.stem}'"
+        problems.append(Diagnostic(display_path(file), "$.id", message))
     if problems:
         raise InputError(problems)
     return Exercise.from_document(doc, source_file=file, root=root)

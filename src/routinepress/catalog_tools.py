@@ -73,11 +73,13 @@ def describe(exercise: Exercise) -> str:
         if ids:
             out += ["", f"{title}: {', '.join(ids)}"]
     if exercise.illustrations:
-        out += ["", "Illustrations:"] + [f"  {i.caption or '-'}: {display_path(i.path)}" for i in exercise.illustrations]
+        pictures = [f"  {i.caption or '-'}: {display_path(i.path)}" for i in exercise.illustrations]
+        out += ["", "Illustrations:"] + pictures
     if exercise.video_url:
         out += ["", f"Video: {exercise.video_url}"]
     if exercise.sources:
-        out += ["", "Sources:"] + [f"  - {s['title']}" + (f" <{s['url']}>" if s.get("url") else "") for s in exercise.sources]
+        sources = [f"  - {s['title']}" + (f" <{s['url']}>" if s.get("url") else "") for s in exercise.sources]
+        out += ["", "Sources:"] + sources
     return "\n".join(out)
 
 
@@ -127,7 +129,8 @@ def check(catalog: Catalog) -> list[Diagnostic]:
         for field in ("progressions", "regressions"):
             for i, ref in enumerate(getattr(ex, field)):
                 if ref not in catalog:
-                    problems.append(Diagnostic(shown, f"$.{field}[{i}]", f"unknown exercise '{ref}'", catalog.suggest(ref)))
+                    problems.append(Diagnostic(shown, f"$.{field}[{i}]", f"unknown exercise '{ref}'",
+                                               catalog.suggest(ref)))
         for picture in ex.illustrations:
             if picture.is_pose:
                 try:
@@ -166,7 +169,8 @@ def starter_spec(catalog: Catalog, exercise_ids: list[str], title: str) -> dict[
     groups: dict[str, list[str]] = {}
     for exercise_id in exercise_ids:
         kind = catalog.get(exercise_id).kind
-        group = "Stretches" if kind in ("stretch", "mobility") else "Strengthening" if kind == "strength" else "Balance and control"
+        group = ("Stretches" if kind in ("stretch", "mobility")
+                 else "Strengthening" if kind == "strength" else "Balance and control")
         groups.setdefault(group, []).append(exercise_id)
     return {
         "spec_version": 1,

@@ -94,8 +94,10 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 @click.option("--template", help="Template name or file, overriding the spec's choice.")
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--grayscale", is_flag=True, help="Convert photos and logos to grayscale (smaller files, no colour casts).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes for several specs. Default: CPU count.")
+@click.option("--grayscale", is_flag=True,
+              help="Convert photos and logos to grayscale (smaller files, no colour casts).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Parallel processes for several specs. Default: CPU count.")
 @click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a Makefile rule listing every file the PDF was built from (one spec only).")
 @reports_errors

@@ -222,7 +222,8 @@ def schema_errors(document: Any, schema_name: str) -> list[ValidationError]:
 def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> list[Diagnostic]:
     """Every schema problem in `document`, one diagnostic each, in document order."""
     errors = [leaf for e in schema_errors(document, schema_name) for leaf in _expand(e)]
-    ranges = range_problems(document, schema_name) if schema_name in ("routine.schema.json", "exercise.schema.json") else []
+    has_ranges = schema_name in ("routine.schema.json", "exercise.schema.json")
+    ranges = range_problems(document, schema_name) if has_ranges else []
     if not errors and not ranges:
         return []  # the usual case, and a build checks a dozen files: skip resolving the path
     shown = display_path(file)
@@ -353,13 +354,15 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
     if error.validator == "required":
         return Diagnostic(file, where, error.message.replace("is a required property", "is missing (required)"))
     if error.validator == "format" and error.validator_value == "date":
-        return Diagnostic(file, where, f"{error.instance!r} is not a real date", "write dates as YYYY-MM-DD, e.g. 2026-11-23")
+        return Diagnostic(file, where, f"{error.instance!r} is not a real date",
+                          "write dates as YYYY-MM-DD, e.g. 2026-11-23")
     if error.validator == "const":
         return Diagnostic(file, where, f"{error.instance!r} is not supported; expected {error.validator_value!r}")
     if error.validator == "oneOf" and isinstance(error.instance, dict) and _is_required_choice(error):
         has = [k for k in ("ref", "custom") if k in error.instance]
         if not has:
-            return Diagnostic(file, where, "an exercise needs either 'ref' (a catalog id) or 'custom' (an inline exercise)")
+            return Diagnostic(file, where,
+                              "an exercise needs either 'ref' (a catalog id) or 'custom' (an inline exercise)")
         if len(has) == 2:
             return Diagnostic(file, where, "an exercise has either 'ref' or 'custom', not both")
     if error.validator in ("oneOf", "anyOf") and error.context:

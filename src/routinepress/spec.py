@@ -162,5 +162,6 @@ def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
 
 
 def _json_type(value: Any) -> str:
-    names = {list: "an array", str: "a string", bool: "true/false", type(None): "null", int: "a number", float: "a number"}
+    names = {list: "an array", str: "a string", bool: "true/false", type(None): "null",
+             int: "a number", float: "a number"}
     return names.get(type(value), type(value).__name__)

@@ -109,7 +109,8 @@ def _completeness(data: dict[str, Any], name: str) -> list[Diagnostic]:
             if key in ("$schema", "description", "extends"):
                 continue
             if key not in got:
-                missing.append(Diagnostic(name, f"{path}.{key}", "is missing", f"add \"extends\": \"{DEFAULT}\" to inherit it"))
+                missing.append(Diagnostic(name, f"{path}.{key}", "is missing",
+                                          f"add \"extends\": \"{DEFAULT}\" to inherit it"))
             elif isinstance(value, dict) and isinstance(got[key], dict):
                 walk(value, got[key], f"{path}.{key}")
 
@@ -122,10 +123,14 @@ def _contrast(data: dict[str, Any], name: str) -> list[Diagnostic]:
     problems = []
     for role in _DARK_ROLES:
         if role in colours and luminance(colours[role]) > 0.45:
-            problems.append(Diagnostic(name, f"$.colours.{role}", f"{colours[role]} is too light to print as text or lines on a black-and-white printer"))
+            problems.append(Diagnostic(
+                name, f"$.colours.{role}",
+                f"{colours[role]} is too light to print as text or lines on a black-and-white printer"))
     for role in _LIGHT_ROLES:
         if role in colours and luminance(colours[role]) < 0.7:
-            problems.append(Diagnostic(name, f"$.colours.{role}", f"{colours[role]} is too dark a shading: text on it would not read in black and white"))
+            problems.append(Diagnostic(
+                name, f"$.colours.{role}",
+                f"{colours[role]} is too dark a shading: text on it would not read in black and white"))
     return problems
 
 

@@ -207,7 +207,7 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
         parts = [([Piece(p.key, g.clip_to_box(p.outline, box), p.style) if p.style == "mat" else p
                    for p in under], body, over) for under, body, over in parts]
     out = []
-    for (under, body, over), arrow, cam in zip(parts, arrows, cams):
+    for (under, body, over), arrow in zip(parts, arrows):
         d = Drawing(width, height)
         ground = layout.pt((0.0, floor[0]))[1]
         if level:

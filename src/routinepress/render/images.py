@@ -63,7 +63,8 @@ class ImageCache:
         key = (hashlib.sha256(data).hexdigest(), round(box_width_pt), round(box_height_pt))
         if key not in self._prepared:
             if len(self._prepared) >= MAX_IMAGES_PER_BUILD:
-                raise InputError.single(path, "", f"too many distinct pictures in one build (limit {MAX_IMAGES_PER_BUILD})")
+                raise InputError.single(path, "",
+                                        f"too many distinct pictures in one build (limit {MAX_IMAGES_PER_BUILD})")
             self.decoded += 1
             self._prepared[key] = _prepare(path, data, box_width_pt, box_height_pt, self.grayscale)
         return self._prepared[key]
@@ -73,7 +74,9 @@ def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError.single(path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)")
+            raise InputError.single(
+                path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InputError.single(path, "", f"cannot read the picture ({exc.strerror})") from None

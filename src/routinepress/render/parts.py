@@ -44,7 +44,8 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
 
     logo_w, logo_h = 45 * mm, 22 * mm
     prepared = pictures.images.get(handout.logo, logo_w, logo_h)
-    w, h = (logo_h * prepared.aspect, logo_h) if prepared.aspect < logo_w / logo_h else (logo_w, logo_w / prepared.aspect)
+    height_bound = prepared.aspect < logo_w / logo_h  # narrower than the box: its height sets the size
+    w, h = (logo_h * prepared.aspect, logo_h) if height_bound else (logo_w, logo_w / prepared.aspect)
     table = Table([[left, RasterImage(prepared, w, h)]],
                   colWidths=[styles.frame_width - logo_w - styles.gap, logo_w + styles.gap])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -282,7 +283,8 @@ def _dose_table(card: Card, styles: Styles, width: float) -> Table:
         header = ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill"))
     else:
         label_width = styles.body.fontSize * 6.5
-        table = Table(list(zip(labels, values)), colWidths=[label_width, min(styles.body.fontSize * 15, width - label_width)],
+        value_width = min(styles.body.fontSize * 15, width - label_width)
+        table = Table(list(zip(labels, values)), colWidths=[label_width, value_width],
                       hAlign="LEFT", splitInRow=1)
         header = ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill"))
     table.setStyle(TableStyle([

@@ -25,7 +25,8 @@ def contact_sheet(exercises: list[Exercise], page_size: str = "letter") -> bytes
     story = []
     for exercise in exercises:
         flows = pictures.flowables(exercise.illustrations, width, height, mirror=False, line_scale=1.0)
-        title = Paragraph(f"{esc(exercise.name)} <font size={styles.small.fontSize}>({esc(exercise.id)})</font>", styles.card_title)
+        markup = f"{esc(exercise.name)} <font size={styles.small.fontSize}>({esc(exercise.id)})</font>"
+        title = Paragraph(markup, styles.card_title)
         block = [title]
         if flows:
             block.append(picture_grid(flows, [i.caption for i in exercise.illustrations], styles, width, columns=None))

@@ -98,7 +98,8 @@ class Paragraph(PlatypusParagraph):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Trusted only while those very line breaks are still attached: splitting and
         # some table code replace or delete blPara, and then the lines are broken again.
-        if self._wrapped is None or self._wrapped[0] != availWidth or self._wrapped[1] is not getattr(self, "blPara", None):
+        if (self._wrapped is None or self._wrapped[0] != availWidth
+                or self._wrapped[1] is not getattr(self, "blPara", None)):
             known = _BROKEN.get((*self._key, availWidth)) if self._key else None
             if known is not None and "autoLeading" not in self.__dict__:
                 self.__dict__.update(known)
@@ -194,7 +195,8 @@ def _make_styles(template: Template, page_size: str) -> Styles:
         body=style("body", body, spaceAfter=body * 0.4),
         body_bold=style("body_bold", body, fonts.BOLD),
         small=style("small", sizes["small"]),
-        caption=style("caption", sizes["small"], fonts.BOLD, alignment=TA_CENTER, textColor=colors.HexColor(col["muted"])),
+        caption=style("caption", sizes["small"], fonts.BOLD, alignment=TA_CENTER,
+                      textColor=colors.HexColor(col["muted"])),
         title=style("title", sizes["title"], fonts.BOLD, textColor=heading, spaceAfter=sizes["title"] * 0.2),
         subtitle=style("subtitle", sizes["heading"], textColor=heading, spaceAfter=body * 0.5),
         heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.8,

@@ -54,7 +54,9 @@ def day_label(words: Words, week: int, day: int, start: dt.date | None) -> str:
         return words["day"].format(n=day + 1)
     date = start + dt.timedelta(days=week * 7 + day)
     weekday = words["weekdays"][date.weekday()]
-    return f"{weekday}<br/>{date.month}/{date.day}" if words.language.startswith("en") else f"{weekday}<br/>{date.day}/{date.month}"
+    if words.language.startswith("en"):
+        return f"{weekday}<br/>{date.month}/{date.day}"
+    return f"{weekday}<br/>{date.day}/{date.month}"
 
 
 def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> list[Flowable]:
