@@ -95,11 +95,22 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class DosingNote:
+    """A line of general advice; with `kinds`, only for routines with an exercise of one."""
+
+    text: str
+    kinds: frozenset[str] | None = None  # None: every routine
+
+    def applies_to(self, kinds: set[str]) -> bool:
+        return self.kinds is None or bool(self.kinds & kinds)
+
+
+@dataclass(frozen=True)
 class General:
     """Catalog-wide content: the default stop-if warnings and dosing notes."""
 
     stop_if: tuple[str, ...] = ()
-    dosing_notes: tuple[str, ...] = ()
+    dosing_notes: tuple[DosingNote, ...] = ()
 
 
 class Catalog:
@@ -146,7 +157,9 @@ class Catalog:
             problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
             if problems:
                 raise InputError(problems)
-            return General(tuple(doc.get("stop_if", [])), tuple(doc.get("dosing_notes", [])))
+            notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
+                          for n in doc.get("dosing_notes", []))
+            return General(tuple(doc.get("stop_if", [])), notes)
         return General()
 
     def entry_files(self) -> list[tuple[Path, Path]]:

@@ -127,13 +127,15 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
     logo_rel = clinician.pop("logo", None)
     logo = confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo") if logo_rel else None
     general = catalog.general()
+    kinds = {c.exercise.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     return Handout(
         title=doc["title"], subtitle=doc.get("subtitle", ""), date=doc.get("date", ""),
         language=language, patient=doc.get("patient", {}).get("name", ""), clinician=clinician,
         logo=logo, intro=doc.get("intro", ""), notes=doc.get("notes", ""),
         sections=tuple(sections),
         stop_if=tuple(dict.fromkeys([*general.stop_if, *doc.get("stop_if", [])])),
-        dosing_notes=general.dosing_notes if doc.get("show_dosing_notes", True) else (),
+        dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
+        if doc.get("show_dosing_notes", True) else (),
         cautions=tuple(dict.fromkeys((c.name, x) for c in all_cards for x in c.exercise.cautions)),
         tracker=Tracker(
             weeks=tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS),
