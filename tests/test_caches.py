@@ -17,7 +17,7 @@ class _NeverHit(dict):
     """A line-break cache that never answers, so every paragraph breaks its own lines."""
 
     def get(self, key, default=None):
-        return None
+        return default
 
 
 @pytest.fixture
@@ -100,3 +100,18 @@ def test_a_shared_paragraph_splits_as_a_fresh_one_does():
     shared = styles.Paragraph(text, style)
     assert split_texts(shared) == fresh
     assert len(fresh) == 2
+
+
+def test_line_breaks_are_shared_only_with_the_very_same_style():
+    # Keys hold a style's id, and a freed style's id can be given to a new one: the entry
+    # also holds the style, and a paragraph of another style breaks its own lines.
+    base = styles.make_styles(routinepress_template(), "letter")
+    text = "Lift your hips slowly and hold them up while you count to three."
+    first = styles.Paragraph(text, base.body)
+    first.wrap(150, 1000)
+    entry = styles._BROKEN[(text, id(base.body), None, 150)]
+    assert entry[0] is base.body
+    styles._BROKEN[(text, id(base.small), None, 150)] = entry  # as if small had body's old id
+    other = styles.Paragraph(text, base.small)
+    other.wrap(150, 1000)
+    assert not other._shared and other.blPara is not first.blPara

@@ -57,9 +57,9 @@ class Table(PlatypusTable):
 _PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
 _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when full
 
-# What reportlab's wrap leaves on a paragraph, by (text, style, bullet, width): the line
-# breaks and the sizes made from them.
-_BROKEN: dict[tuple, dict] = {}
+# What reportlab's wrap leaves on a paragraph, by (text, style id, bullet, width): the style
+# itself, and the line breaks and the sizes made from them.
+_BROKEN: dict[tuple, tuple[ParagraphStyle, dict]] = {}
 _WRAP_RESULT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
 
 
@@ -100,15 +100,15 @@ class Paragraph(PlatypusParagraph):
         # some table code replace or delete blPara, and then the lines are broken again.
         if (self._wrapped is None or self._wrapped[0] != availWidth
                 or self._wrapped[1] is not getattr(self, "blPara", None)):
-            known = _BROKEN.get((*self._key, availWidth)) if self._key else None
-            if known is not None and "autoLeading" not in self.__dict__:
+            style, known = _BROKEN.get((*self._key, availWidth), (None, None)) if self._key else (None, None)
+            if style is self.style and "autoLeading" not in self.__dict__:  # the very style: an id can be reused
                 self.__dict__.update(known)
                 self._shared = True
             else:
                 super().wrap(availWidth, availHeight)
                 self._shared = False
                 if self._key:
-                    _BROKEN[(*self._key, availWidth)] = {name: getattr(self, name) for name in _WRAP_RESULT}
+                    _BROKEN[(*self._key, availWidth)] = (self.style, {n: getattr(self, n) for n in _WRAP_RESULT})
             self._wrapped = (availWidth, self.blPara)
         return self.width, self.height
 
