@@ -21,6 +21,7 @@ def main() -> int:
     import json
 
     import pypdfium2 as pdfium
+
     from routinepress.api import build_handout
 
     print(f"{'example':<28} {'exercises':>9}  " + "  ".join(f"{t:>16}" for t in TEMPLATES))
