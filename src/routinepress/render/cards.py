@@ -82,6 +82,10 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
 
     one_per_page = styles.template["card"]["per_page"] == 1
     story: list[Flowable] = []
+    if "at_a_glance" not in styles.template["parts"]:  # a template without the table keeps the advice
+        from .parts import dosing_notes
+
+        story += dosing_notes(handout, styles, words)
     for section in handout.sections:
         heading = Paragraph(esc(section.title), styles.heading)
         for i, card in enumerate(section.cards):
@@ -201,7 +205,7 @@ def _dose(card: Card, styles: Styles) -> Flowable:
     if styles.template["card"]["dose_layout"] == "rows":
         return _dose_table(card, styles)
     pairs = [f'{esc(label)}: <b>{esc(value)}</b>' for label, value in card.dose_rows]
-    return Paragraph("&nbsp;&nbsp;|&nbsp;&nbsp;".join(pairs), styles.dose)
+    return Paragraph("&nbsp;| ".join(pairs), styles.dose)
 
 
 def _dose_table(card: Card, styles: Styles) -> Table:

@@ -95,7 +95,7 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         *[("SPAN", (0, r), (1, r)) for r in spans],
         *[("NOSPLIT", (0, r), (-1, r + 1)) for r in keep_with_next],
     ]))
-    return [table, Spacer(1, styles.gap * 1.5)]
+    return [table, Spacer(1, styles.gap)]
 
 
 class _StopTable(Table):
@@ -175,12 +175,12 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
                 Paragraph(esc(card.frequency_text), styles.body),
             ])
     width = styles.frame_width
-    table = Table(rows, colWidths=[width * 0.34, width * 0.46, width * 0.20], repeatRows=1, splitInRow=1)
+    table = Table(rows, colWidths=[width * 0.33, width * 0.50, width * 0.17], repeatRows=1, splitInRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
         ("GRID", (0, 0), (-1, -1), 0.75, styles.colour("rule")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     for r in section_rows:
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
@@ -222,12 +222,9 @@ def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowabl
 
     items = [Paragraph(esc(note), styles.step, bulletText=BULLET) for note in handout.dosing_notes]
     half = (styles.frame_width - styles.gap * 2) / 2
-    # The first column takes items until it holds about half the list's height.
-    total, split = stack_height(items, half), len(items)
-    for n in range(1, len(items)):
-        if stack_height(items[:n], half) >= total / 2:
-            split = n
-            break
+    # Split where the taller column is shortest.
+    split = min(range(1, len(items) + 1),
+                key=lambda n: max(stack_height(items[:n], half), stack_height(items[n:], half)))
     columns = Columns([(half, items[:split]), (half, items[split:])], styles.gap * 2)
     return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), columns])]
 
