@@ -25,7 +25,7 @@ BULLET = "\u2022"
 # Smaller pictures for a card that would not fit on a page at the template's size.
 FALLBACK_SCALES = (0.8, 0.65)
 # Narrower than this many type sizes, a third column of tips reads badly (about 32 letters).
-THIRD_COLUMN_EMS = 18
+THIRD_COLUMN_EMS = 16
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _picture_column(styles: Styles, scale: float) -> float:
 
 def _third_width(styles: Styles, scale: float, pictures_at: str, card: Card) -> float:
     rest = styles.frame_width - (_picture_column(styles, scale) if pictures_at == "beside" and card.pictures else 0)
-    return (rest - styles.gap) * 0.42
+    return (rest - styles.gap) * 0.45
 
 
 def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource,
