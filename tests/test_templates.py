@@ -218,10 +218,20 @@ def test_a_card_that_runs_onto_another_page_is_named_there(tmp_path):
     for n in continued:  # on the page after the card's start, and never where it starts
         assert pdf.pages_with(f"{titles[n - 1]} (continued)")[0] > min(pdf.pages_with(titles[n - 1]))
     assert {1, 4} <= set(continued), continued  # (a card with many tips may be taller than a page too)
-    # the same mechanism names the at-a-glance table when it continues, and stops after it
+    assert not any("(continued)" in t for t in pdf.pages_text[pdf.pages_with("Exercise tracker")[0]:])
+
+
+def test_an_at_a_glance_table_taller_than_a_page_continues_under_its_heading(tmp_path):
+    # Every catalog exercise in large print: the table runs over a page, and each page it
+    # runs onto names it.
+    spec = json.loads((HANDOUTS / "mixed-short.json").read_text())
+    spec["sections"] = [{"title": "All", "exercises": Catalog().ids()}]
+    pdf = _build(tmp_path, write_spec(tmp_path, spec, "all.json"), "large-print", "letter")
     glance = [i for i, t in enumerate(pdf.pages_text) if "Your exercises at a glance (continued)" in t]
     assert glance and all("Exercise How much How often" in pdf.pages_text[i] for i in glance)
-    assert not any("(continued)" in t for t in pdf.pages_text[pdf.pages_with("Exercise tracker")[0]:])
+    first = pdf.pages_with("Your exercises at a glance")[0]
+    assert "(continued)" not in pdf.pages_text[first].split("Your exercises at a glance")[1][:20]
+    assert glance == list(range(first + 1, max(glance) + 1)), "each page the table runs onto says so"
 
 
 def test_standard_cards_fit_and_never_say_continued(tmp_path):

@@ -175,7 +175,13 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
                 Paragraph(esc(card.frequency_text), styles.body),
             ])
     width = styles.frame_width
-    table = Table(rows, colWidths=[width * 0.33, width * 0.50, width * 0.17], repeatRows=1, splitInRow=1)
+    # "How often" gets what its longest entry needs (one line a row), up to a quarter.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    often = max(stringWidth(text, styles.body.fontName, styles.body.fontSize)
+                for text in [words["how_often"], *(c.frequency_text for c in handout.cards)]) + 14
+    often = min(max(often, width * 0.15), width * 0.25)
+    table = Table(rows, colWidths=[width * 0.33, width * 0.67 - often, often], repeatRows=1, splitInRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
         ("GRID", (0, 0), (-1, -1), 0.75, styles.colour("rule")),
