@@ -152,3 +152,18 @@ def test_a_spec_may_leave_the_at_a_glance_table_out(tmp_path):
     assert "Your exercises at a glance" in ReadPdf(with_table).text
     assert "Your exercises at a glance" not in ReadPdf(without).text
     assert squash("How to do your exercises") in ReadPdf(without).text  # the advice stays
+
+
+def test_three_sessions_a_day_keep_the_week_in_one_table(tmp_path):
+    spec = minimal_spec(sections=[{"title": "Today", "exercises": [
+        {"ref": "bridge", "frequency": {"days_per_week": 7, "times_per_day": 3}}, "clamshell"]}],
+        tracker={"weeks": 3, "start_date": "2026-11-23"})
+    out = tmp_path / "three.pdf"
+    assert run_cli("build", write_spec(tmp_path, spec), "-o", out).code == 0
+    pdf = ReadPdf(out)
+    assert pdf.checkbox_count(14) == 3 * (3 * 7 + 7)
+    for week in (1, 2, 3):
+        pages = pdf.pages_with(f"Week {week} ")
+        assert len(pages) == 1 and pdf.pages_text[pages[0]].count(f"Week {week} ") == 1  # one table a week
+        table = pdf.pages_text[pages[0]].split(f"Week {week} ")[1]
+        assert all(f"{day} " in table for day in WEEKDAYS)

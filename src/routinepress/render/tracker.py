@@ -35,19 +35,25 @@ class Checkbox(Flowable):
 
 
 class DayBoxes(Flowable):
-    """A day's boxes: one per prescribed session (two for an exercise done twice a day)."""
+    """A day's boxes: one per prescribed session (two for an exercise done twice a day),
+    `per_line` to a line, so three sessions a day may sit two over one in a narrow column."""
 
     GAP = 4.0
 
-    def __init__(self, count: int, size: float, colour, field_name: str | None = None):
+    def __init__(self, count: int, size: float, colour, field_name: str | None = None, per_line: int = 3):
         super().__init__()
         self.boxes = [Checkbox(size, colour, f"{field_name}_{n + 1}" if field_name and count > 1 else field_name)
                       for n in range(count)]
-        self.width, self.height = count * size + (count - 1) * self.GAP, size
+        self.per_line, self.size = max(1, per_line), size
+        across, lines = min(count, self.per_line), -(-count // self.per_line)
+        self.width = across * size + (across - 1) * self.GAP
+        self.height = lines * size + (lines - 1) * self.GAP
 
     def draw(self) -> None:
         for n, box in enumerate(self.boxes):
-            box.drawOn(self.canv, n * (box.size + self.GAP), 0)
+            line, place = divmod(n, self.per_line)
+            step = self.size + self.GAP
+            box.drawOn(self.canv, place * step, self.height - self.size - line * step)
 
 
 class WriteIn(Flowable):
@@ -79,8 +85,15 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
                  for label in labels for line in label.split("<br/>"))
     most_boxes = max(row.times_per_day for row in spec.rows)
-    # Cell padding is 6 pt a side; a date never wraps mid-number.
-    day_width = max(most_boxes * box + (most_boxes - 1) * DayBoxes.GAP + 12, widest + 14)
+
+    def width_for(per_line: int) -> float:  # cell padding is 6 pt a side; a date never wraps mid-number
+        return max(per_line * box + (per_line - 1) * DayBoxes.GAP + 12, widest + 14)
+
+    # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
+    per_line = most_boxes
+    if 7 * width_for(per_line) > styles.frame_width * 0.75:
+        per_line = -(-most_boxes // 2)
+    day_width = width_for(per_line)
     # Names keep at least a quarter of the width; with very large type a week splits into day groups.
     per_table = min(7, int(styles.frame_width * 0.75 // day_width))
     if per_table < 1:
@@ -92,25 +105,28 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     story: list[Flowable] = []
     heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
     for week in range(spec.weeks):
+        tables: list[Flowable] = []
         for first in range(0, 7, per_table):
             days = range(first, min(7, first + per_table))
-            table = _week_table(handout, styles, words, fillable, week, days, day_width)
-            # Short weeks stay whole on one page (the first with the tracker's heading);
-            # a week with many exercises may split between rows.
-            story.append(KeepTogether([*heading, table, Spacer(1, styles.gap * 1.5)]))
-            heading = []
+            tables += [_week_table(handout, styles, words, fillable, week, days, day_width, per_line),
+                       Spacer(1, styles.gap * 1.5)]
+        # A week stays whole on one page (the first with the tracker's heading); only a week
+        # taller than a page splits, between rows.
+        story.append(KeepTogether([*heading, *tables]))
+        heading = []
     return story
 
 
 def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, week: int,
-                days: range, day_width: float) -> Table:
+                days: range, day_width: float, per_line: int) -> Table:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
     header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
     rows: list[list[object]] = [header]
     for r, row in enumerate(spec.rows):
-        boxes = [DayBoxes(row.times_per_day, box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None)
+        boxes = [DayBoxes(row.times_per_day, box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None,
+                          per_line)
                  for d in days]
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{esc(row.target)}</b>" if row.target else esc(row.name)
