@@ -7,7 +7,7 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench sheet clean help
+.PHONY: all handouts test check lint bench sheet golden clean help
 all: handouts
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make check    lint the code with ruff (make lint does the same)"
 	@echo "make bench    run the benchmark (speed, memory, size)"
 	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
+	@echo "make golden   regenerate the golden model files (tests/golden/models), then review git diff"
 	@echo "make clean    remove build/ and the virtual environment"
 
 $(BIN)/routinepress: pyproject.toml
@@ -37,9 +38,13 @@ build/%.pdf: handouts/%.json $(TOOL) | $(BIN)/routinepress
 test: $(BIN)/routinepress
 	$(BIN)/python -m pytest
 
-# The code base must pass its own ruff configuration (pyproject.toml, [tool.ruff]).
+golden: $(BIN)/routinepress
+	$(BIN)/python tests/golden_models.py
+
+# The code base must pass its own ruff configuration (pyproject.toml, [tool.ruff]) and mypy.
 check: $(BIN)/routinepress
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 
 lint: check
 
