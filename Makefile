@@ -7,7 +7,7 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench sheet clean help
+.PHONY: all handouts test check lint bench sheet review-sheet golden-poses clean help
 all: handouts
 
 help:
@@ -16,6 +16,8 @@ help:
 	@echo "make check    lint the code with ruff (make lint does the same)"
 	@echo "make bench    run the benchmark (speed, memory, size)"
 	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
+	@echo "make review-sheet  every exercise's pictures at each template's size beside its steps"
+	@echo "make golden-poses  redraw tests/golden_poses/*.png after an intended drawing change"
 	@echo "make clean    remove build/ and the virtual environment"
 
 $(BIN)/routinepress: pyproject.toml
@@ -52,6 +54,13 @@ bench: $(BIN)/routinepress
 
 sheet: $(BIN)/routinepress
 	$(BIN)/routinepress catalog sheet -o build/catalog-sheet.pdf
+
+review-sheet: $(BIN)/routinepress
+	$(BIN)/routinepress catalog sheet --size all -o build/review-sheet.pdf
+
+# The golden pictures the test suite compares every pose with; review them in git diff.
+golden-poses: $(BIN)/routinepress
+	$(BIN)/python tests/test_golden_poses.py
 
 clean:
 	rm -rf build $(VENV)
