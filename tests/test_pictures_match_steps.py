@@ -142,3 +142,14 @@ def test_a_held_rail_for_the_exercises_whose_steps_say_hold_a_rail():
     for exercise in ("lateral-step-up", "hip-hike"):
         for pose in poses(exercise):
             assert dict(pose.reach).get("left_hand") == "wall", exercise
+
+
+def test_side_plank_starts_with_the_hips_on_the_mat_and_lifts_them_with_the_top_knee_on_the_bench():
+    start, end = bodies("copenhagen-side-plank-modified")
+    assert start.surface_below("pelvis") < 0.005
+    assert end.pelvis[2] - start.pelvis[2] > 0.08
+    for body in (start, end):
+        assert abs(body.surface_below("right_knee") - PROP_TOP["bench"]) < 0.005
+        assert body.surface_below("left_knee") < 0.005, "the bottom leg rests on the floor"
+    name, (_, dy) = arrow_point("copenhagen-side-plank-modified")
+    assert name in ("pelvis", "right_hand") and dy > 0, "up at the hips (the top hand rests on the hip)"
