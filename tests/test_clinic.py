@@ -277,3 +277,10 @@ def test_catalog_commands_see_the_clinics_overlay(clinic):
     shutil.rmtree(clinic / "catalog")
     broken = run_cli("catalog", "list", cwd=clinic)
     assert broken.code == 1 and "catalog folder not found: catalog" in broken.stderr
+
+
+def test_shell_completion_comes_from_click(tmp_path):
+    """The README's completion line works: the shell asks, the program answers."""
+    env = {**os.environ, "COMP_WORDS": "routinepress wat", "COMP_CWORD": "1", "_ROUTINEPRESS_COMPLETE": "bash_complete"}
+    done = subprocess.run([VENV_BIN / "routinepress"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["plain,watch"]

@@ -20,7 +20,6 @@ import functools
 import math
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -159,6 +158,8 @@ def _register_schema() -> None:
 
 
 def _read_toml(file: Path, shown: str) -> dict[str, Any]:
+    import tomllib  # only a folder with a config pays for it
+
     try:
         with open(file, "rb") as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)

@@ -58,8 +58,14 @@ def watch(specs: list[Path], targets: list[Path], options: BuildOptions, echo: C
         _build(job, options, echo)
     while True:
         folders = _folders(jobs)
-        echo(f"watching {len(folders)} folder(s) for changes; Ctrl-C stops", False)
-        for changes in watchfiles.watch(*folders, recursive=False, debounce=debounce_ms, step=50):
+        announced = False
+        # An empty set now and then (yield_on_timeout) says the watcher is in place: only then
+        # is "watching" printed, so an edit made after it is never missed.
+        for changes in watchfiles.watch(*folders, recursive=False, debounce=debounce_ms, step=50,
+                                        rust_timeout=500, yield_on_timeout=True):
+            if not announced:
+                echo(f"watching {len(folders)} folder(s) for changes; Ctrl-C stops", False)
+                announced = True
             changed = {_resolved(Path(p)) for _, p in changes}
             for job in jobs:
                 if any(p in job.inputs or p.parent in job.inputs for p in changed):
