@@ -9,6 +9,7 @@ prints its problems and leaves the last good PDF where it was; the watch goes on
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ class Watched:
     spec: Path
     output: Path
     inputs: set[Path] = field(default_factory=set)  # files (and overlay folders) the last build read
+    started: int = 0  # time.time_ns() when the last build began
 
 
 def outputs(specs: list[Path], output: Path | None, default: Path | None) -> list[Path]:
@@ -63,19 +65,22 @@ def watch(specs: list[Path], targets: list[Path], options: BuildOptions, echo: C
         # is "watching" printed, so an edit made after it is never missed.
         for changes in watchfiles.watch(*folders, recursive=False, debounce=debounce_ms, step=50,
                                         rust_timeout=500, yield_on_timeout=True):
+            changed = {_resolved(Path(p)) for _, p in changes}
+            for job in jobs:
+                # Before the watcher was in place (the first build, a change of folders) an edit
+                # sends no event: a file newer than the build that read it says so instead.
+                if any(p in job.inputs or p.parent in job.inputs for p in changed) or (not announced and _stale(job)):
+                    _build(job, options, echo)
             if not announced:
                 echo(f"watching {len(folders)} folder(s) for changes; Ctrl-C stops", False)
                 announced = True
-            changed = {_resolved(Path(p)) for _, p in changes}
-            for job in jobs:
-                if any(p in job.inputs or p.parent in job.inputs for p in changed):
-                    _build(job, options, echo)
             if _folders(jobs) != folders:
                 break  # the handouts now use files elsewhere: watch those folders instead
 
 
 def _build(job: Watched, options: BuildOptions, echo: Callable[[str, bool], None]) -> None:
     stamp = dt.datetime.now().strftime("%H:%M:%S")
+    job.started = time.time_ns()
     job.inputs |= _always_watched(job.spec)
     try:
         rendered = render_spec(job.spec, options)  # a fresh catalog: a new overlay entry is seen
@@ -98,6 +103,21 @@ def _build(job: Watched, options: BuildOptions, echo: Callable[[str, bool], None
     job.inputs = {_resolved(p) for p in rendered.inputs} | _always_watched(job.spec)
     pages = "1 page" if rendered.pages == 1 else f"{rendered.pages} pages"
     echo(f"[{stamp}] wrote {display_path(job.output)} ({pages})", False)
+
+
+# A file's time stamp comes from a clock that may lag the one time.time_ns() reads by a tick.
+_CLOCK_SLACK_NS = 20_000_000
+
+
+def _stale(job: Watched) -> bool:
+    """Whether a file the last build read has changed since that build began."""
+    for path in job.inputs:
+        try:
+            if path.stat().st_mtime_ns > job.started - _CLOCK_SLACK_NS:
+                return True
+        except OSError:
+            continue  # gone: an event (or the next build) tells
+    return False
 
 
 def _always_watched(spec: Path) -> set[Path]:
