@@ -139,12 +139,12 @@ def init_folder(folder: Path, clinic: str | None) -> list[Path]:
     return written
 
 
-def default_output(specs: tuple[Path, ...]) -> Path | None:
+def default_output(specs: tuple[Path, ...], suffix: str = "pdf") -> Path | None:
     """Where `build` writes without -o: the config's output folder (one spec: a file in it)."""
     config = find_config(specs[0].parent)
     if config.output is None:
         return None
-    return config.output / f"{specs[0].stem}.pdf" if len(specs) == 1 else config.output
+    return config.output / f"{specs[0].stem}.{suffix}" if len(specs) == 1 else config.output
 
 
 def starter(doc: dict[str, Any], config: Config, keep: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[str]]:
