@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import resources
 from .errors import Diagnostic, InputError, display_path
+from .paths import NotRegularFile, read_regular
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -97,14 +98,13 @@ def read_json(path: Path) -> Any:
     """Parse a JSON file, or raise InputError saying exactly what is wrong with it."""
     shown = display_path(path)
     try:
-        with open(path, "rb") as fh:  # read one byte past the limit, never more: /dev/zero is a path too
-            raw = fh.read(MAX_INPUT_BYTES + 1)
+        raw = read_regular(path, MAX_INPUT_BYTES)  # never a pipe or a device: those could wait forever
     except FileNotFoundError:
         raise InputError.single(path, "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "", "is a folder, not a JSON file") from None
+    except NotRegularFile as exc:
+        raise InputError.single(path, "", f"cannot read: {exc}") from None
     except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the file ({exc.strerror})") from None
+        raise InputError.single(path, "", f"cannot read the file ({exc.strerror or exc})") from None
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError.single(path, "", f"file is too large (more than {MAX_INPUT_BYTES} bytes)")
     if not raw.strip():

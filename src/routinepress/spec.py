@@ -141,7 +141,7 @@ def date_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
 
 def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
     """The spec's template: a built-in name, or a file inside the spec's folder that loads."""
-    from .templates import load_template
+    from .templates import PAPER_MM, load_template
 
     name = doc.get("template")
     if not isinstance(name, str) or not name:
@@ -153,12 +153,13 @@ def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
         except InputError as exc:
             return exc.diagnostics
     try:
-        load_template(name, base=path.parent)
+        template = load_template(name, base=path.parent)
     except InputError as exc:
         # "unknown template" names no file; say which spec and field asked for it.
         return [Diagnostic(shown, "$.template", d.message, d.hint) if d.file == "template" else d
                 for d in exc.diagnostics]
-    return []
+    page_size = doc.get("page_size")
+    return template.fit_diagnostics(template.page_size(page_size if page_size in PAPER_MM else None))
 
 
 def _json_type(value: Any) -> str:

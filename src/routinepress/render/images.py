@@ -19,6 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..errors import InputError
+from ..paths import read_regular
 
 MAX_PPI = 300
 MAX_SOURCE_PIXELS = 40_000_000  # ~ a 40 MP photo; larger is refused, not decoded
@@ -77,9 +78,12 @@ def _read(path: Path) -> bytes:
             raise InputError.single(
                 path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)"
             )
-        return path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)  # a pipe swapped in after the check is refused too
     except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the picture ({exc.strerror})") from None
+        raise InputError.single(path, "", f"cannot read the picture ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError.single(path, "", f"picture file is too large (limit {MAX_FILE_BYTES // 1_000_000} MB)")
+    return data
 
 
 def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: bool) -> PreparedImage:

@@ -60,7 +60,9 @@ _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when f
 # What reportlab's wrap leaves on a paragraph, by (text, style id, bullet, width): the style
 # itself, and the line breaks and the sizes made from them.
 _BROKEN: dict[tuple, tuple[ParagraphStyle, dict]] = {}
-_WRAP_RESULT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
+# Every attribute reportlab's wrap sets; tests/test_caches.py fails if an upgrade sets another.
+_WRAP_RESULT = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max", "_splitLongWordCount",
+                "_hyphenations")
 
 
 class Paragraph(PlatypusParagraph):
@@ -101,7 +103,9 @@ class Paragraph(PlatypusParagraph):
         if (self._wrapped is None or self._wrapped[0] != availWidth
                 or self._wrapped[1] is not getattr(self, "blPara", None)):
             style, known = _BROKEN.get((*self._key, availWidth), (None, None)) if self._key else (None, None)
-            if style is self.style and "autoLeading" not in self.__dict__:  # the very style: an id can be reused
+            # Only the very style (an id can be reused), and never right-to-left text: drawing
+            # reverses its words in place, which would reverse them for every sharer.
+            if style is self.style and "autoLeading" not in self.__dict__ and self.style.wordWrap != "RTL":
                 self.__dict__.update(known)
                 self._shared = True
             else:
