@@ -14,7 +14,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import Diagnostic, InputError, display_path
-from .jsonfile import path_key, read_json, schema_diagnostics, surrogate_diagnostics
+from .jsonfile import control_diagnostics, path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
@@ -51,14 +51,15 @@ def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
             f"spec_version {version} is newer than this routinepress understands ({SUPPORTED_VERSION})",
             "upgrade routinepress, or write the spec for version 1",
         )])
-    problems = surrogate_diagnostics(doc, shown)  # a dict from the API never went through read_json
+    # A dict from the API never went through read_json.
+    problems = surrogate_diagnostics(doc, shown) + control_diagnostics(doc, shown)
     if problems:
         raise InputError(problems)
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
     problems += path_diagnostics(doc, path)
     problems += template_diagnostics(doc, path)
-    problems += date_diagnostics(doc, shown)
+    problems += date_diagnostics(doc, shown) + size_diagnostics(doc, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
     return Spec(path, doc)
@@ -118,6 +119,20 @@ def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
             except InputError as exc:
                 found += exc.diagnostics
     return found
+
+
+MAX_EXERCISES = 100  # in all sections together: some 300 pages at most, built in seconds
+
+
+def size_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """The schema limits each section; JSON Schema cannot count across sections."""
+    sections = doc.get("sections")
+    count = sum(len(s["exercises"]) for s in sections if isinstance(s, dict) and isinstance(s.get("exercises"), list)
+                ) if isinstance(sections, list) else 0
+    if count <= MAX_EXERCISES:
+        return []
+    return [Diagnostic(shown, "$.sections", f"has too many exercises: {count} in all, the limit is {MAX_EXERCISES}",
+                       "split the routine into several handouts")]
 
 
 MAX_TRACKER_DAYS = 12 * 7  # the schema's most weeks

@@ -93,11 +93,13 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.format not in ("PNG", "JPEG"):
+            if image.format not in ("PNG", "JPEG", "MPO"):
                 raise InputError.single(path, "", f"is a {image.format} file; use PNG or JPEG")
             if image.width * image.height > MAX_SOURCE_PIXELS:
                 raise InputError.single(path, "", f"picture is too large ({image.width}x{image.height} pixels)")
-            source_format = image.format
+            # A phone's MPO is a JPEG with more frames after it (a depth map, a second view):
+            # the first frame is the photo.
+            source_format = "JPEG" if image.format == "MPO" else image.format
             image = _upright(image)
             image.load()
     except InputError:
@@ -147,7 +149,11 @@ def _upright(image: Image.Image) -> Image.Image:
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """Transparent parts become white paper, not black."""
+    """Transparent parts become white paper, not black; 16-bit grey becomes 8-bit grey."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I"):
+        # Pillow clips these to 0-255 when converting, so a 16-bit grey (0-65535) would print
+        # almost white: scale the levels down instead.
+        return image.convert("I").point(lambda level: level / 257).convert("L")
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))
