@@ -74,7 +74,7 @@ def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None 
 
 def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None,
               depfile: Path | None = None) -> Built:
-    outputs = {output: "handout", **({depfile: "dependency file"} if depfile is not None else {})}
+    outputs = [(output, "handout")] + ([(depfile, "dependency file")] if depfile is not None else [])
     check_outputs(outputs, (spec_path,))  # before any work: a mistake costs nothing
     rendered = render_spec(spec_path, options, catalog)
     check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
@@ -85,7 +85,7 @@ def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Cat
     return Built(spec_path, output, rendered.pages, len(rendered.pdf), rendered.warnings)
 
 
-def check_outputs(outputs: dict[Path, str], inputs: tuple[Path, ...]) -> None:
+def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> None:
     """Every output must be a regular file or absent, and neither an input nor another output.
 
     A device, a pipe or a link to one (/dev/stdout) would be replaced by a plain file and its
@@ -93,7 +93,7 @@ def check_outputs(outputs: dict[Path, str], inputs: tuple[Path, ...]) -> None:
     """
     problems = []
     seen: dict[tuple[int, int] | Path, str] = {}
-    for path, what in outputs.items():
+    for path, what in outputs:
         identity, kind = _identity(path)
         if kind == "folder":
             problems.append(Diagnostic(display_path(path), "", "is a folder; cannot write a file in its place"))
@@ -259,7 +259,7 @@ def write_all(files: dict[Path, bytes]) -> None:
     A place that cannot be written (no such folder, no permission, a full disk) is the
     user's to fix: InputError, not an internal error.
     """
-    check_outputs({path: "file" for path in files}, ())
+    check_outputs([(path, "file") for path in files], ())
     temporary: dict[Path, str] = {}
     try:
         for path, data in files.items():

@@ -137,16 +137,20 @@ def read_json(path: Path) -> Any:
         raise InputError([Diagnostic(shown, where, f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise InputError([Diagnostic(shown, "", "invalid JSON: nested too deeply")]) from None
-    if _SURROGATE_ESCAPE.search(text):
-        problems = surrogate_diagnostics(document, shown) + control_diagnostics(document, shown)
-        if problems:
-            raise InputError(problems)
+    # Both can only come from a \u escape (raw control characters are invalid JSON text), so
+    # most files need no walk through their strings.
+    problems = surrogate_diagnostics(document, shown) if _SURROGATE_ESCAPE.search(text) else []
+    if _CONTROL_ESCAPE.search(text):
+        problems += control_diagnostics(document, shown)
+    if problems:
+        raise InputError(problems)
     return document
 
 
 # UTF-8 text cannot hold a surrogate; only a \\uD800-\\uDFFF escape can. A lone one is not
 # a character, and would crash every step that encodes text (the PDF, the file system).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CONTROL_ESCAPE = re.compile(r"\\u00[01789][0-9a-fA-F]")
 
 
 def surrogate_diagnostics(document: Any, shown: str) -> list[Diagnostic]:

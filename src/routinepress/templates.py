@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +73,9 @@ def _locate(name: str, base: Path | None) -> Path:
             )])
         return file
     file = (base or Path.cwd()) / name
-    if not file.is_file():
+    if not file.exists():
         raise InputError.single(file, "", "template file not found")
-    return file
+    return file  # a folder or a pipe is refused when it is read
 
 
 def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any]:
@@ -208,7 +209,7 @@ def fit_problems(data: dict[str, Any], page_size: str) -> list[tuple[str, str, s
                 "$.card.illustration_width_mm",
                 f"{card['illustration_width_mm']:g} mm pictures leave {max(0, text_w) / mm:.0f} mm for the "
                 f"instructions beside them on {page_size} paper; they need at least {need / mm:.0f} mm",
-                f"use pictures at most {max(0, frame_w - 3 * gap - need) / mm:.0f} mm wide, "
+                f"use pictures at most {math.floor(max(0, frame_w - 3 * gap - need) / mm)} mm wide, "
                 "\"pictures\": \"side-by-side\", or smaller margins or text"))
     elif picture_w + gap > frame_w:
         problems.append((
@@ -222,6 +223,6 @@ def fit_problems(data: dict[str, Any], page_size: str) -> list[tuple[str, str, s
             "$.card.illustration_height_mm",
             f"{card['illustration_height_mm']:g} mm pictures, with a caption and the exercise's name, are taller "
             f"than the {frame_h / mm:.0f} mm a {page_size} page has between its header and footer",
-            f"use pictures at most {max(0, frame_h - needed_h + picture_h) / mm:.0f} mm high, "
+            f"use pictures at most {math.floor(max(0, frame_h - needed_h + picture_h) / mm)} mm high, "
             "or smaller margins or text"))
     return problems
