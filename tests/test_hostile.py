@@ -225,6 +225,14 @@ CASES = [
          _steps(with_template("odd.json"), template("odd.json", footer={"right": "{page_of} {0}"})), BUILD, 1,
          "error: odd.json: $.footer.right: unknown placeholder {0}\n"
          "  hint: placeholders: {title}, {patient}, {date}, {clinic}, {clinician}, {page_of}\n"),
+    Case("hang-card-ends-a-point-above-the-page-foot",  # found by tests/test_template_fuzz.py
+         _steps(jsonfile("margins.json", {"extends": "standard", "page": {
+             "size": "a4", "margins_mm": {"top": 20, "right": 17, "left": 35.0, "bottom": 52}}}),
+             spec({"spec_version": 1, "title": "Hip program for a long-named patient, weeks one to four",
+                   "patient": {"name": "Sample Patient"}, "date": "2026-11-20", "template": "margins.json",
+                   "clinician": {"name": "Jordan Lee", "clinic": "Riverside Physical Therapy and Rehabilitation"},
+                   "sections": [{"title": "Moves", "exercises": ["clamshell"]}], "tracker": {"weeks": 1}})),
+         BUILD, 0, "", writes=frozenset({"out.pdf"})),
     Case("hang-10000-exercises-in-20-sections", _steps(spec(_huge_routine()), old_pdf()), BUILD, 1,
          _too_long_sections()),
     Case("hang-101-exercises-in-all", _steps(spec(minimal_spec(sections=[

@@ -53,6 +53,19 @@ class Table(PlatypusTable):
         super().setStyle(tblstyle)
         self._measured_at = None  # a new style (padding, spans) changes the size
 
+    def split(self, availWidth: float, availHeight: float) -> list:
+        parts = super().split(availWidth, availHeight)
+        # With splitInRow, reportlab may cut off a first part of no height and leave the rest
+        # as it was: the frame never fills and the layout never ends (a card's last, empty
+        # row with a point of page left). A rest with nothing in it is dropped (it is only
+        # padding); otherwise that is no split, and the table moves to the next page.
+        if parts and parts[0].wrap(availWidth, availHeight)[1] <= 0:
+            rest = parts[1:]
+            if all(not cell for table in rest for row in getattr(table, "_cellvalues", [[1]]) for cell in row):
+                return parts[:1]
+            return []
+        return parts
+
 
 _PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
 _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when full
