@@ -176,7 +176,8 @@ class Catalog:
 
     def general_files(self) -> list[Path]:
         """The general.json in force: the last folder's that has one."""
-        found = [root / "general.json" for root in self.folders if (root / "general.json").is_file()]
+        # exists(), not is_file(): a folder or a pipe by that name is reported when read, not skipped.
+        found = [root / "general.json" for root in self.folders if (root / "general.json").exists()]
         return found[-1:]
 
     def general(self) -> General:
