@@ -450,8 +450,8 @@ def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
     """
     from .build import BuildOptions
     from .clinic import default_output
-    from .watch import check_targets, outputs
     from .templates import is_path
+    from .watch import check_targets, outputs
     from .watch import watch as watch_files
 
     if template and is_path(template):  # typed on the command line: relative to where the user is
