@@ -171,9 +171,9 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
     results: list[Built | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) == 1:
         for i, (spec_path, output) in enumerate(tasks):
-            results[i] = _build_safely(spec_path, output, options)
+            built = results[i] = _build_safely(spec_path, output, options)
             if on_done:
-                on_done(results[i])
+                on_done(built)
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed  # only batches need processes
 

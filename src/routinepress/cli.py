@@ -143,7 +143,7 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
         target = folder / name if folder else Path(output or name)
         built = build_one(specs[0], target, options, depfile=depfile)
         _echo_warnings(built.warnings)
-        click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
+        click.echo(f"wrote {display_path(target)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
         return
     if depfile:
         raise click.UsageError("--depfile works with one spec at a time")
@@ -154,7 +154,7 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
                              on_done=lambda _: bar.update(1))
     for built in results:
         _echo_warnings(built.warnings)
-        if built.error is None:
+        if built.output is not None:  # None: it failed, and says why below
             click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
     failures = [b for b in results if b.error is not None]
     for built in failures:
@@ -355,7 +355,7 @@ def new(output, exercises, title, force, catalog_dirs) -> None:
     doc, from_config = starter(doc, config, keep=("title",) if title else ())
     write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
     click.echo(f"wrote {output}")
-    if from_config:
+    if from_config and config.file:
         click.echo(f"from {config.file.name}: {', '.join(from_config)} (`routinepress config {output}` shows them)")
 
 

@@ -86,7 +86,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
 
 def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
     """Unknown catalog ids, with a 'did you mean' hint; skips entries the schema already rejected."""
-    found = []
+    found: list[Diagnostic] = []
     sections = doc.get("sections")
     if not isinstance(sections, list):
         return found
@@ -146,7 +146,7 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     general.json, and the language must be one we have words and CLDR rules for."""
     from .wording import language_problem
 
-    found = []
+    found: list[Diagnostic] = []
     language = doc.get("language")
     if isinstance(language, str) and (problem := language_problem(language)):
         found.append(Diagnostic(shown, "$.language", problem))

@@ -92,7 +92,7 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
             # Pillow only warns about damaged metadata ("Corrupt EXIF data"); the pixels decide.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.format not in ("PNG", "JPEG", "MPO"):
                 raise InputError.single(path, "", f"is a {image.format} file; use PNG or JPEG")
             if image.width * image.height > MAX_SOURCE_PIXELS:
@@ -116,7 +116,8 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
     limit_w, limit_h = round(box_w / 72 * MAX_PPI), round(box_h / 72 * MAX_PPI)
     scale = min(1.0, limit_w / image.width, limit_h / image.height)
     if scale < 1.0:
-        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.LANCZOS)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     if source_format == "JPEG":
         # A JPEG buffer passes through reportlab undecoded: small files, fast builds.
         buffer = io.BytesIO()

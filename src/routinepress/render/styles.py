@@ -115,10 +115,11 @@ class Paragraph(PlatypusParagraph):
         # some table code replace or delete blPara, and then the lines are broken again.
         if (self._wrapped is None or self._wrapped[0] != availWidth
                 or self._wrapped[1] is not getattr(self, "blPara", None)):
-            style, known = _BROKEN.get((*self._key, availWidth), (None, None)) if self._key else (None, None)
+            style, known = _BROKEN.get((*self._key, availWidth), (None, {})) if self._key else (None, {})
             # Only the very style (an id can be reused), and never right-to-left text: drawing
             # reverses its words in place, which would reverse them for every sharer.
-            if style is self.style and "autoLeading" not in self.__dict__ and self.style.wordWrap != "RTL":
+            if (style is not None and style is self.style and "autoLeading" not in self.__dict__
+                    and style.wordWrap != "RTL"):
                 self.__dict__.update(known)
                 self._shared = True
             else:
@@ -130,7 +131,7 @@ class Paragraph(PlatypusParagraph):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list:
-        if self._shared:  # break its own lines to cut up, at the width the shared ones were for
+        if self._shared and self._wrapped:  # break its own lines to cut up, at the width the shared ones were for
             width = self._wrapped[0]
             PlatypusParagraph.wrap(self, width, availHeight)
             self._shared, self._wrapped = False, (width, self.blPara)
