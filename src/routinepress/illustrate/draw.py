@@ -135,7 +135,8 @@ def body_pieces(scene: Scene, cam: Camera, pelvis_block: bool = False) -> list[P
 
 def prop_pieces(scene: Scene, cam: Camera) -> tuple[list[Piece], list[Piece]]:
     """Props painted before the body (under it) and after it (bands)."""
-    under, over = [], []
+    under: list[Piece] = []
+    over: list[Piece] = []
     for solid in scene.solids:
         if solid.attach:
             continue
@@ -172,12 +173,17 @@ def waist_cut(scene: Scene, cam: Camera) -> float:
     return max(cam.project(p)[1] for p in pelvis_rings) + WAIST_MARGIN
 
 
-def _cut_below(piece: Piece, cut: float) -> Piece | None:
-    """The part of a piece at or below the cut height (None if nothing is left)."""
-    if max(p[1] for p in piece.outline) <= cut:
-        return piece
-    outline = g.clip_to_box(piece.outline, (-math.inf, -math.inf, math.inf, cut))
-    return Piece(piece.key, outline, piece.style, cut) if len(outline) >= 3 else None
+def _cut_below(pieces: list[Piece], cut: float) -> list[Piece]:
+    """The parts of the pieces at or below the cut height; a cut piece remembers the cut."""
+    out = []
+    for piece in pieces:
+        if max(p[1] for p in piece.outline) <= cut:
+            out.append(piece)
+            continue
+        outline = g.clip_to_box(piece.outline, (-math.inf, -math.inf, math.inf, cut))
+        if len(outline) >= 3:
+            out.append(Piece(piece.key, outline, piece.style, cut))
+    return out
 
 
 def _open_outline(outline: list[P2], cut: float) -> list[P2]:
@@ -211,14 +217,13 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     for scene, cam in zip(scenes, cams):
         under, over = prop_pieces(scene, cam)
         parts.append((under, sorted(body_pieces(scene, cam, legs), key=lambda p: -p.key), over))
-    arrows: list[Arrow | None] = [None] + [
-        motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
-        for i in range(1, len(poses))]
+    arrows: list[Arrow | None] = [None]
+    arrows += [motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
+               for i in range(1, len(poses))]
     # Framed on the legs: everything above the waist of the highest pose is cut away.
     cut = max(waist_cut(s, c) for s, c in zip(scenes, cams)) if legs else None
     if cut is not None:
-        parts = [tuple([q for q in (_cut_below(p, cut) for p in group) if q] for group in part)  # type: ignore[misc]
-                 for part in parts]
+        parts = [(_cut_below(u, cut), _cut_below(b, cut), _cut_below(o, cut)) for u, b, o in parts]
     # A level camera sees the floor edge-on: a ground line over a floor band. From
     # above, the mat (or nothing) shows the floor instead; the mat then does not
     # widen the frame (its corners would shrink the figure) but is cut to it.
