@@ -152,7 +152,8 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
     kinds = {c.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     clinician = dict(doc.get("clinician", {}))
     logo_rel = clinician.pop("logo", None)
-    logo = confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo") if logo_rel else None
+    logo = (confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo", within=spec.limit)
+            if logo_rel else None)
     return Handout(
         title=doc["title"], subtitle=doc.get("subtitle", ""),
         date=words.date(dt.date.fromisoformat(doc["date"])) if doc.get("date") else "",

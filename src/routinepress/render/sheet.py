@@ -11,6 +11,7 @@ from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Table
 
 from ..catalog import Exercise
 from ..templates import load_template
+from ..wording import Words
 from .pictures import PictureSource, picture_grid
 from .styles import Paragraph, Table, esc, make_styles
 
@@ -71,6 +72,7 @@ def review_sheet(exercises: list[Exercise], sizes: list[tuple[str, float, float,
     """
     styles = make_styles(load_template("standard"), page_size)
     pictures = PictureSource()
+    words = Words("en")
     story: list = []
     for n, (label, width, height, line_scale) in enumerate(sizes):
         if n:
@@ -79,7 +81,9 @@ def review_sheet(exercises: list[Exercise], sizes: list[tuple[str, float, float,
         for exercise in exercises:
             title = Paragraph(f"{esc(exercise.name)} <font size={styles.small.fontSize}>({esc(exercise.id)})</font>",
                               styles.card_title)
-            steps = [Paragraph(esc(step), styles.step, bulletText=f"{i}.") for i, step in enumerate(exercise.steps, 1)]
+            # The steps as a patient reads them at the entry's default dose, placeholders filled.
+            filled = [text for step in exercise.steps if (text := words.step(step, exercise.default_dosage))]
+            steps = [Paragraph(esc(step), styles.step, bulletText=f"{i}.") for i, step in enumerate(filled, 1)]
             flows = pictures.flowables(exercise.illustrations, width, height, mirror=False, line_scale=line_scale)
             if not flows:
                 story.append(KeepTogether([title, Paragraph("(no illustrations)", styles.body), *steps]))
