@@ -161,7 +161,7 @@ def describe(config: Config, spec: Path | None = None, extra_catalogs: tuple[Pat
     source = display_path(config.file) if config.file else None
     lines = [f"config:  {source or f'none (no {CONFIG_NAME} in {display_path(config.root)} or above)'}",
              f"folder:  {display_path(config.root) or '.'}"]
-    catalogs = [("built-in catalog", "built in")]
+    catalogs: list[tuple[str, str | None]] = [("built-in catalog", "built in")]
     catalogs += [(display_path(d), source) for d in config.catalog_dirs]
     catalogs += [(display_path(d), "--catalog") for d in extra_catalogs]
     lines.append("catalog: " + "\n         ".join(f"{name:<40} ({where})" for name, where in catalogs))
