@@ -12,12 +12,13 @@ import json
 import math
 from pathlib import Path
 
+from routinepress.illustrate import PoseStyle, draw_poses, load_pose
 from routinepress.illustrate import geometry as g
-from routinepress.illustrate import load_pose
 from routinepress.illustrate.arrows import moving_point, trace
 from routinepress.illustrate.draw import camera_for
+from routinepress.illustrate.preview import drawing_to_image
 from routinepress.illustrate.scene import build_scene
-from routinepress.illustrate.skeleton import PROP_TOP
+from routinepress.illustrate.skeleton import PROP_TOP, RING_N
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,18 +63,90 @@ def test_standing_side_leg_lift_faces_the_chair_holding_it_with_both_hands():
     assert arrow_point("standing-hip-abduction")[0] == "right_ankle"
 
 
-def test_hip_hike_drops_the_hanging_foot_below_the_step_then_lifts_it_above():
+def test_hip_hike_drops_the_hanging_foot_below_the_step_then_lifts_it_level():
     drop, lift = bodies("hip-hike")
     step_top = PROP_TOP["step"]
-    assert drop.limbs["right_leg"].extras["sole"][2] < step_top - 0.03
-    assert lift.limbs["right_leg"].extras["sole"][2] > step_top + 0.02
+    assert drop.limbs["right_leg"].extras["sole"][2] < step_top - 0.045
+    assert abs(lift.limbs["right_leg"].extras["sole"][2] - step_top) < 0.01, "lifted back up level"
+    assert hip_line_tilt(drop) > 20 and abs(hip_line_tilt(lift)) < 1, "the pelvis drops, then is level"
     for body in (drop, lift):  # standing leg and chest stay upright; only the pelvis tilts
         leg = body.limbs["left_leg"]
         assert abs(leg.root[0] - leg.end[0]) < 0.01 and abs(leg.root[1] - leg.end[1]) < 0.01
         assert body.chest_axes[2][2] > 0.999
-    assert all(p.view == "front" for p in poses("hip-hike"))
+    assert all(p.view == "front" and p.frame == "legs" for p in poses("hip-hike"))
     name, (dx, dy) = arrow_point("hip-hike")
     assert dy > abs(dx), f"the arrow on {name} points up"
+
+
+def hip_line_tilt(body) -> float:
+    """Degrees the line between the hip joints slopes down toward the patient's right."""
+    left, right = body.limbs["left_leg"].root, body.limbs["right_leg"].root
+    return math.degrees(math.atan2(left[2] - right[2], math.hypot(left[0] - right[0], left[1] - right[1])))
+
+
+def compact_pictures(exercise: str, mirror: bool = False, dpi: int = 400):
+    """The exercise's pictures as the compact template prints them (46 x 30 mm), greyscale."""
+    card = json.loads((ROOT / "templates/compact.json").read_text(encoding="utf-8"))["card"]
+    width, height = card["illustration_width_mm"] / 25.4 * 72, card["illustration_height_mm"] / 25.4 * 72
+    drawings = draw_poses(poses(exercise), width, height, mirror=mirror, style=PoseStyle(line_scale=card["line_scale"]))
+    return [drawing_to_image(d, dpi) for d in drawings]
+
+
+def feet_on_a_step(image) -> tuple[int, int, int]:
+    """Rows (pixels, down) of the ground line, the bottom of the foot on the step and the
+    bottom of the other foot, found in a drawn picture: the step is the band of prop grey
+    standing on the ground line; body outlines are black."""
+    px, (w, h) = image.load(), image.size
+    ground = next(y for y in range(h) if sum(30 < px[x, y] < 90 for x in range(w)) > 0.9 * w)
+    top_of_step = next(y for y in range(ground, 0, -1) if any(220 <= px[x, y] <= 228 for x in range(w)))
+    step = [x for x in range(w) if 220 <= px[x, top_of_step] <= 228]
+
+    def lowest_black(columns) -> int:
+        return max(y for x in columns for y in range(ground - 2) if px[x, y] < 40)
+
+    on_step = lowest_black(range(min(step), max(step) + 1))
+    return ground, on_step, lowest_black([x for x in range(w) if not min(step) <= x <= max(step)])
+
+
+def test_hip_hike_reads_at_the_compact_size_on_either_side():
+    """At 46 x 30 mm, framed on the legs: the step is drawn tall, the hanging foot is plainly
+    below the standing foot in "Drop" and level with it in "Lift" (the complaint was two
+    pictures of a tiny whole figure whose foot moved about a millimetre)."""
+    dpi = 400
+    per_mm = dpi / 25.4
+    for mirror in (False, True):
+        (g1, stand1, hang1), (g2, stand2, hang2) = map(feet_on_a_step, compact_pictures("hip-hike", mirror, dpi))
+        picture_mm = compact_pictures("hip-hike", mirror, dpi)[0].height / per_mm
+        assert (g1, stand1) == (g2, stand2), "the standing foot stays put"
+        assert (g1 - stand1) / per_mm > 3.2, "the step is drawn tall (a whole figure draws it 2.5 mm)"
+        drop_mm, lift_mm = (hang1 - stand1) / per_mm, (hang2 - stand2) / per_mm
+        assert drop_mm > 1.3, f"Drop: the hanging foot is only {drop_mm:.2f} mm below the standing foot"
+        assert abs(lift_mm) < 0.25, f"Lift: the hanging foot is {lift_mm:.2f} mm off level"
+        assert (drop_mm - lift_mm) / picture_mm > 0.045, "the foot's travel is a visible share of the picture"
+
+
+def test_seated_knee_lift_sits_tall_near_the_front_of_the_chair_and_never_leans_back():
+    for pose in poses("resisted-hip-flexion"):
+        [chair] = [p for p in pose.props if p.type == "chair"]
+        assert (chair.under, chair.edge) == ("pelvis", "front")
+    start, end = bodies("resisted-hip-flexion")
+    for pose, body in zip(poses("resisted-hip-flexion"), (start, end)):
+        forward = g.unit((body.axes[1][0], body.axes[1][1], 0.0))
+        up = body.chest_axes[2]
+        assert up[2] > 0.998 and g.dot(up, forward) > -0.01, "the back is upright, not leaning back"
+        assert g.dot(g.sub(body.shoulders, body.pelvis), forward) > -0.005
+        back = min(g.dot(p, forward) for _, p in body.torso)
+        for side in ("left", "right"):  # an elbow out at the back line reads as a lean back
+            assert g.dot(body.limbs[f"{side}_arm"].mid, forward) - back > 0.04, f"{side} elbow"
+        seat = [s for s in build_scene(pose).solids if s.role == "furniture"
+                and all(0.24 <= c[2] <= 0.28 for c, _ in s.spheres)]
+        along = [g.dot(c, forward) for c, _ in seat[0].spheres]
+        back_of_pelvis = min(g.dot(p, forward) for _, p in body.torso[:2 * RING_N])
+        assert max(along) - g.dot(body.pelvis, forward) < 0.08, "the hips are near the front edge of the seat"
+        assert back_of_pelvis - min(along) > 0.06, "the back of the seat is left empty"
+    assert end.point("right_knee")[2] - start.point("right_knee")[2] > 0.08, "the knee lifts toward the chest"
+    name, (_, dy) = arrow_point("resisted-hip-flexion")
+    assert name in ("right_knee", "right_ankle") and dy > 0
 
 
 def test_knee_rolls_are_seen_from_the_feet_with_both_knees_over_to_one_side():

@@ -61,6 +61,15 @@ case("support-not-a-body-point", {**STAND, "support": ["chair.seat"]},
 case("side-lying-without-down-side", {"position": "side-lying", "view": "front"},
      "$", "down_side is needed for side-lying")
 case("feet-view-standing", {**STAND, "view": "feet"}, "$.view", "a feet view needs a lying position")
+case("legs-frame-lying", {"position": "supine", "frame": "legs"},
+     "$.frame", "framing on the legs needs an upright position")
+case("held-chair-edge", {**STAND, "props": [{"type": "chair", "side": "left", "edge": "front"}]},
+     "$.props[0].edge", "'edge' places the chair under a body point")
+case("chair-back-edge", {"position": "sitting", "support": ["pelvis"],
+                         "props": [{"type": "chair", "under": "pelvis", "edge": "back"}]},
+     "$.props[0].edge", "a chair is sat on near its front edge only")
+case("band-edge", {**STAND, "props": [{"type": "band", "around": "knees", "edge": "left"}]},
+     "$.props[0].edge", "a band takes no 'edge'")
 
 (OUT / "cases.json").write_text(json.dumps(CASES, indent=2) + "\n", encoding="utf-8")
 print(f"wrote {len(CASES)} cases")
