@@ -1,0 +1,111 @@
+"""The clinic folder the server works on: its handouts, its catalog, and builds of its specs.
+
+Nothing is kept between requests except what is on disk (a catalog, a config, a spec
+are read again each time), so several worker processes can share one folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..build import BuildOptions, Rendered, render_checked, write_atomic
+from ..catalog import Catalog
+from ..errors import Diagnostic, InputError
+from ..model import build_model
+from ..spec import Spec, check_spec
+
+HANDOUTS = "handouts"
+# A handout name becomes a file name: letters, digits, '-' and '_', no dots, so it can
+# never name a folder above, a hidden file or another extension.
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+UNSAVED = "untitled"  # the name a spec is built under before it has one
+
+
+class NotFound(Exception):
+    """A handout or catalog entry that does not exist."""
+
+
+def bad_name(name: str) -> InputError:
+    return InputError([Diagnostic("request", "name", f"{name[:40]!r} is not a usable handout name",
+                                  "use letters, digits, '-' and '_' (up to 80), e.g. jane-hip-week-1")])
+
+
+@dataclass(frozen=True)
+class ClinicFolder:
+    root: Path
+
+    @property
+    def handouts(self) -> Path:
+        return self.root / HANDOUTS
+
+    # --- the folder's settings -------------------------------------------------------
+    def catalog(self) -> Catalog:
+        """The built-in catalog with the folder's overlays, read afresh (entries are cached by mtime)."""
+        return Catalog(list(self._catalog_dirs()))
+
+    def _catalog_dirs(self) -> tuple[Path, ...]:
+        own = self.root / "catalog"
+        return (own,) if (own / "exercises").is_dir() else ()
+
+    def with_defaults(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return doc
+
+    # --- handouts --------------------------------------------------------------------
+    def spec_path(self, name: str) -> Path:
+        """handouts/NAME.json, refusing any name that could leave the folder."""
+        if not isinstance(name, str) or not NAME.match(name):
+            raise bad_name(str(name))
+        target = self.handouts / f"{name}.json"
+        # handouts/ itself (or the file) could be a symbolic link that points elsewhere
+        resolved = target.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise InputError([Diagnostic("request", "name", "that handout lies outside the clinic folder")])
+        return target
+
+    def list_handouts(self) -> list[dict[str, Any]]:
+        found = []
+        for file in sorted(self.handouts.glob("*.json")) if self.handouts.is_dir() else []:
+            if not NAME.match(file.stem) or not file.resolve().is_relative_to(self.root.resolve()):
+                continue
+            try:
+                title = json.loads(file.read_text("utf-8")).get("title")
+            except (OSError, ValueError, AttributeError):
+                title = None
+            found.append({"name": file.stem, "title": title if isinstance(title, str) else None})
+        return found
+
+    def read_handout(self, name: str) -> Any:
+        from ..jsonfile import read_json
+
+        path = self.spec_path(name)
+        if not path.is_file():
+            raise NotFound(f"no handout named {name}")
+        return read_json(path)
+
+    def save_handout(self, name: str, doc: Any) -> Path:
+        """Check the spec as a build would, then write it atomically; a spec that would not
+        build is refused, so every file in handouts/ builds (`make` builds them all)."""
+        self.check(doc, name)
+        path = self.spec_path(name)
+        write_atomic(path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return path
+
+    # --- building ----------------------------------------------------------------------
+    def check(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:
+        """Validate as `routinepress validate` does (schema, catalog, model); InputError lists every problem."""
+        catalog = self.catalog()
+        path = self.spec_path(name or UNSAVED)
+        spec = check_spec(self.with_defaults(doc) if isinstance(doc, dict) else doc, path, catalog)
+        build_model(spec, catalog)
+        return spec, catalog
+
+    def build(self, doc: Any, name: str | None = None) -> Rendered:
+        """The PDF that `routinepress build handouts/NAME.json` writes for this spec."""
+        catalog = self.catalog()
+        spec = check_spec(self.with_defaults(doc) if isinstance(doc, dict) else doc,
+                          self.spec_path(name or UNSAVED), catalog)
+        return render_checked(spec, catalog, BuildOptions())
