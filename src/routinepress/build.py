@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
+from .config import Config, find_config
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 from .model import build_model
 from .spec import Spec, load_spec
@@ -61,18 +62,29 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     return Rendered(result.pdf, result.pages, result.warnings, tuple(dict.fromkeys(inputs)))
 
 
-def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None) -> Rendered:
-    """Validate, model and render one spec file."""
-    catalog = catalog or Catalog(list(options.catalog_dirs))
-    return render_checked(load_spec(spec_path, catalog), catalog, options)
+def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None,
+                config: Config | None = None) -> Rendered:
+    """Validate, model and render one spec file, with the routinepress.toml in force for it."""
+    config = config or find_config(spec_path.parent)
+    catalog = catalog or Catalog(catalog_folders(config, options))
+    rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
+    # The config, and the overlay folders (a new entry there may replace one the handout used).
+    extra = [config.file, *(folder / "exercises" for folder in config.catalog_dirs)] if config.file else []
+    rendered.inputs = tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())]))
+    return rendered
+
+
+def catalog_folders(config: Config, options: BuildOptions) -> list[Path]:
+    """The config's overlays, then the command line's: a flag overrides the config."""
+    return [*config.catalog_dirs, *options.catalog_dirs]
 
 
 def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None,
-              depfile: Path | None = None) -> Built:
+              depfile: Path | None = None, config: Config | None = None) -> Built:
     if _same_file(output, spec_path):
         raise InputError.single(output, "", "is the spec itself; the handout would overwrite it",
                                 "write the PDF to another file, e.g. -o handout.pdf")
-    rendered = render_spec(spec_path, options, catalog)
+    rendered = render_spec(spec_path, options, catalog, config)
     write_atomic(output, rendered.pdf)
     if depfile is not None:
         write_atomic(depfile, make_dependencies(output, rendered.inputs).encode("utf-8"))
@@ -111,7 +123,7 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed  # only batches need processes
 
-        _warm_up(options)
+        _warm_up(options, spec_paths[0])
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_fork_context()) as pool:
             futures = {pool.submit(_build_safely, s, o, options): i for i, (s, o) in enumerate(tasks)}
             for future in as_completed(futures):
@@ -124,13 +136,23 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
 
 
-def _warm_up(options: BuildOptions) -> None:
+def _warm_up(options: BuildOptions, spec_path: Path) -> None:
     """Import the renderer, register fonts and open the catalog once, before the workers start:
     forked workers inherit all of it instead of each paying for it."""
     from .render import fonts
 
     fonts.register()
-    _catalogs.setdefault(options.catalog_dirs, Catalog(list(options.catalog_dirs)))
+    try:
+        _cached_catalog(find_config(spec_path.parent), options)
+    except InputError:
+        pass  # a bad config or catalog folder: each spec's build reports it
+
+
+def _cached_catalog(config: Config, options: BuildOptions) -> Catalog:
+    folders = tuple(catalog_folders(config, options))
+    if folders not in _catalogs:
+        _catalogs[folders] = Catalog(list(folders))
+    return _catalogs[folders]
 
 
 def _fork_context():
@@ -143,10 +165,8 @@ def _fork_context():
 def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
     """Build one spec; any failure becomes a message on the result (it must cross a process boundary)."""
     try:
-        catalog = _catalogs.get(options.catalog_dirs)
-        if catalog is None:
-            catalog = _catalogs[options.catalog_dirs] = Catalog(list(options.catalog_dirs))
-        return build_one(spec_path, output, options, catalog)
+        config = find_config(spec_path.parent)
+        return build_one(spec_path, output, options, _cached_catalog(config, options), config=config)
     except InputError as exc:
         return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
     except RoutinepressError as exc:

@@ -183,6 +183,18 @@ def _has_surrogate(text: str) -> bool:
 _fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
 _full: dict[str, Draft202012Validator] = {}
 _LINKED = ("exercise.schema.json", "routine.schema.json")  # the schemas a $ref may name
+_MADE: dict[str, dict] = {}  # schemas completed in code (config.py derives one from the routine schema)
+
+
+def register_schema(name: str, schema: dict) -> None:
+    """Validate documents of `name` against `schema` instead of schema/<name>."""
+    _MADE[name] = schema
+    _fast.pop(name, None)
+    _full.pop(name, None)
+
+
+def _schema(name: str) -> dict:
+    return _MADE[name] if name in _MADE else resources.schema(name)
 
 
 def is_valid(document: Any, schema_name: str) -> bool:
@@ -192,7 +204,7 @@ def is_valid(document: Any, schema_name: str) -> bool:
 
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in map(resources.schema, _LINKED)])
         _fast[schema_name] = jsonschema_rs.Draft202012Validator(
-            resources.schema(schema_name), registry=registry, validate_formats=True)
+            _schema(schema_name), registry=registry, validate_formats=True)
     try:
         return _fast[schema_name].is_valid(document)
     except (ValueError, OverflowError):  # e.g. an integer wider than 64 bits: let jsonschema judge
@@ -208,7 +220,7 @@ def validator(schema_name: str) -> Draft202012Validator:
         registry = Registry().with_resources(
             (s["$id"], Resource.from_contents(s)) for s in map(resources.schema, _LINKED))
         _full[schema_name] = Draft202012Validator(
-            resources.schema(schema_name), registry=registry, format_checker=FormatChecker())
+            _schema(schema_name), registry=registry, format_checker=FormatChecker())
     return _full[schema_name]
 
 

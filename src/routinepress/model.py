@@ -125,7 +125,8 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
     start = tracker_doc.get("start_date")
     clinician = dict(doc.get("clinician", {}))
     logo_rel = clinician.pop("logo", None)
-    logo = confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo") if logo_rel else None
+    logo = (confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo", within=spec.limit)
+            if logo_rel else None)
     general = catalog.general()
     kinds = {c.exercise.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     return Handout(

@@ -7,10 +7,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from .errors import InputError
 
 
-def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
-    """`relative` resolved against `root`; it must stay inside `root`, symlinks included.
+def confined(root: Path, relative: str, *, named_in: Path, where: str, within: Path | None = None) -> Path:
+    """`relative` resolved against `root`; it must stay inside `within` (default `root`), symlinks included.
 
     `named_in` and `where` say which file and JSON path named it, for the error message.
+    `within` is wider than `root` for a spec in a clinic folder: its paths may reach the
+    clinic's shared logo or template (see config.py).
     """
     if not relative or PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
         raise InputError.single(
@@ -20,14 +22,15 @@ def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
         raise InputError.single(named_in, where, f"{relative!r} contains a NUL character; it is not a usable path")
     try:
         base = root.resolve()
+        limit = within.resolve() if within is not None else base
         target = (base / relative).resolve()  # resolve() follows symlinks, so a link out is caught too
         is_file = target.is_file()
     except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop
         reason = getattr(exc, "strerror", None) or str(exc)
         raise InputError.single(named_in, where, f"{relative!r} is not a usable path ({reason})") from None
-    if not target.is_relative_to(base):
+    if not target.is_relative_to(limit):
         raise InputError.single(
-            named_in, where, f"{relative!r} leaves the folder {root.resolve()}",
+            named_in, where, f"{relative!r} leaves the folder {limit}",
             "keep pictures and logos inside the folder of the file that names them",
         )
     if not is_file:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
+from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, display_path
 from .jsonfile import path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
@@ -28,19 +29,35 @@ _PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 class Spec:
     path: Path
     doc: dict[str, Any]
+    root: Path | None = None  # the folder its paths may not leave (config.py); None: its own folder
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
+    @property
+    def limit(self) -> Path:
+        return self.root or self.folder
 
-def load_spec(path: Path, catalog: Catalog) -> Spec:
-    """Read and check a spec against the schema and the catalog; InputError lists every problem."""
-    return check_spec(read_json(path), path, catalog)
+
+def load_spec(path: Path, catalog: Catalog, config: Config | None = None) -> Spec:
+    """Read and check a spec against the schema and the catalog; InputError lists every problem.
+
+    With a config, its defaults fill in what the spec leaves out.
+    """
+    doc = read_json(path)
+    if config is not None:
+        doc = apply_defaults(doc, config, path.parent)
+    return check_spec(doc, path, catalog)
 
 
-def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
-    """Check an already parsed spec; `path` names it in messages and anchors its relative paths."""
+def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None) -> Spec:
+    """Check an already parsed spec; `path` names it in messages and anchors its relative paths.
+
+    `root` is the folder its paths may not leave; by default the clinic folder the spec is in
+    (the nearest routinepress.toml's), else the spec's own folder.
+    """
+    root = root or clinic_root(path.parent)
     shown = display_path(path)
     if not isinstance(doc, dict):
         raise InputError([Diagnostic(shown, "$", f"a routine spec is a JSON object, not {_json_type(doc)}")])
@@ -56,12 +73,12 @@ def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
         raise InputError(problems)
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
-    problems += path_diagnostics(doc, path)
-    problems += template_diagnostics(doc, path)
+    problems += path_diagnostics(doc, path, root)
+    problems += template_diagnostics(doc, path, root)
     problems += date_diagnostics(doc, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
-    return Spec(path, doc)
+    return Spec(path, doc, root)
 
 
 def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
@@ -86,17 +103,17 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     return found
 
 
-def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+def path_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
     """Files the spec names (logo, custom pictures): present, inside the spec's folder, and
     for drawn poses, valid.
 
     Checked here, with the schema, so one run reports them all; values the schema
     rejects are skipped (already reported).
     """
-    named: list[tuple[str, Any, re.Pattern[str]]] = []
+    named: list[tuple[str, Any, re.Pattern[str], Path | None]] = []
     clinician = doc.get("clinician")
-    if isinstance(clinician, dict):
-        named.append(("$.clinician.logo", clinician.get("logo"), _IMAGE))
+    if isinstance(clinician, dict):  # a logo may be the clinic's, anywhere in the clinic folder
+        named.append(("$.clinician.logo", clinician.get("logo"), _IMAGE, root))
     sections = doc.get("sections")
     for s, section in enumerate(sections if isinstance(sections, list) else []):
         exercises = section.get("exercises") if isinstance(section, dict) else None
@@ -105,12 +122,13 @@ def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
             pictures = custom.get("illustrations") if isinstance(custom, dict) else None
             for i, item in enumerate(pictures if isinstance(pictures, list) else []):
                 src = item.get("src") if isinstance(item, dict) else None
-                named.append((f"$.sections[{s}].exercises[{e}].custom.illustrations[{i}].src", src, _PICTURE))
+                where = f"$.sections[{s}].exercises[{e}].custom.illustrations[{i}].src"
+                named.append((where, src, _PICTURE, None))  # a custom exercise's pictures stay beside the spec
     found = []
-    for where, value, pattern in named:
+    for where, value, pattern, within in named:
         if isinstance(value, str) and value and pattern.search(value):
             try:
-                target = confined(path.parent, value, named_in=path, where=where)
+                target = confined(path.parent, value, named_in=path, where=where, within=within)
                 if target.name.endswith(".pose.json"):
                     from .illustrate import load_pose  # the drawing code loads only when a pose is named
 
@@ -139,7 +157,7 @@ def date_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
     return []
 
 
-def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+def template_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
     """The spec's template: a built-in name, or a file inside the spec's folder that loads."""
     from .templates import load_template
 
@@ -149,7 +167,7 @@ def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
     shown = display_path(path)
     if "/" in name or "\\" in name or name.endswith(".json"):
         try:
-            confined(path.parent, name, named_in=path, where="$.template")
+            confined(path.parent, name, named_in=path, where="$.template", within=root)
         except InputError as exc:
             return exc.diagnostics
     try:
