@@ -167,7 +167,8 @@ class Endpoints:
 
 
 def _summary(exercise) -> dict[str, Any]:
-    return {"id": exercise.id, "name": exercise.name, "kind": exercise.kind, "body_regions": list(exercise.body_regions),
+    return {"id": exercise.id, "name": exercise.name, "kind": exercise.kind,
+            "body_regions": list(exercise.body_regions),
             "equipment": list(exercise.equipment), "position": exercise.position, "summary": exercise.summary,
             "default_dosage": exercise.default_dosage, "default_frequency": exercise.default_frequency,
             "pictures": _picture_urls(exercise)}

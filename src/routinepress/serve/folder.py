@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import BuildOptions, Rendered, render_checked, write_atomic
+from ..build import BuildOptions, Rendered, catalog_folders, render_checked, write_atomic
 from ..catalog import Catalog
+from ..config import Config, apply_defaults, find_config
 from ..errors import Diagnostic, InputError
 from ..model import build_model
 from ..spec import Spec, check_spec
@@ -43,16 +44,13 @@ class ClinicFolder:
         return self.root / HANDOUTS
 
     # --- the folder's settings -------------------------------------------------------
-    def catalog(self) -> Catalog:
-        """The built-in catalog with the folder's overlays, read afresh (entries are cached by mtime)."""
-        return Catalog(list(self._catalog_dirs()))
+    def config(self) -> Config:
+        """The routinepress.toml in force for handouts/, read afresh (InputError on a bad one)."""
+        return find_config(self.handouts if self.handouts.is_dir() else self.root)
 
-    def _catalog_dirs(self) -> tuple[Path, ...]:
-        own = self.root / "catalog"
-        return (own,) if (own / "exercises").is_dir() else ()
-
-    def with_defaults(self, doc: dict[str, Any]) -> dict[str, Any]:
-        return doc
+    def catalog(self, config: Config | None = None) -> Catalog:
+        """The built-in catalog with the config's overlays (entries are cached by file mtime)."""
+        return Catalog(catalog_folders(config or self.config(), BuildOptions()))
 
     # --- handouts --------------------------------------------------------------------
     def spec_path(self, name: str) -> Path:
@@ -95,17 +93,18 @@ class ClinicFolder:
         return path
 
     # --- building ----------------------------------------------------------------------
-    def check(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:
-        """Validate as `routinepress validate` does (schema, catalog, model); InputError lists every problem."""
-        catalog = self.catalog()
+    def checked(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:
+        """The spec as `routinepress build handouts/NAME.json` reads it: the config's defaults
+        filled in, checked against the schema and the catalog."""
+        config = self.config()
+        catalog = self.catalog(config)
         path = self.spec_path(name or UNSAVED)
-        spec = check_spec(self.with_defaults(doc) if isinstance(doc, dict) else doc, path, catalog)
-        build_model(spec, catalog)
-        return spec, catalog
+        return check_spec(apply_defaults(doc, config, path.parent), path, catalog), catalog
+
+    def check(self, doc: Any, name: str | None = None) -> None:
+        """As `routinepress validate` checks a spec: schema, catalog and model."""
+        build_model(*self.checked(doc, name))
 
     def build(self, doc: Any, name: str | None = None) -> Rendered:
         """The PDF that `routinepress build handouts/NAME.json` writes for this spec."""
-        catalog = self.catalog()
-        spec = check_spec(self.with_defaults(doc) if isinstance(doc, dict) else doc,
-                          self.spec_path(name or UNSAVED), catalog)
-        return render_checked(spec, catalog, BuildOptions())
+        return render_checked(*self.checked(doc, name), BuildOptions())

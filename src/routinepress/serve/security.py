@@ -23,7 +23,6 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Reachable without the token: the editor's own page and scripts, and catalog pictures
 # (no patient data); the page then asks for the token and sends it with every API call.
-OPEN_PATHS = ("/", "/favicon.ico", "/static/")
 OPEN_PICTURES = "/api/catalog/"
 
 log = logging.getLogger("routinepress.serve")
