@@ -5,7 +5,7 @@
 For several workers behind a reverse proxy, uvicorn builds the app from the environment:
 
     ROUTINEPRESS_FOLDER=/srv/clinic ROUTINEPRESS_TOKEN=... ROUTINEPRESS_ALLOWED_HOSTS=hep.clinic.lan \\
-      uvicorn --factory routinepress.serve:from_environment --workers 4 --host 0.0.0.0 --port 8000
+      uvicorn --factory routinepress.serve:from_environment --workers 4 --host 0.0.0.0 --port 8000 --no-access-log
 """
 
 from __future__ import annotations
@@ -19,12 +19,21 @@ from .security import is_loopback
 
 
 def from_environment():
-    """The app as the ROUTINEPRESS_* variables describe it (for `uvicorn --factory --workers N`)."""
+    """The app as the ROUTINEPRESS_* variables describe it (for `uvicorn --factory --workers N`).
+
+    ROUTINEPRESS_FOLDER: the clinic folder (default: the current one).
+    ROUTINEPRESS_HOST: the address uvicorn listens on, as given to it (default 0.0.0.0: behind a
+      proxy the workers are reachable from other machines, so a token is required).
+    ROUTINEPRESS_TOKEN: the bearer token. ROUTINEPRESS_ALLOWED_HOSTS: comma-separated names
+      the clients use (the Host header the proxy passes on).
+    """
     _log_to_stderr()
     hosts = tuple(h.strip() for h in os.environ.get("ROUTINEPRESS_ALLOWED_HOSTS", "").split(",") if h.strip())
+    host = os.environ.get("ROUTINEPRESS_HOST", "0.0.0.0")
     token = os.environ.get("ROUTINEPRESS_TOKEN") or None
-    # Behind a proxy the workers bind any address; the token is then required, as for --host.
-    host = "0.0.0.0" if hosts or token else "127.0.0.1"
+    if not is_loopback(host) and not token:
+        raise SystemExit("routinepress: set ROUTINEPRESS_TOKEN: a server other machines can reach needs a token, "
+                         "as the folder holds patient data (or set ROUTINEPRESS_HOST=127.0.0.1)")
     return create_app(os.environ.get("ROUTINEPRESS_FOLDER", "."), host=host, token=token, allowed_hosts=hosts)
 
 

@@ -164,7 +164,7 @@ function render() {
   const form = $("#editor");
   const focused = document.activeElement && document.activeElement.id;
   const scroll = form.scrollTop;
-  form.replaceChildren(routinePanel(), sectionsPanel(), pickerPanel(), stopIfPanel(), trackerPanel(), notesPanel());
+  form.replaceChildren(routinePanel(), pickerPanel(), sectionsPanel(), stopIfPanel(), trackerPanel(), notesPanel());
   fillResults();
   showDiagnostics();
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus({ preventScroll: true });
@@ -283,8 +283,10 @@ function exerciseCard(entry, s, e) {
   const move = (to) => {
     const list = state.doc.sections[s].exercises;
     list.splice(to, 0, list.splice(e, 1)[0]); changed(); render();
-    const target = document.getElementById(`${fieldId(["sections", s, "exercises", to])}-${to > e ? "down" : "up"}`);
-    if (target && !target.disabled) target.focus(); else document.getElementById(fieldId(["sections", s, "exercises", to]) + "-remove").focus();
+    // keep the keyboard on the moved exercise: the same arrow again, or the other one at the end of the list
+    const base = fieldId(["sections", s, "exercises", to]);
+    const same = document.getElementById(`${base}-${to > e ? "down" : "up"}`);
+    (same && !same.disabled ? same : document.getElementById(`${base}-${to > e ? "up" : "down"}`)).focus();
   };
   const id = fieldId(parts);
   const dose = (key, kind) => field([...parts, "dosage", key], { kind, placeholder: describeDefault(key, defaults[key]),
@@ -455,6 +457,7 @@ const jsonBody = (doc) => ({ method: "POST", headers: { "Content-Type": "applica
 function status(text, kind) {
   const el = $("#status");
   el.textContent = text;
+  el.title = text; // the whole message, where the line is cut short
   el.className = kind || "";
 }
 
