@@ -32,6 +32,31 @@ class Illustration:
 
 
 @dataclass(frozen=True)
+class Line:
+    """A line a patient may read (a tip, a care cue, a red flag, a warning), and who it is for."""
+
+    text: str
+    conditions: frozenset[str] = frozenset()  # empty: everyone
+    yields_to_pain_rule: bool = False  # a generic "stop if it hurts": a spec's pain rule replaces it
+
+    @classmethod
+    def from_document(cls, item: str | dict[str, Any]) -> Line:
+        if isinstance(item, str):
+            return cls(item)
+        return cls(item["text"], frozenset(item.get("conditions", ())), item.get("yields_to_pain_rule", False))
+
+    def applies(self, conditions: set[str], pain_rule: bool) -> bool:
+        """For a patient with these conditions, under a pain rule or not."""
+        if self.yields_to_pain_rule and pain_rule:
+            return False
+        return not self.conditions or bool(self.conditions & conditions)
+
+
+def _lines(items: list[Any]) -> tuple[Line, ...]:
+    return tuple(Line.from_document(item) for item in items)
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One catalog entry, validated, with its picture paths resolved."""
 
@@ -47,8 +72,11 @@ class Exercise:
     position: str = ""
     equipment: tuple[str, ...] = ()
     summary: str = ""
-    tips: tuple[str, ...] = ()
-    cautions: tuple[str, ...] = ()
+    tips: tuple[Line, ...] = ()
+    care: tuple[Line, ...] = ()  # cues printed on the card; the older `cautions` field reads as these
+    red_flags: tuple[Line, ...] = ()  # reasons to stop, printed in the stop-if box
+    in_short: str = ""  # what the exercise is, in a sentence, for a card that names it as a next step
+    clinician_notes: tuple[str, ...] = ()  # for `catalog show` only, never printed on a handout
     default_frequency: dict[str, Any] = field(default_factory=dict)
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
@@ -66,14 +94,16 @@ class Exercise:
             )
             for i, item in enumerate(doc.get("illustrations", []))
         )
-        tuples = ("aliases", "targets", "equipment", "tips", "cautions", "progressions", "regressions", "sources")
+        tuples = ("aliases", "targets", "equipment", "progressions", "regressions", "sources", "clinician_notes")
         return cls(
             id=doc["id"], name=doc["name"], kind=doc["kind"],
             body_regions=tuple(doc["body_regions"]), steps=tuple(doc["steps"]),
             default_dosage=dict(doc["default_dosage"]), source_file=source_file,
             position=doc.get("position", ""), summary=doc.get("summary", ""),
             default_frequency=dict(doc.get("default_frequency", {})),
-            illustrations=pictures, video_url=doc.get("video_url"),
+            illustrations=pictures, video_url=doc.get("video_url"), in_short=doc.get("in_short", ""),
+            tips=_lines(doc.get("tips", [])), care=_lines(doc.get("care", []) + doc.get("cautions", [])),
+            red_flags=_lines(doc.get("red_flags", [])),
             **{k: tuple(doc.get(k, ())) for k in tuples},
         )
 
@@ -83,15 +113,36 @@ class Exercise:
             "id": self.id, "name": self.name, "aliases": list(self.aliases), "kind": self.kind,
             "body_regions": list(self.body_regions), "targets": list(self.targets),
             "position": self.position, "equipment": list(self.equipment), "summary": self.summary,
-            "steps": list(self.steps), "tips": list(self.tips), "cautions": list(self.cautions),
+            "steps": list(self.steps), "tips": _line_docs(self.tips), "care": _line_docs(self.care),
+            "red_flags": _line_docs(self.red_flags),
             "default_dosage": self.default_dosage, "default_frequency": self.default_frequency,
             "progressions": list(self.progressions), "regressions": list(self.regressions),
             "illustrations": [{"src": display_path(i.path), "caption": i.caption} for i in self.illustrations],
             "sources": [dict(s) for s in self.sources],
         }
+        if self.in_short:
+            doc["in_short"] = self.in_short
+        if self.clinician_notes:
+            doc["clinician_notes"] = list(self.clinician_notes)
         if self.video_url:
             doc["video_url"] = self.video_url
         return doc
+
+
+def _line_docs(lines: tuple[Line, ...]) -> list[Any]:
+    """Lines as an entry writes them: plain text unless limited to some patients."""
+    docs: list[Any] = []
+    for line in lines:
+        if not line.conditions and not line.yields_to_pain_rule:
+            docs.append(line.text)
+            continue
+        doc: dict[str, Any] = {"text": line.text}
+        if line.conditions:
+            doc["conditions"] = sorted(line.conditions)
+        if line.yields_to_pain_rule:
+            doc["yields_to_pain_rule"] = True
+        docs.append(doc)
+    return docs
 
 
 @dataclass(frozen=True)
@@ -106,11 +157,41 @@ class DosingNote:
 
 
 @dataclass(frozen=True)
-class General:
-    """Catalog-wide content: the default stop-if warnings and dosing notes."""
+class Warning:
+    """A general warning: a reason to stop, or advice for before the first session."""
 
-    stop_if: tuple[str, ...] = ()
+    id: str
+    line: Line
+    kind: str = "stop"  # or "before_you_start"
+
+
+@dataclass(frozen=True)
+class Named:
+    """An id with its text: a condition (with its label) or a pain rule."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class General:
+    """Catalog-wide content: conditions, general warnings, pain rules and dosing notes."""
+
+    warnings: tuple[Warning, ...] = ()
     dosing_notes: tuple[DosingNote, ...] = ()
+    conditions: tuple[Named, ...] = ()
+    pain_rules: tuple[Named, ...] = ()
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> General:
+        warnings = [Warning(w["id"], Line.from_document(w), w.get("kind", "stop")) for w in doc.get("warnings", [])]
+        # The older form: plain sentences for everyone, numbered so that a spec can drop one.
+        warnings += [Warning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
+        notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
+                      for n in doc.get("dosing_notes", []))
+        return cls(tuple(warnings), notes,
+                   tuple(Named(c["id"], c["label"]) for c in doc.get("conditions", [])),
+                   tuple(Named(r["id"], r["text"]) for r in doc.get("pain_rules", [])))
 
 
 class Catalog:
@@ -157,9 +238,7 @@ class Catalog:
             problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
             if problems:
                 raise InputError(problems)
-            notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
-                          for n in doc.get("dosing_notes", []))
-            return General(tuple(doc.get("stop_if", [])), notes)
+            return General.from_document(doc)
         return General()
 
     def entry_files(self) -> list[tuple[Path, Path]]:

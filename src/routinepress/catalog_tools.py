@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Exercise, load_entry
+from . import patient_text
+from .catalog import Catalog, Exercise, Line, load_entry
 from .errors import Diagnostic, InputError, display_path
+from .jsonfile import read_json
 
 SEARCH_FIELDS = ("id", "name", "aliases", "targets", "summary")
 SEARCH_THRESHOLD = 0.8
@@ -65,10 +67,16 @@ def describe(exercise: Exercise) -> str:
     out += [f"{label + ':':<21}{value}" for label, value in facts if value]
     if exercise.summary:
         out += ["", exercise.summary]
-    for title, items, numbered in (("Steps", exercise.steps, True), ("Tips", exercise.tips, False),
-                                   ("Cautions", exercise.cautions, False)):
-        if items:
-            out += ["", f"{title}:"] + [f"  {f'{n}.' if numbered else '-'} {t}" for n, t in enumerate(items, 1)]
+    if exercise.in_short:
+        out += ["", f"In short: {exercise.in_short}"]
+    lists = (("Steps", exercise.steps, True), ("Tips", map(_shown, exercise.tips), False),
+             ("Take care (on the card)", map(_shown, exercise.care), False),
+             ("Red flags (in the stop-if box)", map(_shown, exercise.red_flags), False),
+             ("For the clinician (never printed)", exercise.clinician_notes, False))
+    for title, items, numbered in lists:
+        shown = list(items)
+        if shown:
+            out += ["", f"{title}:"] + [f"  {f'{n}.' if numbered else '-'} {t}" for n, t in enumerate(shown, 1)]
     for title, ids in (("Progressions", exercise.progressions), ("Regressions", exercise.regressions)):
         if ids:
             out += ["", f"{title}: {', '.join(ids)}"]
@@ -81,6 +89,13 @@ def describe(exercise: Exercise) -> str:
         sources = [f"  - {s['title']}" + (f" <{s['url']}>" if s.get("url") else "") for s in exercise.sources]
         out += ["", "Sources:"] + sources
     return "\n".join(out)
+
+
+def _shown(line: Line) -> str:
+    """A line with who it is for, as the clinician needs to know it."""
+    notes = [f"only for: {', '.join(sorted(line.conditions))}"] if line.conditions else []
+    notes += ["left out under a pain rule"] if line.yields_to_pain_rule else []
+    return line.text + (f"  [{'; '.join(notes)}]" if notes else "")
 
 
 def search(catalog: Catalog, text: str) -> list[tuple[float, Exercise]]:
@@ -138,11 +153,69 @@ def check(catalog: Catalog) -> list[Diagnostic]:
                 except InputError as exc:
                     problems += exc.diagnostics
     problems += _duplicates(catalog)
+    conditions: set[str] | None = None
     try:
-        catalog.general()
+        conditions = {c.id for c in catalog.general().conditions}
     except InputError as exc:
         problems += exc.diagnostics
+    for file in catalog.general_files():
+        problems += general_text_diagnostics(read_json(file), display_path(file))
+    for ex in loaded:
+        problems += entry_text_diagnostics(read_json(ex.source_file), display_path(ex.source_file), conditions)
     return problems
+
+
+PATIENT_FIELDS = ("summary", "in_short", "steps", "tips", "care", "red_flags", "cautions")
+
+
+def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str] | None = None) -> list[Diagnostic]:
+    """Patient text in an exercise entry that states a dose or talks about sources, and
+    lines limited to a condition the catalog does not define."""
+    problems = []
+    for field in PATIENT_FIELDS:
+        value = doc.get(field)
+        lines = [(f"$.{field}", value)] if isinstance(value, str) else [
+            (f"$.{field}[{i}]", item) for i, item in enumerate(value or [])]
+        for where, line in lines:
+            text = line["text"] if isinstance(line, dict) else line
+            if isinstance(line, dict):
+                where += ".text"
+            problems += [Diagnostic(shown, where, message) for message in patient_text.problems(text)]
+            for c, condition in enumerate(line.get("conditions", []) if isinstance(line, dict) else []):
+                if conditions is not None and condition not in conditions:
+                    problems.append(Diagnostic(shown, f"{where[:-5]}.conditions[{c}]",
+                                               f"unknown condition '{condition}'", _suggest(condition, conditions)))
+    return problems
+
+
+def general_text_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """The same guard on general.json's warnings and dosing notes (pain rules are the clinician's
+    choice of figures, so they are left alone), and ids and conditions that must match up."""
+    problems = []
+    lines = [(f"$.warnings[{i}].text", w["text"]) for i, w in enumerate(doc.get("warnings", []))]
+    lines += [(f"$.stop_if[{i}]", w) for i, w in enumerate(doc.get("stop_if", []))]
+    lines += [(f"$.dosing_notes[{i}]" + ("" if isinstance(n, str) else ".text"), n if isinstance(n, str) else n["text"])
+              for i, n in enumerate(doc.get("dosing_notes", []))]
+    for where, text in lines:
+        problems += [Diagnostic(shown, where, message) for message in patient_text.problems(text)]
+    conditions = {c["id"] for c in doc.get("conditions", [])}
+    for i, warning in enumerate(doc.get("warnings", [])):
+        for c, condition in enumerate(warning.get("conditions", [])):
+            if condition not in conditions:
+                problems.append(Diagnostic(shown, f"$.warnings[{i}].conditions[{c}]",
+                                           f"unknown condition '{condition}'", _suggest(condition, conditions)))
+    for field in ("conditions", "warnings", "pain_rules"):
+        seen: set[str] = set()
+        for i, item in enumerate(doc.get(field, [])):
+            if item["id"] in seen:
+                problems.append(Diagnostic(shown, f"$.{field}[{i}].id", f"id '{item['id']}' is used twice"))
+            seen.add(item["id"])
+    return problems
+
+
+def _suggest(unknown: str, known: set[str]) -> str | None:
+    close = difflib.get_close_matches(unknown, sorted(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _duplicates(catalog: Catalog) -> list[Diagnostic]:

@@ -99,8 +99,8 @@ def _card_json(card: Card) -> dict[str, Any]:
         "number": card.number, "id": ex.id, "name": card.name, "dosage": card.dosage,
         "frequency": card.frequency, "dose_rows": [list(r) for r in card.dose_rows],
         "dose_summary": card.dose_summary, "frequency_text": card.frequency_text,
-        "notes": card.notes, "mirror": card.mirror, "steps": list(ex.steps), "tips": list(ex.tips),
-        "cautions": list(ex.cautions),
+        "notes": card.notes, "mirror": card.mirror, "steps": list(ex.steps), "tips": [t.text for t in ex.tips],
+        "care": [t.text for t in ex.care],
         "illustrations": [{"file": i.path.name, "caption": i.caption} for i in ex.illustrations],
         "progressions": list(card.progressions), "regressions": list(card.regressions),
     }
@@ -134,10 +134,10 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
         language=language, patient=doc.get("patient", {}).get("name", ""), clinician=clinician,
         logo=logo, intro=doc.get("intro", ""), notes=doc.get("notes", ""),
         sections=tuple(sections),
-        stop_if=tuple(dict.fromkeys([*general.stop_if, *doc.get("stop_if", [])])),
+        stop_if=tuple(dict.fromkeys([*(w.line.text for w in general.warnings), *doc.get("stop_if", [])])),
         dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
         if doc.get("show_dosing_notes", True) else (),
-        cautions=tuple(dict.fromkeys((c.name, x) for c in all_cards for x in c.exercise.cautions)),
+        cautions=tuple(dict.fromkeys((c.name, x) for c in all_cards for x in c.exercise.red_flags)),
         tracker=Tracker(
             weeks=tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS),
             start_date=dt.date.fromisoformat(start) if start else None,

@@ -79,6 +79,7 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         rows.append([Paragraph(esc(words["cautions"]) + ":", styles.label), ""])
         grouped: dict[str, list[str]] = {}
         for name, caution in handout.cautions:
+            caution = caution.text
             grouped.setdefault(name, []).append(caution)
         cells = [Paragraph(f"<b>{esc(name)}:</b> {esc(' '.join(items))}", indented, bulletText=BULLET)
                  for name, items in grouped.items()]
@@ -247,8 +248,8 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
         else:
             how.insert(0, picture_grid(flows, captions, styles, picture_width, columns=None))
     out += how
-    tips = _list_block(words["tips"], ex.tips, styles)
-    cautions = _list_block(words["cautions"], ex.cautions, styles)
+    tips = _list_block(words["tips"], tuple(t.text for t in ex.tips), styles)
+    cautions = _list_block(words["cautions"], tuple(t.text for t in ex.care), styles)
     if tips and cautions and t["pictures"] == "stacked":
         out.append(_columns(tips, cautions, styles.frame_width / 2, styles))
     else:
