@@ -1,8 +1,9 @@
 """routinepress benchmark: `make bench`. Prints one stable table, so runs can be compared.
 
 Measures the real pipeline (CLI in a fresh process, and the in-process API):
-cold single build, warm per-handout time, a build request to `routinepress serve`, a 200-handout batch with --jobs 2, peak
-memory of a 12-week 32-exercise handout, PDF size per page, and `--help` time.
+cold single build, warm per-handout time, a build request to `routinepress serve`, a
+200-handout batch with --jobs 2, peak memory of a 12-week 32-exercise handout, PDF size
+per page, and `--help` time.
 The targets are the ones in the speed issue; each row says whether it is met.
 """
 

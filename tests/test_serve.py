@@ -8,11 +8,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import REPO, minimal_spec, run_cli
 from starlette.testclient import TestClient
 
 from routinepress.serve import create_app
-
-from conftest import REPO, minimal_spec, run_cli
 
 STANDARD = json.loads((REPO / "bench" / "specs" / "standard-8.json").read_text())
 BASE = "http://127.0.0.1:8000"
@@ -81,6 +80,7 @@ def test_invalid_spec_gives_422_with_json_paths(client):
     assert "whole number" in found["$.sections[1].exercises[1].dosage.reps"]["message"]
     assert found["$.sections[0].exercises[0]"]["hint"] == "did you mean 'clamshell'?"
     assert all(set(d) >= {"path", "message", "hint"} for d in found.values())
+    assert {d["file"] for d in found.values()} == {"handouts/untitled.json"}  # no server paths
 
 
 @pytest.mark.parametrize("body, words", [
@@ -279,3 +279,20 @@ def test_editor_page_loads_nothing_from_elsewhere(client):
     assert "default-src 'self'" in res.headers["content-security-policy"]
     page = res.text + client.get("/static/editor.js").text + client.get("/static/editor.css").text
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+
+
+def test_workers_build_the_app_from_the_environment(clinic, monkeypatch):
+    from routinepress.serve import from_environment
+
+    monkeypatch.setenv("ROUTINEPRESS_FOLDER", str(clinic))
+    monkeypatch.delenv("ROUTINEPRESS_TOKEN", raising=False)
+    monkeypatch.delenv("ROUTINEPRESS_HOST", raising=False)
+    with pytest.raises(SystemExit, match="ROUTINEPRESS_TOKEN"):
+        from_environment()  # reachable from other machines without a token: refused
+    monkeypatch.setenv("ROUTINEPRESS_TOKEN", "t0k")
+    monkeypatch.setenv("ROUTINEPRESS_ALLOWED_HOSTS", "hep.clinic.lan, other.lan")
+    with TestClient(from_environment(), base_url="http://other.lan") as c:
+        assert c.get("/api/handouts").status_code == 401
+        res = c.get("/api/handouts", headers={"authorization": "Bearer t0k"})
+        assert res.status_code == 200
+        assert c.get("/api/handouts", headers={"authorization": "Bearer t0k", "host": "evil.lan"}).status_code == 400

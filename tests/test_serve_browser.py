@@ -179,3 +179,32 @@ def test_open_a_saved_handout_and_reorder(page, server):
     names = page.locator(".exercise h3").all_inner_texts()
     assert names == ["1. Clamshell", "2. Bridge"]
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Bridge up"
+
+
+def test_conditions_and_pain_rule_inputs_follow_the_schema(browser, server):
+    """When the routine schema has `conditions` and `pain_rule`, the editor offers the catalog's
+    conditions and pain rules for them. (The schema is extended here in the browser, so the
+    test holds before and after the spec gains the fields.)"""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+
+    def extended(route):
+        data = route.fetch().json()
+        props = data["routine"]["properties"]
+        props.setdefault("conditions", {"type": "array", "items": {"type": "string"}})
+        props.setdefault("pain_rule", {"description": "How much pain is OK.",
+                                       "oneOf": [{"type": "string"}, {"type": "object"}]})
+        route.fulfill(json=data)
+
+    page.route("**/api/schemas", extended)
+    page.goto(server[0])
+    page.wait_for_selector("body[data-ready]")
+    page.fill("#search", "bridge")
+    page.locator("#results button[data-id=bridge]").click()
+    page.get_by_label("Had a baby in the past year").check()
+    with page.expect_request(lambda r: "/api/preview" in r.url and "pain_rule" in (r.post_data or "")) as request:
+        page.locator("[data-path='$.pain_rule']").select_option("up-to-3-settles-in-a-day")
+    sent = [json.loads(request.value.post_data)]
+    context.close()
+    assert sent and sent[-1]["conditions"] == ["postpartum"]
+    assert sent[-1]["pain_rule"] == "up-to-3-settles-in-a-day"

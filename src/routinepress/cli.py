@@ -334,7 +334,8 @@ def template_show(name) -> None:
               help="Another name clients may use for this server (the Host header), e.g. behind a proxy.")
 def serve(folder, host, port, token, allowed_hosts) -> None:
     """Edit, preview and build the handouts of a clinic FOLDER in the browser; also a JSON API."""
-    from .serve import is_loopback, serve as run
+    from .serve import is_loopback
+    from .serve import serve as run
 
     if not is_loopback(host) and not token:
         raise click.UsageError(

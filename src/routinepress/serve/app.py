@@ -37,9 +37,19 @@ def problem(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def diagnostics(exc: InputError) -> JSONResponse:
-    found = [{"path": d.where, "message": d.message, "hint": d.hint, "file": d.file} for d in exc.diagnostics]
+def diagnostics(exc: InputError, root: Path) -> JSONResponse:
+    found = [{"path": d.where, "message": d.message, "hint": d.hint, "file": _shown(d.file, root)}
+             for d in exc.diagnostics]
     return JSONResponse({"diagnostics": found}, status_code=422)
+
+
+def _shown(file: str, root: Path) -> str:
+    """A file as the clinic knows it, relative to its folder: the server's own paths stay private."""
+    path = Path(file)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name if path.suffix else file  # a built-in file by its name; "request" as is
 
 
 async def spec_body(request: Request) -> Any:
@@ -89,9 +99,16 @@ class Endpoints:
     async def schemas(self, request: Request) -> Response:
         from ..templates import builtin_names
 
-        return JSONResponse({"routine": resources.schema("routine.schema.json"),
-                             "exercise": resources.schema("exercise.schema.json"),
-                             "templates": builtin_names(), "folder": self.folder.root.resolve().name})
+        def gather() -> dict[str, Any]:
+            general = self.folder.catalog().general()
+            # the catalog names the conditions and built-in pain rules a spec may pick
+            named = {key: [{"id": n.id, "text": n.text} for n in getattr(general, key, ())]
+                     for key in ("conditions", "pain_rules")}
+            return {"routine": resources.schema("routine.schema.json"),
+                    "exercise": resources.schema("exercise.schema.json"),
+                    "templates": builtin_names(), "folder": self.folder.root.resolve().name, **named}
+
+        return JSONResponse(await run_in_threadpool(gather))
 
     async def catalog_list(self, request: Request) -> Response:
         def listing() -> dict[str, Any]:
@@ -181,7 +198,7 @@ def _picture_urls(exercise) -> list[dict[str, str]]:
 
 async def _input_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InputError)
-    return diagnostics(exc)
+    return diagnostics(exc, request.app.state.root)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -217,6 +234,7 @@ def create_app(folder: Path | str = ".", *, host: str = "127.0.0.1", token: str 
     ]
     app = Starlette(routes=routes, lifespan=_warm_up, exception_handlers={
         InputError: _input_error, NotFound: _not_found, BodyTooLarge: _too_large, Exception: _internal})
+    app.state.root = ends.folder.root
 
     def route_name(scope: dict[str, Any]) -> str:
         for route in routes:

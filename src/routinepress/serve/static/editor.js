@@ -191,7 +191,9 @@ function routinePanel() {
 // conditions: checkboxes when the schema lists the ids, else a comma-separated list.
 function conditionsField() {
   const schema = schemaProp("conditions");
-  const ids = (schema.items && schema.items.enum) || null;
+  const known = state.schemas.conditions || [];
+  const ids = known.length ? known.map((c) => c.id) : (schema.items && schema.items.enum) || null;
+  const labelOf = (c) => (known.find((k) => k.id === c) || {}).text || c;
   const current = getAt(state.doc, ["conditions"]) || [];
   const id = fieldId(["conditions"]);
   if (!ids) {
@@ -213,7 +215,7 @@ function conditionsField() {
       if (box.checked) now.add(c); else now.delete(c);
       setAt(["conditions"], now.size ? ids.filter((x) => now.has(x)) : undefined);
     });
-    return h("span", { class: "field check" }, box, h("label", { for: `${id}-${i}`, text: c }));
+    return h("span", { class: "field check" }, box, h("label", { for: `${id}-${i}`, text: labelOf(c) }));
   });
   return h("fieldset", { class: "field full", "data-path": "$.conditions", "aria-describedby": `${id}-error` },
            h("legend", { class: "label", text: LABELS.conditions }), boxes, h("p", { class: "error", id: `${id}-error` }));
@@ -223,13 +225,15 @@ function conditionsField() {
 function painRuleField() {
   const schema = schemaProp("pain_rule");
   const variants = schema.oneOf || schema.anyOf || [schema];
-  const names = variants.flatMap((v) => v.enum || (v.const ? [v.const] : []));
+  const rules = state.schemas.pain_rules || [];
+  const names = rules.length ? rules.map((r) => r.id) : variants.flatMap((v) => v.enum || (v.const ? [v.const] : []));
+  const textOf = (n) => { const r = rules.find((x) => x.id === n); return r ? `${n}: ${r.text}` : n; };
   const value = getAt(state.doc, ["pain_rule"]);
   const own = value && typeof value === "object";
   const id = fieldId(["pain_rule"]);
   const select = h("select", { id, "data-path": "$.pain_rule", "aria-describedby": `${id}-error` },
     h("option", { value: "", text: "none" }),
-    names.map((n) => h("option", { value: n, selected: value === n, text: n })),
+    names.map((n) => h("option", { value: n, selected: value === n, text: textOf(n), title: textOf(n) })),
     h("option", { value: "__own", selected: own, text: "in my own words" }));
   const text = h("textarea", { id: `${id}-text`, "data-path": "$.pain_rule.text", rows: 2, hidden: !own, "aria-label": "Pain rule, own words" });
   text.value = own ? value.text || "" : "";
