@@ -123,7 +123,7 @@ def test_search_add_set_reps_preview_save_download(page, server, tmp_path):
     assert after.get_attribute("src") != before_png  # the page shows the new dose
     assert after.bounding_box() == before_box  # and did not move or change size
     SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.evaluate("document.querySelector('#editor').scrollTop = document.querySelector('.picker').offsetTop - 16")
+    page.evaluate("document.querySelector('.picker').scrollIntoView({block: 'start'})")
     page.screenshot(path=str(SCREENSHOT))
 
     page.fill("#name", "clam-test")

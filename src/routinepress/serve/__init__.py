@@ -32,8 +32,9 @@ def from_environment():
     host = os.environ.get("ROUTINEPRESS_HOST", "0.0.0.0")
     token = os.environ.get("ROUTINEPRESS_TOKEN") or None
     if not is_loopback(host) and not token:
-        raise SystemExit("routinepress: set ROUTINEPRESS_TOKEN: a server other machines can reach needs a token, "
-                         "as the folder holds patient data (or set ROUTINEPRESS_HOST=127.0.0.1)")
+        # uvicorn prints this one line ("Error loading ASGI app factory: ...") and exits
+        raise ValueError("set ROUTINEPRESS_TOKEN: a server other machines can reach needs a token, as the "
+                         "folder holds patient data (or set ROUTINEPRESS_HOST=127.0.0.1)")
     return create_app(os.environ.get("ROUTINEPRESS_FOLDER", "."), host=host, token=token, allowed_hosts=hosts)
 
 

@@ -16,6 +16,7 @@ from ..build import BuildOptions, Rendered, catalog_folders, render_checked, wri
 from ..catalog import Catalog
 from ..config import Config, apply_defaults, find_config
 from ..errors import Diagnostic, InputError
+from ..jsonfile import MAX_INPUT_BYTES
 from ..model import build_model
 from ..spec import Spec, check_spec
 
@@ -70,8 +71,10 @@ class ClinicFolder:
             if not NAME.match(file.stem) or not file.resolve().is_relative_to(self.root.resolve()):
                 continue
             try:
-                title = json.loads(file.read_text("utf-8")).get("title")
-            except (OSError, ValueError, AttributeError):
+                with open(file, "rb") as fh:  # a title is worth reading a spec for, not a huge file
+                    raw = fh.read(MAX_INPUT_BYTES + 1)
+                title = json.loads(raw).get("title") if len(raw) <= MAX_INPUT_BYTES else None
+            except (OSError, ValueError, AttributeError, RecursionError):
                 title = None
             found.append({"name": file.stem, "title": title if isinstance(title, str) else None})
         return found
