@@ -46,14 +46,14 @@ def _draw(exercise: Exercise) -> list[bytes]:
         files = exercise_images(exercise, Path(tmp), "png")
         found = []
         for file in files:
-            with Image.open(file) as image:
-                image = image.convert("RGB")
-                if image.width > THUMB_WIDTH:
-                    image = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)),
-                                         Image.Resampling.LANCZOS)
-                buffer = io.BytesIO()
-                image.save(buffer, "PNG", optimize=True)
-                found.append(buffer.getvalue())
+            with Image.open(file) as opened:
+                image = opened.convert("RGB")
+            if image.width > THUMB_WIDTH:
+                image = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)),
+                                     Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG", optimize=True)
+            found.append(buffer.getvalue())
     return found
 
 

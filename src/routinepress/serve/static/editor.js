@@ -139,8 +139,10 @@ function field(parts, opts = {}) {
     input.addEventListener("input", () => setAt(parts, PARSE.text(input.value)));
   } else {
     const numeric = ["int", "number", "reps"].includes(kind);
+    // null in the spec removes the catalog's value ("hold_seconds": null: no hold)
+    const placeholder = value === null ? "none" : opts.placeholder;
     input = h("input", { ...attrs, type: kind === "date" ? "date" : "text", inputmode: numeric ? (kind === "number" ? "decimal" : "numeric") : null,
-                         placeholder: opts.placeholder, autocomplete: "off", spellcheck: numeric ? "false" : null });
+                         placeholder, autocomplete: "off", spellcheck: numeric ? "false" : null });
     input.value = value === undefined || value === null ? "" : describeDefault(key, value);
     const parse = PARSE[kind] || PARSE.text;
     // an item of a list keeps its place while it is empty (deleting it would shift the others)
@@ -282,7 +284,8 @@ function exerciseCard(entry, s, e) {
   const info = state.byId[ref];
   const defaults = (info && info.default_dosage) || {};
   const freq = (info && info.default_frequency) || {};
-  const name = (typeof entry === "object" && entry.name) || (info ? info.name : ref || "Custom exercise");
+  const custom = typeof entry === "object" && entry.custom;
+  const name = (typeof entry === "object" && entry.name) || (info ? info.name : custom ? custom.name || "Own exercise" : ref);
   const count = state.doc.sections[s].exercises.length;
   const move = (to) => {
     const list = state.doc.sections[s].exercises;
@@ -353,7 +356,8 @@ async function fillResults() {
   if (seq !== searchSeq || !res.ok) return;
   const data = await res.json();
   const items = data.exercises.map((ex) => h("li", {},
-    ex.pictures.length ? h("img", { class: "thumb", src: ex.pictures[ex.pictures.length > 1 ? 1 : 0].url, alt: "", width: 96, height: 62, loading: "lazy" }) : h("span", { class: "thumb" }),
+    h("span", { class: "thumbs" }, ex.pictures.slice(0, 3).map((p) =>
+      h("img", { class: "thumb small", src: p.url, alt: p.caption || "", title: p.caption || null, width: 72, height: 47, loading: "lazy" }))),
     h("div", { class: "what" }, h("strong", { text: ex.name }), h("small", { text: `${ex.kind} · ${ex.body_regions.join(", ")}${ex.equipment.length ? " · " + ex.equipment.join(", ") : ""}` })),
     h("button", { type: "button", class: "small", "aria-label": `Add ${ex.name}`, "data-id": ex.id, onclick: () => addExercise(ex.id) }, "Add")));
   $("#results").replaceChildren(...(items.length ? items : [h("li", { class: "none", text: "No exercise matches." })]));
