@@ -121,6 +121,7 @@ def test_catalog_entry_and_its_thumbnails(client):
     entry = client.get("/api/catalog/clamshell").json()
     assert entry["id"] == "clamshell" and entry["steps"]
     assert len(entry["pictures"]) == len(entry["illustrations"]) >= 1
+    assert not any(p["src"].startswith("/") for p in entry["illustrations"])  # no server paths
     png = client.get(entry["pictures"][0]["url"])
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     from io import BytesIO

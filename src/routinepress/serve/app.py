@@ -67,10 +67,11 @@ async def spec_body(request: Request) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise ValueError(f"the key {key!r} appears twice")
+        seen.add(key)
     return dict(pairs)
 
 
@@ -123,7 +124,7 @@ class Endpoints:
             return {"exercises": [_summary(e) for e in entries],
                     "filters": {"kinds": sorted({e.kind for e in everything}),
                                 "regions": sorted({r for e in everything for r in e.body_regions}),
-                                "equipment": sorted({q for e in everything for q in e.equipment})}}
+                                "equipment": sorted({kit for e in everything for kit in e.equipment})}}
 
         return JSONResponse(await run_in_threadpool(listing))
 
@@ -133,7 +134,10 @@ class Endpoints:
         if exercise_id not in catalog:
             return problem(404, f"no exercise '{exercise_id[:60]}' in the catalog")
         exercise = catalog.get(exercise_id)
-        return JSONResponse({**exercise.to_document(), "pictures": _picture_urls(exercise)})
+        doc = exercise.to_document()
+        for picture in doc.get("illustrations", []):  # the server's own paths stay private
+            picture["src"] = _shown(picture["src"], self.folder.root)
+        return JSONResponse({**doc, "pictures": _picture_urls(exercise)})
 
     async def picture(self, request: Request) -> Response:
         from .pictures import thumbnails
