@@ -37,7 +37,7 @@ def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | o
     else:
         checked = load_spec(Path(spec), catalog)
     options = BuildOptions(page_size=page_size, template=template, fillable=fillable)
-    return render_checked(checked, catalog, options).pdf
+    return render_checked(checked, catalog, options).data
 
 
 def build_handout_file(spec_path: str | os.PathLike, output: str | os.PathLike, **kwargs: Any) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -24,6 +25,7 @@ class BuildOptions:
     fillable: bool = False
     strict: bool = False  # warnings become errors
     grayscale: bool = False  # photos and logos printed in grey
+    output_format: str = "pdf"  # or "json": the Handout model, every word to be printed, as data
 
 
 @dataclass
@@ -38,7 +40,7 @@ class Built:
 
 @dataclass
 class Rendered:
-    pdf: bytes
+    data: bytes  # the PDF, or the model's JSON
     pages: int
     warnings: list[Diagnostic]
     inputs: tuple[Path, ...]  # every file the PDF depends on, for make's dependency tracking
@@ -49,16 +51,15 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     from .render.document import RenderOptions, render  # reportlab loads only when a PDF is made
 
     handout = build_model(spec, catalog)
+    if options.output_format == "json":
+        model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
+        return Rendered(model.encode("utf-8"), 0, [], tuple(map(Path, handout.inputs)))
     template = load_template(options.template or handout.template, base=spec.folder)
     result = render(handout, template, RenderOptions(options.page_size, options.fillable, options.grayscale),
                     source_name=display_path(spec.path))
     if options.strict and result.warnings:
         raise InputError([Diagnostic(w.file, w.where, w.message, w.hint) for w in result.warnings])
-    inputs = [spec.path, *template.files, *catalog.general_files()]
-    for card in handout.cards:
-        inputs += [card.exercise.source_file, *(i.path for i in card.exercise.illustrations)]
-    if handout.logo:
-        inputs.append(handout.logo)
+    inputs = [*map(Path, handout.inputs), *template.files]
     return Rendered(result.pdf, result.pages, result.warnings, tuple(dict.fromkeys(inputs)))
 
 
@@ -85,10 +86,10 @@ def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Cat
         raise InputError.single(output, "", "is the spec itself; the handout would overwrite it",
                                 "write the PDF to another file, e.g. -o handout.pdf")
     rendered = render_spec(spec_path, options, catalog, config)
-    write_atomic(output, rendered.pdf)
+    write_atomic(output, rendered.data)
     if depfile is not None:
         write_atomic(depfile, make_dependencies(output, rendered.inputs).encode("utf-8"))
-    return Built(spec_path, output, rendered.pages, len(rendered.pdf), rendered.warnings)
+    return Built(spec_path, output, rendered.pages, len(rendered.data), rendered.warnings)
 
 
 def make_dependencies(target: Path, inputs: tuple[Path, ...]) -> str:
@@ -108,7 +109,7 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
-    outputs = [out_dir / f"{p.stem}.pdf" for p in spec_paths]
+    outputs = [out_dir / f"{p.stem}.{options.output_format}" for p in spec_paths]
     clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
     if clashes:
         raise InputError([Diagnostic(str(out_dir), "", f"two specs would both write {name}",

@@ -157,7 +157,7 @@ class DosingNote:
 
 
 @dataclass(frozen=True)
-class Warning:
+class GeneralWarning:
     """A general warning: a reason to stop, or advice for before the first session."""
 
     id: str
@@ -177,16 +177,16 @@ class Named:
 class General:
     """Catalog-wide content: conditions, general warnings, pain rules and dosing notes."""
 
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[GeneralWarning, ...] = ()
     dosing_notes: tuple[DosingNote, ...] = ()
     conditions: tuple[Named, ...] = ()
     pain_rules: tuple[Named, ...] = ()
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> General:
-        warnings = [Warning(w["id"], Line.from_document(w), w.get("kind", "stop")) for w in doc.get("warnings", [])]
+        warnings = [GeneralWarning(w["id"], Line.from_document(w), w.get("kind", "stop")) for w in doc.get("warnings", [])]
         # The older form: plain sentences for everyone, numbered so that a spec can drop one.
-        warnings += [Warning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
+        warnings += [GeneralWarning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
         notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
                       for n in doc.get("dosing_notes", []))
         return cls(tuple(warnings), notes,
@@ -234,17 +234,25 @@ class Catalog:
     def general(self) -> General:
         """From the last folder that has general.json (a clinic's catalog can replace the built-in)."""
         for file in self.general_files():
+            stat = file.stat()
+            cached = _GENERAL.get(file)
+            if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+                return cached[2]
             doc = read_json(file)
             problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
             if problems:
                 raise InputError(problems)
-            return General.from_document(doc)
+            _GENERAL[file] = (stat.st_mtime_ns, stat.st_size, General.from_document(doc))
+            return _GENERAL[file][2]
         return General()
 
     def entry_files(self) -> list[tuple[Path, Path]]:
         """Every (entry file, catalog root), including ones an overlay hides."""
         return [(f, root) for root in self.folders for f in sorted((root / "exercises").glob("*.json"))]
 
+
+# The general.json files read so far, kept like the entries below (a spec check and the model both ask).
+_GENERAL: dict[Path, tuple[int, int, General]] = {}
 
 # Validated entries, shared by every Catalog in the process; a changed file (mtime or
 # size) is read again. Saves the schema check on every build of a batch or an embedding app.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import patient_text
-from .catalog import Catalog, Exercise, Line, load_entry
+from .catalog import Catalog, Exercise, General, Line, load_entry
 from .errors import Diagnostic, InputError, display_path
 from .jsonfile import read_json
 
@@ -88,6 +88,31 @@ def describe(exercise: Exercise) -> str:
     if exercise.sources:
         sources = [f"  - {s['title']}" + (f" <{s['url']}>" if s.get("url") else "") for s in exercise.sources]
         out += ["", "Sources:"] + sources
+    return "\n".join(out)
+
+
+def general_document(general: General) -> dict[str, Any]:
+    """What a spec can name from general.json, as data."""
+    return {
+        "conditions": [{"id": c.id, "label": c.text} for c in general.conditions],
+        "pain_rules": [{"id": r.id, "text": r.text} for r in general.pain_rules],
+        "warnings": [{"id": w.id, "kind": w.kind, "text": w.line.text, "conditions": sorted(w.line.conditions),
+                      "yields_to_pain_rule": w.line.yields_to_pain_rule} for w in general.warnings],
+    }
+
+
+def describe_general(general: General) -> str:
+    """`catalog warnings` as text: ids first, so they can be copied into a spec."""
+    out = ["Conditions (a spec's \"conditions\"):"]
+    out += [f"  {c.id:<28}{c.text}" for c in general.conditions] or ["  (none)"]
+    out += ["", "Pain rules (a spec's \"pain_rule\"):"]
+    out += [f"  {r.id:<28}{r.text}" for r in general.pain_rules] or ["  (none)"]
+    out += ["", "General warnings (a spec's \"general_warnings\": drop or use by id):"]
+    for w in general.warnings:
+        who = f"only for {', '.join(sorted(w.line.conditions))}" if w.line.conditions else "everyone"
+        where = "before you start" if w.kind == "before_you_start" else "stop-if box"
+        extra = "; left out under a pain rule" if w.line.yields_to_pain_rule else ""
+        out.append(f"  {w.id:<28}{w.line.text}  [{where}; {who}{extra}]")
     return "\n".join(out)
 
 

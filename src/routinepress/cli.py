@@ -100,8 +100,11 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
               help="Parallel processes for several specs. Default: CPU count.")
 @click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a Makefile rule listing every file the PDF was built from (one spec only).")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True,
+              help="pdf: the handout. json: the handout's model, every word it prints, as data.")
 @reports_errors
-def build(specs, output, catalog_dirs, page_size, template, fillable, strict, grayscale, jobs, depfile) -> None:
+def build(specs, output, catalog_dirs, page_size, template, fillable, strict, grayscale, jobs, depfile,
+          output_format) -> None:
     """Validate specs and write their PDF handouts."""
     import os
     import time
@@ -109,11 +112,11 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     from .build import BuildOptions, build_many, build_one
     from .errors import display_path
 
-    options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale)
+    options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
     if len(specs) == 1 and not (output and output.is_dir()):
-        built = build_one(specs[0], output or Path(specs[0].stem + ".pdf"), options, depfile=depfile)
+        built = build_one(specs[0], output or Path(f"{specs[0].stem}.{output_format}"), options, depfile=depfile)
         _echo_warnings(built.warnings)
-        click.echo(f"wrote {display_path(built.output)} ({_pages(built.pages)})")
+        click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
         return
     if depfile:
         raise click.UsageError("--depfile works with one spec at a time")
@@ -125,7 +128,7 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     for built in results:
         _echo_warnings(built.warnings)
         if built.error is None:
-            click.echo(f"wrote {display_path(built.output)} ({_pages(built.pages)})")
+            click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
     failures = [b for b in results if b.error is not None]
     for built in failures:
         click.echo(built.error, err=True)
@@ -218,6 +221,20 @@ def catalog_search(text, catalog_dirs) -> None:
         click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(catalog_tools.table([exercise for _, exercise in hits]))
+
+
+@catalog.command("warnings")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@catalog_option
+@reports_errors
+def catalog_warnings(as_json, catalog_dirs) -> None:
+    """The general warnings, conditions and pain rules a spec can name, with their ids."""
+    from . import catalog_tools
+    from .catalog import Catalog
+
+    general = Catalog(list(catalog_dirs)).general()
+    click.echo(catalog_tools.dump(catalog_tools.general_document(general)) if as_json
+               else catalog_tools.describe_general(general), nl=not as_json)
 
 
 @catalog.command("check")

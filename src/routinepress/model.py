@@ -1,39 +1,63 @@
-"""Stage 3: Spec + Catalog -> Handout, the plain data a page layout needs.
+"""Stage 3: Spec + Catalog -> Handout, plain data holding every word that will be printed.
 
-No reportlab here: the model can be dumped to JSON and compared in tests without
-drawing a page. Every decision about *what* is printed is made here; the renderer
-only decides *where*.
+No reportlab, no catalog objects and no Paths in the result: the model is dumped to
+JSON (`build --format json`) and compared with golden files in tests, without drawing a
+page. Every decision about *what* is printed is made here, for this patient and this
+prescription: steps filled from the dose, warnings chosen for the patient's conditions,
+dates written as the language writes them. The renderer only decides *where*.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Exercise
+from .catalog import Catalog, Exercise, General, GeneralWarning, Line
 from .paths import confined
 from .spec import Spec
 from .wording import Words
 
 DEFAULT_TRACKER_WEEKS = 2
+DAYS = 7
+
+
+@dataclass(frozen=True)
+class Picture:
+    file: str  # a pose file or an image, resolved and confined to its catalog (or spec) folder
+    caption: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
+
+    @property
+    def is_pose(self) -> bool:
+        return self.file.endswith(".pose.json")
 
 
 @dataclass(frozen=True)
 class Card:
     number: int
+    id: str
     name: str
-    exercise: Exercise
-    dosage: dict[str, Any]
-    frequency: dict[str, int]
-    dose_rows: tuple[tuple[str, str], ...]
-    dose_summary: str
+    kind: str
+    summary: str
+    dose_rows: tuple[tuple[str, str], ...]  # (label, plain phrase), only what was prescribed
+    dose_summary: str  # one line, for the at-a-glance table
     frequency_text: str
+    frequency: dict[str, int]  # as prescribed: days_per_week, times_per_day
+    steps: tuple[str, ...]  # the catalog's, with the prescribed dose written in
+    tips: tuple[str, ...]
+    care: tuple[str, ...]  # cues printed on the card; reasons to stop go to the stop-if box
+    pictures: tuple[Picture, ...]
     notes: str = ""
     mirror: bool = False  # the pose files draw the right side working; a left-side dose mirrors them
-    progressions: tuple[str, ...] = ()
+    progressions: tuple[str, ...] = ()  # "When this gets easy", each line naming something the patient can find
     regressions: tuple[str, ...] = ()
+    video_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,136 +67,215 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TrackerRow:
+    name: str  # "1. Bridge"
+    days_per_week: int  # the prescribed target; 7 when every day
+    times_per_day: int  # boxes per day
+    target: str  # "3 of 7 days", "2 times a day"; empty for once every day
+
+
+@dataclass(frozen=True)
 class Tracker:
     weeks: int
-    start_date: dt.date | None
     pain_score: bool
-    rows: tuple[str, ...]  # one per exercise, "1. Bridge"
+    rows: tuple[TrackerRow, ...]
+    days: tuple[tuple[str, str], ...]  # per column, week after week: ("Mon", "11/23"), or ("Day 1", "")
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    exercise: str  # "3. Clamshell"
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Handout:
     title: str
     language: str
+    labels: dict[str, str]  # every fixed word the layout prints, in the handout's language
     sections: tuple[Section, ...]
-    stop_if: tuple[str, ...]  # general warnings, then the routine's own
-    cautions: tuple[tuple[str, str], ...]  # (exercise name, caution) for the stop-if box
+    stop_if: tuple[str, ...]  # general warnings for this patient, then the routine's own
+    red_flags: tuple[RedFlags, ...]  # the exercises' own reasons to stop, for the stop-if box
     tracker: Tracker
     subtitle: str = ""
-    date: str = ""
+    date: str = ""  # as the language writes it
     patient: str = ""
     clinician: dict[str, str] = field(default_factory=dict)
-    logo: Path | None = None
+    logo: str | None = None
     intro: str = ""
+    before_you_start: tuple[str, ...] = ()  # advice for before the first session, at the top
+    pain_rule: str = ""  # how much pain is acceptable; printed prominently when set
     notes: str = ""
     template: str = "standard"
     page_size: str | None = None
     dosing_notes: tuple[str, ...] = ()  # the catalog's general advice, unless the spec leaves it out
+    inputs: tuple[str, ...] = ()  # every file this handout was made from, for make's dependency tracking
 
     @property
     def cards(self) -> list[Card]:
         return [card for section in self.sections for card in section.cards]
 
     def to_json(self) -> dict[str, Any]:
-        """A stable, JSON-ready dump of everything printed (for golden tests and hashing)."""
-        return {
-            "title": self.title, "subtitle": self.subtitle, "date": self.date,
-            "language": self.language, "patient": self.patient, "clinician": self.clinician,
-            "logo": self.logo.name if self.logo else None, "intro": self.intro, "notes": self.notes,
-            "template": self.template, "page_size": self.page_size, "stop_if": list(self.stop_if),
-            "dosing_notes": list(self.dosing_notes),
-            "cautions": [list(c) for c in self.cautions],
-            "sections": [
-                {"title": s.title, "cards": [_card_json(c) for c in s.cards]} for s in self.sections
-            ],
-            "tracker": {
-                "weeks": self.tracker.weeks, "pain_score": self.tracker.pain_score,
-                "start_date": self.tracker.start_date.isoformat() if self.tracker.start_date else None,
-                "rows": list(self.tracker.rows),
-            },
-        }
-
-
-def _card_json(card: Card) -> dict[str, Any]:
-    ex = card.exercise
-    return {
-        "number": card.number, "id": ex.id, "name": card.name, "dosage": card.dosage,
-        "frequency": card.frequency, "dose_rows": [list(r) for r in card.dose_rows],
-        "dose_summary": card.dose_summary, "frequency_text": card.frequency_text,
-        "notes": card.notes, "mirror": card.mirror, "steps": list(ex.steps), "tips": [t.text for t in ex.tips],
-        "care": [t.text for t in ex.care],
-        "illustrations": [{"file": i.path.name, "caption": i.caption} for i in ex.illustrations],
-        "progressions": list(card.progressions), "regressions": list(card.regressions),
-    }
+        """A stable, JSON-ready dump of everything printed (for `--format json`, golden tests, hashing)."""
+        return dataclasses.asdict(self)
 
 
 def build_model(spec: Spec, catalog: Catalog) -> Handout:
     doc = spec.doc
     language = doc.get("language", "en")
     words = Words(language)
-    sections = []
-    number = 0
-    for s, section_doc in enumerate(doc["sections"]):
-        cards = []
-        for e, entry in enumerate(section_doc["exercises"]):
-            number += 1
-            where = f"$.sections[{s}].exercises[{e}]"
-            cards.append(_card(number, entry, section_doc.get("frequency", {}), spec, catalog, words, where))
-        sections.append(Section(section_doc["title"], tuple(cards)))
+    general = catalog.general()
+    conditions = set(doc.get("conditions", []))
+    pain_rule = _pain_rule(doc.get("pain_rule"), general)
 
-    all_cards = [c for s in sections for c in s.cards]
-    tracker_doc = doc.get("tracker", {})
-    start = tracker_doc.get("start_date")
+    # Where each exercise stands, so that a card naming another can say "exercise 5 in this handout".
+    entries = []
+    for s, section_doc in enumerate(doc["sections"]):
+        for e, entry in enumerate(section_doc["exercises"]):
+            entry = {"ref": entry} if isinstance(entry, str) else entry
+            entries.append((s, entry, _exercise(entry, spec, catalog, f"$.sections[{s}].exercises[{e}]")))
+    numbers = {ex.id: (n, entry.get("name", ex.name)) for n, (_, entry, ex) in enumerate(entries, 1)}
+
+    cards: list[list[Card]] = [[] for _ in doc["sections"]]
+    red_flags = []
+    for number, (s, entry, exercise) in enumerate(entries, 1):
+        section_frequency = doc["sections"][s].get("frequency", {})
+        card = _card(number, entry, exercise, section_frequency, catalog, numbers, words, conditions, bool(pain_rule))
+        cards[s].append(card)
+        lines = _chosen(_replaced(entry, "red_flags", exercise.red_flags), conditions, bool(pain_rule))
+        if lines:
+            red_flags.append((f"{number}. {card.name}", lines))
+
+    warnings = _general_warnings(general, doc, conditions, bool(pain_rule))
+    stop_if = tuple(dict.fromkeys([*(w.line.text for w in warnings if w.kind == "stop"), *doc.get("stop_if", [])]))
+    all_cards = [c for section in cards for c in section]
+    kinds = {c.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     clinician = dict(doc.get("clinician", {}))
     logo_rel = clinician.pop("logo", None)
     logo = (confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo", within=spec.limit)
             if logo_rel else None)
-    general = catalog.general()
-    kinds = {c.exercise.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     return Handout(
-        title=doc["title"], subtitle=doc.get("subtitle", ""), date=doc.get("date", ""),
-        language=language, patient=doc.get("patient", {}).get("name", ""), clinician=clinician,
-        logo=logo, intro=doc.get("intro", ""), notes=doc.get("notes", ""),
-        sections=tuple(sections),
-        stop_if=tuple(dict.fromkeys([*(w.line.text for w in general.warnings), *doc.get("stop_if", [])])),
+        title=doc["title"], subtitle=doc.get("subtitle", ""),
+        date=words.date(dt.date.fromisoformat(doc["date"])) if doc.get("date") else "",
+        language=language, labels=words.labels(), patient=doc.get("patient", {}).get("name", ""),
+        clinician=clinician, logo=str(logo) if logo else None, intro=doc.get("intro", ""), notes=doc.get("notes", ""),
+        sections=tuple(Section(sd["title"], tuple(cs)) for sd, cs in zip(doc["sections"], cards)),
+        before_you_start=tuple(w.line.text for w in warnings if w.kind == "before_you_start"),
+        pain_rule=pain_rule, stop_if=stop_if,
+        # Nothing printed twice: an exercise's red flag that is already a general warning is left out.
+        red_flags=tuple(RedFlags(name, kept) for name, lines in red_flags
+                        if (kept := tuple(x for x in lines if x not in stop_if))),
         dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
         if doc.get("show_dosing_notes", True) else (),
-        cautions=tuple(dict.fromkeys((c.name, x) for c in all_cards for x in c.exercise.red_flags)),
-        tracker=Tracker(
-            weeks=tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS),
-            start_date=dt.date.fromisoformat(start) if start else None,
-            pain_score=tracker_doc.get("pain_score", True),
-            rows=tuple(f"{c.number}. {c.name}" for c in all_cards),
-        ),
-        template=doc.get("template", "standard"),
-        page_size=doc.get("page_size"),
+        tracker=_tracker(doc.get("tracker", {}), all_cards, words),
+        template=doc.get("template", "standard"), page_size=doc.get("page_size"),
+        inputs=_inputs(spec, catalog, [ex for _, _, ex in entries], logo),
     )
 
 
-def _card(number: int, entry: str | dict, section_frequency: dict, spec: Spec, catalog: Catalog,
-          words: Words, where: str) -> Card:
-    if isinstance(entry, str):
-        entry = {"ref": entry}
+def _exercise(entry: dict[str, Any], spec: Spec, catalog: Catalog, where: str) -> Exercise:
     if "custom" in entry:
-        exercise = Exercise.from_document(
-            entry["custom"], source_file=spec.path, root=spec.folder, where=f"{where}.custom"
-        )
-    else:
-        exercise = catalog.get(entry["ref"])
+        return Exercise.from_document(entry["custom"], source_file=spec.path, root=spec.folder, where=f"{where}.custom")
+    return catalog.get(entry["ref"])
+
+
+def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_frequency: dict[str, int],
+          catalog: Catalog, numbers: dict[str, tuple[int, str]], words: Words, conditions: set[str],
+          pain_rule: bool) -> Card:
     # The spec's dosage wins field by field; null removes a default (no hold, say).
     dosage = {k: v for k, v in (exercise.default_dosage | entry.get("dosage", {})).items() if v is not None}
-    frequency = entry.get("frequency") or section_frequency or exercise.default_frequency
+    frequency = prescribed_frequency(entry, section_frequency, exercise)
+    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage)))
     return Card(
-        number=number, name=entry.get("name", exercise.name), exercise=exercise,
-        dosage=dosage, frequency=dict(frequency),
-        dose_rows=tuple(words.dose_rows(dosage, frequency)),
+        number=number, id=exercise.id, name=entry.get("name", exercise.name), kind=exercise.kind,
+        summary=exercise.summary, dose_rows=tuple(words.dose_rows(dosage, frequency)),
         dose_summary=words.dose_summary(dosage), frequency_text=words.frequency(frequency),
+        frequency=frequency, steps=steps,
+        tips=_chosen(_replaced(entry, "tips", exercise.tips), conditions, pain_rule),
+        care=_chosen(_replaced(entry, "care", exercise.care), conditions, pain_rule),
+        pictures=tuple(Picture(str(i.path), i.caption) for i in exercise.illustrations),
         notes=entry.get("notes", ""), mirror=dosage.get("side") == "left",
-        progressions=_names(catalog, exercise.progressions),
-        regressions=_names(catalog, exercise.regressions),
+        progressions=_next_steps(exercise.progressions, catalog, numbers, words),
+        regressions=_next_steps(exercise.regressions, catalog, numbers, words),
+        video_url=entry.get("video_url", exercise.video_url or ""),
     )
 
 
-def _names(catalog: Catalog, ids: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(catalog.get(i).name for i in ids if i in catalog)
+def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int], exercise: Exercise) -> dict[str, int]:
+    """How often: the exercise entry's own, else its section's, else the catalog's default."""
+    return dict(entry.get("frequency") or section_frequency or exercise.default_frequency)
+
+
+def _replaced(entry: dict[str, Any], field_name: str, lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """The catalog's lines, or the clinician's own for this patient ([] drops them all)."""
+    if field_name in entry:
+        return tuple(Line(text) for text in entry[field_name])
+    return lines
+
+
+def _chosen(lines: tuple[Line, ...], conditions: set[str], pain_rule: bool) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(line.text for line in lines if line.applies(conditions, pain_rule)))
+
+
+def _next_steps(ids: tuple[str, ...], catalog: Catalog, numbers: dict[str, tuple[int, str]],
+                words: Words) -> tuple[str, ...]:
+    """Harder or easier variants, each named so the patient can find it: a card in this handout,
+    or a name with one line saying what it is. A bare name the patient never saw is left out."""
+    lines = []
+    for exercise_id in ids:
+        if exercise_id in numbers:
+            number, name = numbers[exercise_id]
+            lines.append(words["next_step_in_handout"].format(name=name, number=number))
+        elif exercise_id in catalog and (other := catalog.get(exercise_id)).in_short:
+            lines.append(words["next_step_described"].format(name=other.name, in_short=other.in_short))
+    return tuple(lines)
+
+
+def _pain_rule(value: str | dict[str, str] | None, general: General) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return value["text"]
+    return next(rule.text for rule in general.pain_rules if rule.id == value)  # checked with the spec
+
+
+def _general_warnings(general: General, doc: dict[str, Any], conditions: set[str],
+                      pain_rule: bool) -> list[GeneralWarning]:
+    """The catalog's general warnings for this patient: all the spec names with `use`, else those
+    for everyone and for the patient's conditions, less any the spec drops."""
+    chosen = doc.get("general_warnings", {})
+    if "use" in chosen:
+        return [w for w in general.warnings if w.id in chosen["use"]]
+    dropped = set(chosen.get("drop", []))
+    return [w for w in general.warnings if w.id not in dropped and w.line.applies(conditions, pain_rule)]
+
+
+def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tracker:
+    weeks = tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS)
+    start = tracker_doc.get("start_date")
+    if start:
+        first = dt.date.fromisoformat(start)
+        days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+    else:
+        days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
+    rows = []
+    for card in cards:
+        days_per_week = card.frequency.get("days_per_week") or DAYS
+        times_per_day = card.frequency.get("times_per_day") or 1
+        target = []
+        if days_per_week < DAYS:
+            target.append(words["tracker_target_days"].format(n=days_per_week))
+        if times_per_day > 1:
+            target.append(words["tracker_target_per_day"].format(n=times_per_day))
+        rows.append(TrackerRow(f"{card.number}. {card.name}", days_per_week, times_per_day, ", ".join(target)))
+    return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days)
+
+
+def _inputs(spec: Spec, catalog: Catalog, exercises: list[Exercise], logo: Path | None) -> tuple[str, ...]:
+    files = [spec.path, *catalog.general_files()]
+    for exercise in exercises:
+        files += [exercise.source_file, *(i.path for i in exercise.illustrations)]
+    if logo:
+        files.append(logo)
+    return tuple(dict.fromkeys(str(f) for f in files))
 

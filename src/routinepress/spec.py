@@ -7,6 +7,7 @@ references', so a clinician fixes a spec in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
     problems += path_diagnostics(doc, path, root)
     problems += template_diagnostics(doc, path, root)
     problems += date_diagnostics(doc, shown)
+    problems += tailoring_diagnostics(doc, catalog, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
     return Spec(path, doc, root)
@@ -135,6 +137,40 @@ def path_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) 
                     load_pose(target)  # a broken pose is reported by validate too, not only by build
             except InputError as exc:
                 found += exc.diagnostics
+    return found
+
+
+def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
+    """Ids the schema cannot know: conditions, pain rules and warnings come from the catalog's
+    general.json, and the language must be one we have words and CLDR rules for."""
+    from .wording import language_problem
+
+    found = []
+    language = doc.get("language")
+    if isinstance(language, str) and (problem := language_problem(language)):
+        found.append(Diagnostic(shown, "$.language", problem))
+    general = catalog.general()
+    known = {
+        "conditions": {c.id for c in general.conditions},
+        "pain_rule": {r.id for r in general.pain_rules},
+        "warnings": {w.id for w in general.warnings},
+    }
+    named: list[tuple[str, str, Any]] = []
+    if isinstance(doc.get("conditions"), list):
+        named += [("conditions", f"$.conditions[{i}]", c) for i, c in enumerate(doc["conditions"])]
+    if isinstance(doc.get("pain_rule"), str):
+        named.append(("pain_rule", "$.pain_rule", doc["pain_rule"]))
+    chosen = doc.get("general_warnings")
+    for key in ("drop", "use"):
+        ids = chosen.get(key) if isinstance(chosen, dict) else None
+        if isinstance(ids, list):
+            named += [("warnings", f"$.general_warnings.{key}[{i}]", w) for i, w in enumerate(ids)]
+    what = {"conditions": "condition", "pain_rule": "pain rule", "warnings": "general warning"}
+    for kind, where, value in named:
+        if isinstance(value, str) and _ID.match(value) and value not in known[kind]:
+            close = difflib.get_close_matches(value, sorted(known[kind]), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "`routinepress catalog warnings` lists them"
+            found.append(Diagnostic(shown, where, f"unknown {what[kind]} '{value}'", hint))
     return found
 
 

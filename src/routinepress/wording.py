@@ -2,32 +2,65 @@
 
 A patient reads "Hold 5 seconds", "10 to 15 times", "Each side", "4 days a week",
 never "3x10 @ 5s". The strings live in locale/<language>.json so a translation is
-a data file, not code.
+a data file, not code; plural forms and dates follow the language's CLDR rules (Babel).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+# The labels the page layout prints; the model copies them, so the renderer needs no strings of its own.
+LAYOUT_LABELS = (
+    "page_of", "patient", "date", "clinician", "stop_if_title", "stop_if_continued", "at_a_glance",
+    "dosing_notes_title", "exercise", "dose", "how_often", "steps", "tips", "cautions", "notes_for_you",
+    "notes", "tracker", "tracker_intro", "week", "pain_score", "progressions", "regressions", "video",
+    "continued", "before_you_start", "pain_rule_title", "red_flags",
+)
 
 
 def available_languages() -> list[str]:
     return sorted(p.stem for p in _LOCALE_DIR.glob("*.json"))
 
 
+def language_problem(language: str) -> str | None:
+    """Why a language tag cannot be printed, or None: it needs our strings and CLDR's rules."""
+    primary = language.split("-")[0].lower()
+    if primary not in available_languages():
+        return (f"no printed words for language '{language}' yet; available: {', '.join(available_languages())} "
+                "(a translation is one file, src/routinepress/locale/<language>.json)")
+    try:
+        _babel_locale(language)
+    except (UnknownLocaleError, ValueError):
+        return f"'{language}' is not a language and region that date and plural rules are known for"
+    return None
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language.replace("-", "_"))
+
+
 @cache
 def strings(language: str) -> dict[str, Any]:
-    """The strings for a BCP 47 tag: exact match, then its primary language, then English."""
+    """The strings for a BCP 47 tag: its primary language's file over English (for any key it lacks)."""
     english = json.loads((_LOCALE_DIR / "en.json").read_text(encoding="utf-8"))
-    for candidate in (language, language.split("-")[0].lower()):
-        file = _LOCALE_DIR / f"{candidate}.json"
-        if file.is_file():
-            return english | json.loads(file.read_text(encoding="utf-8"))
+    file = _LOCALE_DIR / f"{language.split('-')[0].lower()}.json"
+    if file.is_file():
+        return english | json.loads(file.read_text(encoding="utf-8"))
     return english
+
+
+_PLACEHOLDER = re.compile(r"\{(hold|time|sides)\}")
 
 
 class Words:
@@ -36,13 +69,46 @@ class Words:
     def __init__(self, language: str = "en"):
         self.language = language
         self.s = strings(language)
+        self.locale = _babel_locale(language)
 
     def __getitem__(self, key: str) -> str:
         return self.s[key]
 
+    def labels(self) -> dict[str, str]:
+        return {key: self.s[key] for key in LAYOUT_LABELS}
+
     def _count(self, key: str, n: float) -> str:
-        form = "one" if n == 1 else "other"
-        return self.s[f"{key}_{form}"].format(n=_number(n))
+        # CLDR's plural category for this number ("one", "few", "many", "other"); a locale file
+        # needs only the forms its language uses, with "other" as the fallback.
+        form = self.locale.plural_form(n) if float(n).is_integer() else "other"
+        pattern = self.s.get(f"{key}_{form}", self.s[f"{key}_other"])
+        return pattern.format(n=_number(n))
+
+    def date(self, day: dt.date) -> str:
+        """A date as this language and region write it: "Nov 20, 2026", "20 Nov 2026", "20 nov 2026"."""
+        return format_date(day, "medium", locale=self.locale)
+
+    def weekday_and_day(self, day: dt.date) -> tuple[str, str]:
+        """A tracker column's two lines: ("Mon", "11/23") in en-US, ("Mon", "23/11") in en-GB, ("lun", "23/11") in es."""
+        return format_date(day, "EEE", locale=self.locale), format_skeleton("Md", day, locale=self.locale)
+
+    def step(self, text: str, dosage: dict[str, Any]) -> str:
+        """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.
+
+        "{hold} Lower the knee slowly." reads "Hold for 7 seconds. Lower the knee slowly." with a
+        7-second hold, and "Lower the knee slowly." with none.
+        """
+        filled = _PLACEHOLDER.sub(lambda m: self._step_sentence(m.group(1), dosage), text)
+        return re.sub(r"\s{2,}", " ", filled).strip()
+
+    def _step_sentence(self, name: str, dosage: dict[str, Any]) -> str:
+        if name == "hold" and "hold_seconds" in dosage:
+            return self.s["step_hold"].format(duration=self.duration(dosage["hold_seconds"]))
+        if name == "time" and "duration_seconds" in dosage:
+            return self.s["step_time"].format(duration=self.duration(dosage["duration_seconds"]))
+        if name == "sides" and dosage.get("side") in ("each", "alternating", "left", "right"):
+            return self.s[f"step_sides_{dosage['side']}"]
+        return ""
 
     def duration(self, seconds: float) -> str:
         if seconds >= 120 and seconds % 60 == 0 or seconds == 60:

@@ -16,7 +16,6 @@ from .. import __version__
 from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
 from ..templates import Template
-from ..wording import Words
 from . import fonts, parts
 from .pictures import PictureSource
 from .styles import Styles, esc, make_styles
@@ -44,13 +43,15 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
            source_name: str = "") -> RenderResult:
     page_size = options.page_size or handout.page_size or template["page"]["size"]
     styles = make_styles(template, page_size)
-    words = Words(handout.language)
+    words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
     printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
     warnings = _glyph_warnings(printed, source_name)
 
     builders = {
-        "stop_if": lambda: parts.stop_box(handout, styles, words),
+        # Before-you-start advice heads the warnings; the pain rule sits beside the reasons to stop.
+        "stop_if": lambda: (parts.before_you_start(handout, styles, words) + parts.stop_box(handout, styles, words)
+                            + parts.pain_rule(handout, styles, words)),
         "intro": lambda: parts.intro(handout, styles),
         # The general advice opens the overview: after the clinician's intro, how to do any
         # exercise, then which ones, the table staying next to the cards it lists. Built
@@ -82,7 +83,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     return RenderResult(buffer.getvalue(), doc.page, warnings)
 
 
-def _culprit(handout: Handout, styles: Styles, words: Words, page_size: str) -> str:
+def _culprit(handout: Handout, styles: Styles, words: parts.Words, page_size: str) -> str:
     """Which part cannot be laid out: each exercise card is tried alone (only on failure)."""
     for card in handout.cards:
         try:
@@ -113,7 +114,7 @@ def _document(buffer: io.BytesIO, handout: Handout, styles: Styles, page_size: s
     return doc
 
 
-def _running_text(handout: Handout, template: Template, words: Words) -> dict[str, dict[str, str]]:
+def _running_text(handout: Handout, template: Template, words: parts.Words) -> dict[str, dict[str, str]]:
     values = {
         "title": handout.title, "patient": handout.patient, "date": handout.date,
         "clinic": handout.clinician.get("clinic", ""), "clinician": handout.clinician.get("name", ""),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -16,7 +19,8 @@ from reportlab.platypus import (
 )
 
 from ..model import Card, Handout
-from ..wording import Words
+
+Words = Mapping[str, str]  # the handout's labels, in its language
 from .pictures import PictureSource, RecordedDrawing, picture_grid
 from .styles import Paragraph, Styles, Table, esc
 
@@ -43,7 +47,7 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
     from .images import RasterImage
 
     logo_w, logo_h = 45 * mm, 22 * mm
-    prepared = pictures.images.get(handout.logo, logo_w, logo_h)
+    prepared = pictures.images.get(Path(handout.logo), logo_w, logo_h)
     height_bound = prepared.aspect < logo_w / logo_h  # narrower than the box: its height sets the size
     w, h = (logo_h * prepared.aspect, logo_h) if height_bound else (logo_w, logo_w / prepared.aspect)
     table = Table([[left, RasterImage(prepared, w, h)]],
@@ -62,7 +66,7 @@ def _clinician_line(clinician: dict[str, str]) -> str:
 def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     """Shaded, heavily bordered box: reads on a black-and-white printer and stands out on page 1.
 
-    The general and routine warnings run full width; the exercises' cautions go two to a
+    The general and routine warnings run full width; the exercises' own red flags go two to a
     row, which halves the box for a long routine. Rows are the split points if it must
     continue on the next page; the box is not moved whole to page 2 even when it would fit
     there, because the warnings belong on page 1, under the title, where everyone looks.
@@ -73,16 +77,12 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     spans = list(range(len(rows)))
     # The heading and the "Take care" label each stay with the row after them.
     keep_with_next = [0]
-    if handout.cautions:
+    if handout.red_flags:
         spans.append(len(rows))
         keep_with_next.append(len(rows))
-        rows.append([Paragraph(esc(words["cautions"]) + ":", styles.label), ""])
-        grouped: dict[str, list[str]] = {}
-        for name, caution in handout.cautions:
-            caution = caution.text
-            grouped.setdefault(name, []).append(caution)
-        cells = [Paragraph(f"<b>{esc(name)}:</b> {esc(' '.join(items))}", indented, bulletText=BULLET)
-                 for name, items in grouped.items()]
+        rows.append([Paragraph(esc(words["red_flags"]) + ":", styles.label), ""])
+        cells = [Paragraph(f"<b>{esc(flags.exercise)}:</b> {esc(' '.join(flags.lines))}", indented, bulletText=BULLET)
+                 for flags in handout.red_flags]
         rows += [[cells[i], cells[i + 1] if i + 1 < len(cells) else ""] for i in range(0, len(cells), 2)]
     table = _StopTable(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1, repeatRows=1)
     border = styles.colour("stop_border")
@@ -129,6 +129,32 @@ class _StopTable(Table):
             rest.continued_heading, rest.border = self.continued_heading, self.border
             return [first, FrameBreak(), rest]
         return parts
+
+
+def before_you_start(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    """Advice to act on before the first session (see a doctor after a fall, say): a note at the
+    top, not a reason to stop mid-exercise, so it stays out of the stop-if box."""
+    if not handout.before_you_start:
+        return []
+    items = [Paragraph(esc(line), styles.step, bulletText=BULLET) for line in handout.before_you_start]
+    return [_boxed([Paragraph(esc(words["before_you_start"]), styles.label), *items], styles)]
+
+
+def pain_rule(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+    """The clinician's rule for how much pain is acceptable, boxed next to the reasons to stop."""
+    if not handout.pain_rule:
+        return []
+    return [_boxed([Paragraph(esc(words["pain_rule_title"]), styles.label),
+                    Paragraph(esc(handout.pain_rule), styles.body)], styles)]
+
+
+def _boxed(content: list[Flowable], styles: Styles) -> Table:
+    table = Table([[content]], colWidths=[styles.frame_width])
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, styles.colour("stop_border")),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                               ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    table.spaceAfter = styles.gap * 1.5
+    return table
 
 
 def intro(handout: Handout, styles: Styles) -> list[Flowable]:
@@ -226,41 +252,40 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     share a row below, so lines stay at a comfortable length and the card stays short.
     """
     t = styles.template["card"]
-    ex = card.exercise
     out: list[Flowable] = [
         HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap, spaceAfter=3),
         Paragraph(f"{card.number}. {esc(card.name)}", styles.card_title),
     ]
-    if t["show_summary"] and ex.summary:
-        out.append(Paragraph(esc(ex.summary), styles.body))
-    beside = bool(ex.illustrations) and t["pictures"] == "stacked"
+    if t["show_summary"] and card.summary:
+        out.append(Paragraph(esc(card.summary), styles.body))
+    beside = bool(card.pictures) and t["pictures"] == "stacked"
     picture_width = t["illustration_width_mm"] * mm
     left_width = picture_width + styles.gap * 3 if beside else 0
     how = [_dose_table(card, styles, styles.frame_width - left_width), Paragraph(esc(words["steps"]), styles.label)]
-    how += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(ex.steps, 1)]
-    if ex.illustrations:
+    how += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
+    if card.pictures:
         height = t["illustration_height_mm"] * mm
-        flows = pictures.flowables(ex.illustrations, picture_width, height, card.mirror, t["line_scale"])
-        captions = [i.caption for i in ex.illustrations]
+        flows = pictures.flowables(card.pictures, picture_width, height, card.mirror, t["line_scale"])
+        captions = [i.caption for i in card.pictures]
         if beside:
             how = [_columns([picture_grid(flows, captions, styles, picture_width, columns=1)], how,
                             left_width, styles)]
         else:
             how.insert(0, picture_grid(flows, captions, styles, picture_width, columns=None))
     out += how
-    tips = _list_block(words["tips"], tuple(t.text for t in ex.tips), styles)
-    cautions = _list_block(words["cautions"], tuple(t.text for t in ex.care), styles)
+    tips = _list_block(words["tips"], card.tips, styles)
+    cautions = _list_block(words["cautions"], card.care, styles)
     if tips and cautions and t["pictures"] == "stacked":
         out.append(_columns(tips, cautions, styles.frame_width / 2, styles))
     else:
         out += tips + cautions
     if card.notes:
         out.append(_notes_box(words["notes_for_you"], card.notes, styles))
-    for key, names in (("progressions", card.progressions), ("regressions", card.regressions)):
-        if names:
-            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc(', '.join(names))}", styles.body))
-    if ex.video_url:
-        out.append(_video(ex.video_url, styles, words))
+    for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
+        if lines:
+            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
+    if card.video_url:
+        out.append(_video(card.video_url, styles, words))
     return out
 
 

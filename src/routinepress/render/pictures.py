@@ -9,11 +9,13 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.platypus import Flowable, TableStyle
 
 from ..catalog import Illustration
+from ..model import Picture
 from .styles import Paragraph, Styles, Table, esc
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
@@ -39,7 +41,7 @@ class PictureSource:
 
         return ImageCache(grayscale=self.grayscale)
 
-    def flowables(self, illustrations: tuple[Illustration, ...], width: float, height: float,
+    def flowables(self, illustrations: Sequence[Picture | Illustration], width: float, height: float,
                   mirror: bool, line_scale: float) -> list[Flowable]:
         """One flowable per illustration, each within width x height points."""
         out: list[Flowable | None] = [None] * len(illustrations)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from ..errors import LayoutFailure
 from ..model import Handout
-from ..wording import Words
+from .parts import Words
 from .styles import Paragraph, Styles, Table, esc
 
 
@@ -49,14 +47,10 @@ class WriteIn(Flowable):
         self.canv.line(0, 0, self.width, 0)
 
 
-def day_label(words: Words, week: int, day: int, start: dt.date | None) -> str:
-    if start is None:
-        return words["day"].format(n=day + 1)
-    date = start + dt.timedelta(days=week * 7 + day)
-    weekday = words["weekdays"][date.weekday()]
-    if words.language.startswith("en"):
-        return f"{weekday}<br/>{date.month}/{date.day}"
-    return f"{weekday}<br/>{date.day}/{date.month}"
+def day_label(handout: Handout, week: int, day: int) -> str:
+    """A column's heading: the model's weekday and date ("Mon", "11/23"), or "Day 1"."""
+    lines = handout.tracker.days[week * 7 + day]
+    return "<br/>".join(esc(line) for line in lines if line)
 
 
 def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> list[Flowable]:
@@ -65,7 +59,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         return []
     t = styles.template["tracker"]
     box = t["box_size_pt"]
-    labels = [day_label(words, w, d, spec.start_date) for w in range(spec.weeks) for d in range(7)]
+    labels = [day_label(handout, w, d) for w in range(spec.weeks) for d in range(7)]
     widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
                  for label in labels for line in label.split("<br/>"))
     day_width = max(box + 12, widest + 14)  # cell padding is 6 pt a side; a date never wraps mid-number
@@ -95,11 +89,11 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
     header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
-    header += [Paragraph(day_label(words, week, d, spec.start_date), styles.caption) for d in days]
+    header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
     rows: list[list[object]] = [header]
-    for r, name in enumerate(spec.rows):
+    for r, row in enumerate(spec.rows):
         boxes = [Checkbox(box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None) for d in days]
-        rows.append([Paragraph(esc(name), styles.small), *boxes])
+        rows.append([Paragraph(esc(row.name), styles.small), *boxes])
     if spec.pain_score:
         rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
                     [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])

@@ -155,7 +155,7 @@ class Endpoints:
         doc, name = await spec_body(request), _name(request)
         rendered = await run_in_threadpool(self.folder.build, doc, name)
         filename = f"{name or 'handout'}.pdf"
-        return Response(rendered.pdf, media_type="application/pdf",
+        return Response(rendered.data, media_type="application/pdf",
                         headers={"content-disposition": f'attachment; filename="{filename}"'})
 
     async def preview(self, request: Request) -> Response:
@@ -165,7 +165,7 @@ class Endpoints:
 
         def work() -> dict[str, Any]:
             rendered = self.folder.build(doc, name)
-            return {"page_count": rendered.pages, "pages": page_images(rendered.pdf, scale),
+            return {"page_count": rendered.pages, "pages": page_images(rendered.data, scale),
                     "warnings": [{"path": w.where, "message": w.message, "hint": w.hint} for w in rendered.warnings]}
 
         return JSONResponse(await run_in_threadpool(work))
