@@ -22,6 +22,15 @@ catalog_option = click.option(
 )
 
 
+def _catalog(catalog_dirs, start: Path | None = None):
+    """The built-in catalog, the clinic's overlays (routinepress.toml at or above `start`, default
+    the current folder), then --catalog folders: a later folder wins."""
+    from .catalog import Catalog
+    from .config import find_config
+
+    return Catalog([*find_config(start or Path.cwd()).catalog_dirs, *catalog_dirs])
+
+
 def reports_errors(command):
     """Turn library errors into messages and exit codes; a traceback only with --debug."""
 
@@ -65,16 +74,17 @@ def main(debug: bool) -> None:
 @reports_errors
 def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
     """Check routine specs against the schema and the catalog; print every problem."""
-    from .catalog import Catalog
+    from .config import find_config
     from .errors import InputError
     from .model import build_model
     from .spec import load_spec
 
-    catalog = Catalog(list(catalog_dirs))
     failed = 0
     for spec_path in specs:
         try:
-            build_model(load_spec(spec_path, catalog), catalog)
+            config = find_config(spec_path.parent)  # each spec gets the config of its own folder
+            catalog = _catalog(catalog_dirs, spec_path.parent)
+            build_model(load_spec(spec_path, catalog, config), catalog)
         except InputError as exc:
             failed += 1
             for diagnostic in exc.diagnostics:
@@ -113,6 +123,10 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     from .errors import display_path
 
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
+    if output is None:
+        from .clinic import default_output
+
+        output = default_output(specs)  # routinepress.toml's `output` folder, if it names one
     if len(specs) == 1 and not (output and output.is_dir()):
         built = build_one(specs[0], output or Path(f"{specs[0].stem}.{output_format}"), options, depfile=depfile)
         _echo_warnings(built.warnings)
@@ -176,9 +190,8 @@ def catalog() -> None:
 def catalog_list(kind, region, equipment, as_json, catalog_dirs) -> None:
     """List exercises: id, name, kind, position, equipment."""
     from . import catalog_tools
-    from .catalog import Catalog
 
-    found = catalog_tools.filtered(Catalog(list(catalog_dirs)), kind, region, equipment)
+    found = catalog_tools.filtered(_catalog(catalog_dirs), kind, region, equipment)
     if as_json:
         click.echo(catalog_tools.dump([e.to_document() for e in found]), nl=False)
     else:
@@ -193,10 +206,9 @@ def catalog_list(kind, region, equipment, as_json, catalog_dirs) -> None:
 def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
     """Show one exercise in full, with the reading grade of its steps."""
     from . import catalog_tools
-    from .catalog import Catalog
     from .errors import Diagnostic, InputError
 
-    cat = Catalog(list(catalog_dirs))
+    cat = _catalog(catalog_dirs)
     if exercise_id not in cat:
         raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
     exercise = cat.get(exercise_id)
@@ -214,9 +226,8 @@ def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
 def catalog_search(text, catalog_dirs) -> None:
     """Find exercises by name, alias, target or summary (typos forgiven)."""
     from . import catalog_tools
-    from .catalog import Catalog
 
-    hits = catalog_tools.search(Catalog(list(catalog_dirs)), " ".join(text))
+    hits = catalog_tools.search(_catalog(catalog_dirs), " ".join(text))
     if not hits:
         click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
         sys.exit(EXIT_INPUT)
@@ -244,10 +255,9 @@ def catalog_warnings(as_json, catalog_dirs) -> None:
 def catalog_check(folder, catalog_dirs) -> None:
     """Check every entry: schema, id = file name, cross references, pictures, duplicates."""
     from . import catalog_tools
-    from .catalog import Catalog
     from .errors import InputError
 
-    cat = Catalog(list(catalog_dirs) + ([folder] if folder else []))
+    cat = _catalog((*catalog_dirs, *([folder] if folder else [])))
     problems = catalog_tools.check(cat)
     if problems:
         raise InputError(problems)
@@ -263,10 +273,9 @@ def catalog_check(folder, catalog_dirs) -> None:
 def catalog_sheet(output, page_size, catalog_dirs) -> None:
     """A contact sheet of every exercise's illustrations, for review."""
     from .build import write_atomic
-    from .catalog import Catalog
     from .render.sheet import contact_sheet
 
-    cat = Catalog(list(catalog_dirs))
+    cat = _catalog(catalog_dirs)
     write_atomic(output, contact_sheet([cat.get(i) for i in cat.ids()], page_size))
     click.echo(f"wrote {output} ({len(cat.ids())} exercises)")
 
@@ -282,11 +291,10 @@ def catalog_sheet(output, page_size, catalog_dirs) -> None:
 @reports_errors
 def illustrate(exercise_id, out_dir, fmt, side, catalog_dirs) -> None:
     """Write one exercise's pictures as PNG or PDF files."""
-    from .catalog import Catalog
     from .errors import Diagnostic, InputError
     from .render.sheet import exercise_images
 
-    cat = Catalog(list(catalog_dirs))
+    cat = _catalog(catalog_dirs)
     if exercise_id not in cat:
         raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
     for path in exercise_images(cat.get(exercise_id), out_dir, fmt, mirror=side == "left"):
@@ -296,22 +304,31 @@ def illustrate(exercise_id, out_dir, fmt, side, catalog_dirs) -> None:
 @main.command()
 @click.argument("output", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--exercise", "-e", "exercises", multiple=True, required=True, help="Catalog id. Repeatable.")
-@click.option("--title", default="Home exercise program", show_default=True)
+@click.option("--title", help="Handout title. Default: the config's, else 'Home exercise program'.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @catalog_option
 @reports_errors
 def new(output, exercises, title, force, catalog_dirs) -> None:
-    """Write a starter spec with these exercises at their default doses."""
+    """Write a starter spec with these exercises at their default doses.
+
+    In a clinic folder, the fields its routinepress.toml sets are left to it.
+    """
     from . import catalog_tools
     from .build import write_atomic
-    from .catalog import Catalog
+    from .clinic import starter
+    from .config import find_config
     from .errors import InputError
 
     if output.exists() and not force:
         raise InputError.single(output, "", "already exists; not overwriting it", "pass --force to replace it")
-    doc = catalog_tools.starter_spec(Catalog(list(catalog_dirs)), list(exercises), title)
+    config = find_config(output.parent if output.parent.is_dir() else Path.cwd())
+    doc = catalog_tools.starter_spec(_catalog(catalog_dirs, config.root), list(exercises),
+                                     title or "Home exercise program")
+    doc, from_config = starter(doc, config, keep=("title",) if title else ())
     write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
     click.echo(f"wrote {output}")
+    if from_config:
+        click.echo(f"from {config.file.name}: {', '.join(from_config)} (`routinepress config {output}` shows them)")
 
 
 @main.group()
@@ -362,3 +379,79 @@ def serve(folder, host, port, token, allowed_hosts) -> None:
     click.echo(f"routinepress: editing {folder.resolve()} at http://{shown}:{port}/"
                + (f"#token={token}" if token else ""), err=True)
     run(folder, host, port, token, tuple(allowed_hosts))
+
+
+@main.command("config")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@catalog_option
+@click.option("--json", "as_json", is_flag=True, help="Print the config as JSON.")
+@reports_errors
+def config_command(path, catalog_dirs, as_json) -> None:
+    """Show the settings in effect, and where each comes from.
+
+    PATH is a folder (default: the current one) or a spec, whose fields are then shown
+    merged with the config's defaults.
+    """
+    from .clinic import describe
+    from .config import find_config
+
+    path = path or Path.cwd()
+    config = find_config(path)
+    if as_json:
+        import json
+
+        doc = {"file": str(config.file) if config.file else None, "root": str(config.root),
+               "catalog": [str(d) for d in (*config.catalog_dirs, *catalog_dirs)],
+               "output": str(config.output) if config.output else None, "defaults": config.defaults}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    spec = path if path.is_file() else None
+    click.echo("\n".join(describe(config, spec, tuple(catalog_dirs))))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--clinic", help="The clinic's name, printed in every handout's header.")
+@reports_errors
+def init(folder, clinic) -> None:
+    """Make a clinic folder that `make` builds.
+
+    It holds routinepress.toml, handouts/example.json, catalog/exercises/, a Makefile and a
+    .gitignore. Never overwrites a file: if any of them is there already, it lists them and stops.
+    """
+    from .clinic import init_folder
+    from .errors import display_path
+
+    for path in init_folder(folder, clinic):
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"next: cd {folder} && make   (builds handouts/*.json into build/)")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output PDF (one spec) or folder (several). Default: as for build.")
+@catalog_option
+@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the spec and template.")
+@click.option("--template", help="Template name or file, overriding the spec's choice.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@reports_errors
+def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
+    """Build, then rebuild whenever a file the handout uses changes.
+
+    Those are the spec, its catalog entries and pictures, the template, the logo and
+    routinepress.toml. A broken edit prints its problems and the last good PDF stays.
+    Ctrl-C stops.
+    """
+    from .build import BuildOptions
+    from .clinic import default_output
+    from .watch import check_targets, outputs
+    from .watch import watch as watch_files
+
+    options = BuildOptions(tuple(catalog_dirs), page_size, template, strict=strict)
+    targets = outputs(list(specs), output, None if output else default_output(specs))
+    check_targets(list(specs), targets)
+    try:
+        watch_files(list(specs), targets, options, lambda text, err: click.echo(text, err=err))
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)

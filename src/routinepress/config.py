@@ -20,7 +20,6 @@ import functools
 import math
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -77,9 +76,7 @@ def load_config(file: Path) -> Config:
     """Read and check one routinepress.toml: syntax, schema, then the paths it names."""
     shown = display_path(file)
     doc = _read_toml(file, shown)
-    problems = _non_json_values(doc, shown)
-    _register_schema()
-    problems += [_toml_where(d) for d in schema_diagnostics(_as_json(doc), CONFIG_SCHEMA, file)]
+    problems = check_document(doc, file)
     # The paths are checked too, where their types are right, so one run reports every problem.
     root = file.parent.resolve()
     names = doc.get("catalog")
@@ -94,6 +91,13 @@ def load_config(file: Path) -> Config:
         unique = dict.fromkeys(problems)  # a bad value can fail the schema and a path check alike
         raise InputError(sorted(unique, key=lambda d: path_key("$." + d.where if d.where else "$", doc)))
     return Config(file.resolve(), root, tuple(d for d in catalog_dirs if d), defaults, output)
+
+
+def check_document(doc: dict[str, Any], file: Path) -> list[Diagnostic]:
+    """A parsed config's problems of form (schema, values TOML has and JSON lacks); not its paths."""
+    problems = _non_json_values(doc, display_path(file))
+    _register_schema()
+    return problems + [_toml_where(d) for d in schema_diagnostics(_as_json(doc), CONFIG_SCHEMA, file)]
 
 
 def apply_defaults(doc: dict, config: Config, folder: Path | None = None) -> dict:
@@ -154,6 +158,8 @@ def _register_schema() -> None:
 
 
 def _read_toml(file: Path, shown: str) -> dict[str, Any]:
+    import tomllib  # only a folder with a config pays for it
+
     try:
         with open(file, "rb") as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)
