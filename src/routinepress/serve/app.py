@@ -192,7 +192,7 @@ def _summary(exercise) -> dict[str, Any]:
             "body_regions": list(exercise.body_regions),
             "equipment": list(exercise.equipment), "position": exercise.position, "summary": exercise.summary,
             "default_dosage": exercise.default_dosage, "default_frequency": exercise.default_frequency,
-            "pictures": _picture_urls(exercise)}
+            "video_url": exercise.video_url, "pictures": _picture_urls(exercise)}
 
 
 def _picture_urls(exercise) -> list[dict[str, str]]:

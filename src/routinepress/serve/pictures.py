@@ -38,23 +38,43 @@ _cache: dict[tuple, list[bytes]] = {}
 
 
 def _draw(exercise: Exercise) -> list[bytes]:
+    """Each picture as the one-page PDF `illustrate --format pdf` writes, made small and PNG.
+
+    The drawing runs outside the lock; only pdfium's rasterising (quick, one small page)
+    holds it, so thumbnails never keep a page preview waiting long.
+    """
     from PIL import Image
 
     from ..render.sheet import exercise_images
 
-    with tempfile.TemporaryDirectory(prefix="routinepress-thumbs-") as tmp, _lock:
-        files = exercise_images(exercise, Path(tmp), "png")
-        found = []
-        for file in files:
-            with Image.open(file) as opened:
-                image = opened.convert("RGB")
+    found = []
+    with tempfile.TemporaryDirectory(prefix="routinepress-thumbs-") as tmp:
+        for file in exercise_images(exercise, Path(tmp), "pdf"):
+            if file.suffix == ".pdf":
+                image = _first_page(file.read_bytes(), THUMB_WIDTH)
+            else:  # a photo: copied as it is
+                with Image.open(file) as opened:
+                    image = opened.convert("RGB")
             if image.width > THUMB_WIDTH:
                 image = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)),
                                      Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
-            image.save(buffer, "PNG", optimize=True)
+            image.convert("RGB").save(buffer, "PNG", optimize=True)
             found.append(buffer.getvalue())
     return found
+
+
+def _first_page(pdf: bytes, width: int):
+    """The PDF's first page as a PIL image `width` pixels wide."""
+    import pypdfium2 as pdfium
+
+    with _lock:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[0]
+            return page.render(scale=width / page.get_width()).to_pil()
+        finally:
+            document.close()
 
 
 def page_images(pdf: bytes, scale: float) -> list[dict]:

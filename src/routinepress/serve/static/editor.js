@@ -229,7 +229,7 @@ function painRuleField() {
   const variants = schema.oneOf || schema.anyOf || [schema];
   const rules = state.schemas.pain_rules || [];
   const names = rules.length ? rules.map((r) => r.id) : variants.flatMap((v) => v.enum || (v.const ? [v.const] : []));
-  const textOf = (n) => { const r = rules.find((x) => x.id === n); return r ? `${n}: ${r.text}` : n; };
+  const textOf = (n) => { const r = rules.find((x) => x.id === n); return r ? r.text : n; };
   const value = getAt(state.doc, ["pain_rule"]);
   const own = value && typeof value === "object";
   const id = fieldId(["pain_rule"]);
@@ -245,7 +245,8 @@ function painRuleField() {
   });
   text.addEventListener("input", () => setAt(["pain_rule"], { text: text.value }));
   return h("div", { class: "field full" }, h("label", { for: id, text: LABELS.pain_rule }), select, text,
-           schema.description ? h("p", { class: "help", text: schema.description }) : null, h("p", { class: "error", id: `${id}-error` }));
+           h("p", { class: "help", text: "Printed on page 1; generic \u201cstop if it hurts\u201d lines give way to it." }),
+           h("p", { class: "error", id: `${id}-error` }));
 }
 
 function sectionsPanel() {
@@ -318,7 +319,15 @@ function exerciseCard(entry, s, e) {
       dose("load", "text"),
       field([...parts, "frequency", "days_per_week"], { kind: "int", placeholder: freq.days_per_week ?? "", label: LABELS.days_per_week }),
       field([...parts, "frequency", "times_per_day"], { kind: "int", placeholder: freq.times_per_day ?? "", label: LABELS.times_per_day }),
-      field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 })));
+      field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 }),
+      entryHas("video_url") ? field([...parts, "video_url"], { label: "Video link (printed as a QR code)", full: true,
+                                                              placeholder: (info && info.video_url) || "a web address" }) : null));
+}
+
+// a field an exercise entry may carry, by the routine schema
+function entryHas(key) {
+  const entry = state.schemas.routine.$defs.exercise_entry;
+  return (entry.oneOf || []).some((v) => v.properties && v.properties[key]);
 }
 
 function pickerPanel() {
@@ -442,7 +451,7 @@ function where(el) {
   const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
   const card = el.closest(".exercise");
   const name = card && card.querySelector("h3").textContent.replace(/^\d+\.\s*/, "");
-  const own = label ? label.textContent : el.matches(".exercise") ? "" : el.dataset.path;
+  const own = label ? label.textContent : el.getAttribute("aria-label") || (el.matches(".exercise") ? "" : el.dataset.path);
   return [name, own].filter(Boolean).join(", ");
 }
 function focusPlace(el) {
