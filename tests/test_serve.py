@@ -297,3 +297,14 @@ def test_workers_build_the_app_from_the_environment(clinic, monkeypatch):
         res = c.get("/api/handouts", headers={"authorization": "Bearer t0k"})
         assert res.status_code == 200
         assert c.get("/api/handouts", headers={"authorization": "Bearer t0k", "host": "evil.lan"}).status_code == 400
+
+
+def test_a_broken_config_is_a_diagnostic_naming_it(tmp_path):
+    (tmp_path / "handouts").mkdir()
+    (tmp_path / "routinepress.toml").write_text('[defaults]\ntracker = {weeks = "two"}\n')
+    with TestClient(create_app(tmp_path), base_url=BASE) as c:
+        res = c.post("/api/build", json=minimal_spec())
+        assert res.status_code == 422
+        problem = res.json()["diagnostics"][0]
+        assert problem["file"] == "routinepress.toml" and "tracker.weeks" in problem["path"]
+        assert c.get("/api/catalog").status_code == 422

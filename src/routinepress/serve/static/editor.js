@@ -440,7 +440,7 @@ function showDiagnostics() {
       const card = el.closest(".exercise"); if (card) card.classList.add("invalid");
     }
     items.push(h("li", {}, el ? h("button", { type: "button", onclick: () => focusPlace(el) }, `${where(el)}: ${text}`)
-                                 : `${d.path ? d.path + ": " : ""}${text}`));
+                                 : `${d.file ? d.file + ": " : ""}${d.path ? d.path + ": " : ""}${text}`));
   }
   const box = $("#problems");
   if (!items.length) { box.replaceChildren(); return; }
@@ -523,7 +523,13 @@ async function preview() {
 }
 
 async function errorText(res) {
-  try { return (await res.json()).error || `The server answered ${res.status}.`; } catch { return `The server answered ${res.status}.`; }
+  try {
+    const body = await res.json();
+    // a problem outside the spec (a broken routinepress.toml, a bad catalog entry) names its file
+    const d = body.diagnostics && body.diagnostics[0];
+    if (d) return `${d.file}${d.path ? ` ${d.path}` : ""}: ${d.message}`;
+    return body.error || `The server answered ${res.status}.`;
+  } catch { return `The server answered ${res.status}.`; }
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
