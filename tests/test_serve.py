@@ -278,7 +278,8 @@ def test_editor_page_loads_nothing_from_elsewhere(client):
     res = client.get("/")
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
-    page = res.text + client.get("/static/editor.js").text + client.get("/static/editor.css").text
+    parts = ("spec.js", "panels.js", "editor.js", "editor.css")
+    page = res.text + "".join(client.get(f"/static/{name}").text for name in parts)
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
 
