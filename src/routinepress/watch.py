@@ -94,7 +94,7 @@ def _build(job: Watched, options: BuildOptions, echo: Callable[[str, bool], None
         echo(f"error: {display_path(job.spec)}: {exc}", True)
         return
     try:
-        write_atomic(job.output, rendered.pdf)
+        write_atomic(job.output, rendered.data)
     except InputError as exc:
         echo(exc.diagnostics[0].format(), True)
         return
