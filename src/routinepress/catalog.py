@@ -184,7 +184,8 @@ class General:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> General:
-        warnings = [GeneralWarning(w["id"], Line.from_document(w), w.get("kind", "stop")) for w in doc.get("warnings", [])]
+        warnings = [GeneralWarning(w["id"], Line.from_document(w), w.get("kind", "stop"))
+                    for w in doc.get("warnings", [])]
         # The older form: plain sentences for everyone, numbered so that a spec can drop one.
         warnings += [GeneralWarning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
         notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))

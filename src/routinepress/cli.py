@@ -268,16 +268,28 @@ def catalog_check(folder, catalog_dirs) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
               show_default=True)
 @click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option("--size", "sizes", multiple=True, metavar="TEMPLATE|WxH",
+              help="Review sheet: pictures at a template's printed size (compact, standard, ...; 'all' for every "
+                   "built-in one) or at W x H mm (e.g. 38x25), beside each exercise's steps. Repeatable.")
+@click.option("--template", "templates", multiple=True, help="Same as --size TEMPLATE (a name or a file).")
+@click.option("--exercise", "-e", "only", multiple=True, help="Only this exercise (catalog id). Repeatable.")
 @catalog_option
 @reports_errors
-def catalog_sheet(output, page_size, catalog_dirs) -> None:
-    """A contact sheet of every exercise's illustrations, for review."""
+def catalog_sheet(output, page_size, sizes, templates, only, catalog_dirs) -> None:
+    """A contact sheet of every exercise's illustrations; with --size, a review sheet beside the steps."""
     from .build import write_atomic
-    from .render.sheet import contact_sheet
+    from .errors import Diagnostic, InputError
+    from .render.sheet import contact_sheet, review_sheet, sheet_sizes
 
     cat = _catalog(catalog_dirs)
-    write_atomic(output, contact_sheet([cat.get(i) for i in cat.ids()], page_size))
-    click.echo(f"wrote {output} ({len(cat.ids())} exercises)")
+    unknown = [i for i in only if i not in cat]
+    if unknown:
+        raise InputError([Diagnostic("--exercise", "", f"unknown exercise '{i}'", cat.suggest(i)) for i in unknown])
+    exercises = [cat.get(i) for i in (only or cat.ids())]
+    chosen = [*sizes, *templates]
+    pdf = review_sheet(exercises, sheet_sizes(chosen), page_size) if chosen else contact_sheet(exercises, page_size)
+    write_atomic(output, pdf)
+    click.echo(f"wrote {output} ({len(exercises)} exercises)")
 
 
 @main.command()

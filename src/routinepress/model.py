@@ -201,7 +201,8 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
     )
 
 
-def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int], exercise: Exercise) -> dict[str, int]:
+def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
+                         exercise: Exercise) -> dict[str, int]:
     """How often: the exercise entry's own, else its section's, else the catalog's default."""
     return dict(entry.get("frequency") or section_frequency or exercise.default_frequency)
 

@@ -92,6 +92,9 @@ def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
               _blob(cam, [(body.head, HEAD_R), (body.nose, 0.018)], "torso", -0.002)]
     pieces[-1].key = min(pieces[-1].key, torso_depth - 0.002)
     pieces[-2].key = min(pieces[-2].key, torso_depth - 0.001)
+    # The head always covers its own neck: seen from behind the head is the deeper of the
+    # two, and painted first it would show the neck as a stripe down the back of the skull.
+    pieces[-2].key = max(pieces[-2].key, pieces[-1].key + 0.0005)
     for name, limb in sorted(body.limbs.items()):
         # Far side: the limb's root (hip or shoulder) is clearly deeper than its
         # partner's on the other side. Head-to-foot depth does not count, so a

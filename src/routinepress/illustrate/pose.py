@@ -54,6 +54,13 @@ BODY_POINTS = ("head", "shoulders", "pelvis",
 PROP_TYPES = ("mat", "pillow", "towel", "chair", "step", "bench", "wall", "band", "ankle_weight")
 PROP_POINTS = ("chair.back", "chair.seat", "step.top", "bench.top", "wall")
 REACH_EFFECTORS = ("left_hand", "right_hand", "left_foot", "right_foot")
+# Which prop types each placement option applies to; any other use is an error (a mat
+# has no 'under': the body lies on it everywhere).
+PROP_OPTIONS = {"under": ("pillow", "towel", "chair", "step", "bench"), "around": ("band",),
+                "on": ("ankle_weight",), "side": ("chair", "wall")}
+# Points on each limb: a hand or foot cannot reach for a point of its own limb.
+_ARM_POINTS = ("shoulder", "elbow", "hand")
+_LEG_POINTS = ("hip", "thigh", "knee", "shin", "ankle", "foot", "heel", "toes")
 # What each prop type must say about where it goes.
 PROP_NEEDS = {"pillow": ("under",), "towel": ("under",), "step": ("under",),
               "bench": ("under",), "band": ("around",), "ankle_weight": ("on",),
@@ -185,7 +192,56 @@ def _semantic_diagnostics(data: dict, file: str) -> list[Diagnostic]:
     if not lying_long and view in ("head", "feet"):
         out.append(Diagnostic(file, "$.view", f"a {view} view needs a lying position",
                               "use 'side', 'front' or 'back'"))
+    return out + _prop_diagnostics(data, file) + _reach_diagnostics(data, file)
+
+
+def _prop_diagnostics(data: dict, file: str) -> list[Diagnostic]:
+    """Each prop says only what its type uses, and no point rests on two props at once."""
+    out: list[Diagnostic] = []
+    resting: dict[str, int] = {}
+    for i, prop in enumerate(data.get("props", [])):
+        kind = prop["type"]
+        for option in PROP_OPTIONS:
+            if option in prop and kind not in PROP_OPTIONS[option]:
+                users = [t for t in PROP_TYPES if t in PROP_OPTIONS[option]]
+                out.append(Diagnostic(file, f"$.props[{i}].{option}", f"a {kind} takes no '{option}'",
+                                      f"'{option}' is for {_or_list(users)}; remove it here"))
+        if kind == "chair" and "under" in prop and "side" in prop:
+            out.append(Diagnostic(file, f"$.props[{i}]", "a chair is either sat on or held, not both",
+                                  "keep 'under' (sit on it) or 'side' (hold it)"))
+        under = prop.get("under")
+        if under is not None and kind in PROP_OPTIONS["under"]:
+            if under in resting:
+                out.append(Diagnostic(file, f"$.props[{i}].under",
+                                      f"{under} already rests on props[{resting[under]}]",
+                                      "a body point rests on one prop at a time"))
+            resting.setdefault(under, i)
     return out
+
+
+def _reach_diagnostics(data: dict, file: str) -> list[Diagnostic]:
+    """A reach targets a prop the pose has, and never a point on the reaching limb itself."""
+    out: list[Diagnostic] = []
+    have = {p["type"] for p in data.get("props", [])}
+    for effector, target in data.get("reach", {}).items():
+        where = f"$.reach.{effector}"
+        if target in PROP_POINTS:
+            kind = target.split(".")[0]
+            if kind not in have:
+                out.append(Diagnostic(file, where, f"reaches for {target} but the pose has no {kind}",
+                                      f'add {{"type": "{kind}", ...}} to props, or reach for a body point'))
+            continue
+        side, kind = effector.split("_")
+        own = _ARM_POINTS if kind == "hand" else _LEG_POINTS
+        if target.startswith(f"{side}_") and target.split("_", 1)[1] in own:
+            limb = "arm" if kind == "hand" else "leg"
+            out.append(Diagnostic(file, where, f"the {side} {kind} cannot reach {target}, on its own {limb}",
+                                  "reach for a point on another limb, the trunk or a prop"))
+    return out
+
+
+def _or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def pose_from_data(data: Any, file: str = "<pose>") -> Pose:

@@ -19,10 +19,10 @@ from reportlab.platypus import (
 )
 
 from ..model import Card, Handout
-
-Words = Mapping[str, str]  # the handout's labels, in its language
 from .pictures import PictureSource, RecordedDrawing, picture_grid
 from .styles import Paragraph, Styles, Table, esc
+
+Words = Mapping[str, str]  # the handout's labels, in its language
 
 BULLET = "\u2022"
 
