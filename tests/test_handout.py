@@ -244,7 +244,8 @@ def test_stop_box_continues_with_its_heading_in_one_closed_box_per_page(tmp_path
                                                                         heading, continued, label):
     spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text()) | {"language": language}
     # A clinician's long list of their own warnings: more than page 1 has room for.
-    spec["stop_if"] = spec.get("stop_if", []) + [f"Warning number {n} written for this patient alone." for n in range(14)]
+    spec["stop_if"] = spec.get("stop_if", []) + [f"Warning number {n} written for this patient alone."
+                                                 for n in range(14)]
     if template == "large-print":
         del spec["clinician"]
     out = tmp_path / "long.pdf"

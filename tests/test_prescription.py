@@ -11,15 +11,14 @@ import re
 
 import pikepdf
 import pytest
+from conftest import REPO, minimal_spec
+from pdfread import ReadPdf
 
 import routinepress
 from routinepress.catalog import Catalog
 from routinepress.model import build_model
 from routinepress.spec import check_spec
 from routinepress.templates import load_template
-
-from conftest import REPO, minimal_spec
-from pdfread import ReadPdf
 
 CATALOG = Catalog()
 IDS = CATALOG.ids()

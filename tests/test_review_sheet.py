@@ -7,6 +7,7 @@ from conftest import run_cli
 from pdfread import ReadPdf, squash
 
 from routinepress.catalog import Catalog
+from routinepress.wording import Words
 
 MM = 72 / 25.4
 
@@ -23,10 +24,11 @@ def test_every_exercise_with_every_step_at_each_template_size(tmp_path):
     text = squash(pdf.text)
     assert "Pictures at the compact template's size (46 x 30 mm)" in text
     assert "Pictures at the large-print template's size (85 x 56 mm)" in text
-    catalog = Catalog()
+    catalog, words = Catalog(), Words("en")
     for exercise in map(catalog.get, catalog.ids()):
         assert text.count(f"({exercise.id})") == 2
-        for step in exercise.steps:
+        # The steps as a patient reads them at the entry's default dose.
+        for step in filter(None, (words.step(step, exercise.default_dosage) for step in exercise.steps)):
             assert squash(step) in text
         for picture in exercise.illustrations:
             assert picture.caption in text

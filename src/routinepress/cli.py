@@ -1,7 +1,7 @@
 """The command line: parse options, call one stage, choose the exit code. No logic lives here.
 
 Heavy modules (reportlab, jsonschema) are imported inside commands so `--help` stays fast.
-Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own).
+Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import click
 from . import __version__
 
 EXIT_INPUT = 1
+EXIT_INTERRUPTED = 130  # the shell's own code for a command ended by Ctrl-C (128 + SIGINT)
 
 catalog_option = click.option(
     "--catalog", "catalog_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -48,7 +49,10 @@ def reports_errors(command):
         except RoutinepressError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # every write is atomic, so stopping leaves no partial file
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug of ours, not the user's: say so in one line
             if debug:
@@ -69,7 +73,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @catalog_option
 @reports_errors
 def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
@@ -96,12 +100,14 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output PDF (one spec) or folder (several). Default: SPEC name with .pdf, in the current folder.")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(),
+              help="Output PDF, or a folder (several specs; an existing folder or a name ending in /). "
+                   "Default: SPEC name with .pdf, in the current folder.")
 @catalog_option
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the spec and template.")
-@click.option("--template", help="Template name or file, overriding the spec's choice.")
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              help="Paper size, overriding the spec and template.")
+@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--grayscale", is_flag=True,
@@ -121,27 +127,34 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
 
     from .build import BuildOptions, build_many, build_one
     from .errors import display_path
+    from .templates import is_path
 
+    if template and is_path(template):  # typed on the command line: relative to where the user is
+        template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
     if output is None:
         from .clinic import default_output
 
-        output = default_output(specs)  # routinepress.toml's `output` folder, if it names one
-    if len(specs) == 1 and not (output and output.is_dir()):
-        built = build_one(specs[0], output or Path(f"{specs[0].stem}.{output_format}"), options, depfile=depfile)
+        configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
+        output = str(configured) if configured else None
+    folder = Path(output) if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()) else None
+    if len(specs) == 1:
+        name = f"{specs[0].stem}.{output_format}"
+        target = folder / name if folder else Path(output or name)
+        built = build_one(specs[0], target, options, depfile=depfile)
         _echo_warnings(built.warnings)
-        click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
+        click.echo(f"wrote {display_path(target)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
         return
     if depfile:
         raise click.UsageError("--depfile works with one spec at a time")
     started = time.perf_counter()
     show_bar = sys.stderr.isatty() and len(specs) > 1
     with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
-        results = build_many(list(specs), output or Path.cwd(), options, jobs or os.cpu_count() or 1,
+        results = build_many(list(specs), Path(output) if output else Path.cwd(), options, jobs or os.cpu_count() or 1,
                              on_done=lambda _: bar.update(1))
     for built in results:
         _echo_warnings(built.warnings)
-        if built.error is None:
+        if built.output is not None:  # None: it failed, and says why below
             click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
     failures = [b for b in results if b.error is not None]
     for built in failures:
@@ -181,7 +194,8 @@ def catalog() -> None:
 
 
 @catalog.command("list")
-@click.option("--kind", type=click.Choice(["stretch", "mobility", "strength", "balance", "stability"]))
+@click.option("--kind", type=click.Choice(["stretch", "mobility", "strength", "balance", "stability"],
+                                          case_sensitive=False))
 @click.option("--region", help="Body region, e.g. hip or low-back.")
 @click.option("--equipment", help="Equipment word, e.g. band or chair.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -267,7 +281,8 @@ def catalog_check(folder, catalog_dirs) -> None:
 @catalog.command("sheet")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
               show_default=True)
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter",
+              show_default=True)
 @click.option("--size", "sizes", multiple=True, metavar="TEMPLATE|WxH",
               help="Review sheet: pictures at a template's printed size (compact, standard, ...; 'all' for every "
                    "built-in one) or at W x H mm (e.g. 38x25), beside each exercise's steps. Repeatable.")
@@ -296,8 +311,9 @@ def catalog_sheet(output, page_size, sizes, templates, only, catalog_dirs) -> No
 @click.argument("exercise_id")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder to write the pictures to.")
-@click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default="png", show_default=True)
-@click.option("--side", type=click.Choice(["right", "left"]), default="right", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf"], case_sensitive=False), default="png",
+              show_default=True)
+@click.option("--side", type=click.Choice(["right", "left"], case_sensitive=False), default="right", show_default=True,
               help="Which side works; left mirrors the figure.")
 @catalog_option
 @reports_errors
@@ -339,7 +355,7 @@ def new(output, exercises, title, force, catalog_dirs) -> None:
     doc, from_config = starter(doc, config, keep=("title",) if title else ())
     write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
     click.echo(f"wrote {output}")
-    if from_config:
+    if from_config and config.file:
         click.echo(f"from {config.file.name}: {', '.join(from_config)} (`routinepress config {output}` shows them)")
 
 
@@ -444,8 +460,9 @@ def init(folder, clinic) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output PDF (one spec) or folder (several). Default: as for build.")
 @catalog_option
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the spec and template.")
-@click.option("--template", help="Template name or file, overriding the spec's choice.")
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              help="Paper size, overriding the spec and template.")
+@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @reports_errors
 def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
@@ -457,9 +474,12 @@ def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
     """
     from .build import BuildOptions
     from .clinic import default_output
+    from .templates import is_path
     from .watch import check_targets, outputs
     from .watch import watch as watch_files
 
+    if template and is_path(template):  # typed on the command line: relative to where the user is
+        template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, strict=strict)
     targets = outputs(list(specs), output, None if output else default_output(specs))
     check_targets(list(specs), targets)

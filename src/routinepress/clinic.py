@@ -139,12 +139,12 @@ def init_folder(folder: Path, clinic: str | None) -> list[Path]:
     return written
 
 
-def default_output(specs: tuple[Path, ...]) -> Path | None:
+def default_output(specs: tuple[Path, ...], suffix: str = "pdf") -> Path | None:
     """Where `build` writes without -o: the config's output folder (one spec: a file in it)."""
     config = find_config(specs[0].parent)
     if config.output is None:
         return None
-    return config.output / f"{specs[0].stem}.pdf" if len(specs) == 1 else config.output
+    return config.output / f"{specs[0].stem}.{suffix}" if len(specs) == 1 else config.output
 
 
 def starter(doc: dict[str, Any], config: Config, keep: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[str]]:
@@ -161,7 +161,7 @@ def describe(config: Config, spec: Path | None = None, extra_catalogs: tuple[Pat
     source = display_path(config.file) if config.file else None
     lines = [f"config:  {source or f'none (no {CONFIG_NAME} in {display_path(config.root)} or above)'}",
              f"folder:  {display_path(config.root) or '.'}"]
-    catalogs = [("built-in catalog", "built in")]
+    catalogs: list[tuple[str, str | None]] = [("built-in catalog", "built in")]
     catalogs += [(display_path(d), source) for d in config.catalog_dirs]
     catalogs += [(display_path(d), "--catalog") for d in extra_catalogs]
     lines.append("catalog: " + "\n         ".join(f"{name:<40} ({where})" for name, where in catalogs))

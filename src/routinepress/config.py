@@ -120,7 +120,7 @@ def rebased_defaults(config: Config, folder: Path) -> dict[str, Any]:
     for keys in (_LOGO, _TEMPLATE):
         holder = _holder(defaults, keys)
         value = holder.get(keys[-1]) if holder is not None else None
-        if isinstance(value, str) and (keys != _TEMPLATE or is_path(value)):
+        if holder is not None and isinstance(value, str) and (keys != _TEMPLATE or is_path(value)):
             moved = os.path.relpath(config.root / value, Path(folder).resolve())
             holder[keys[-1]] = PurePosixPath(Path(moved)).as_posix()
     return defaults
@@ -273,6 +273,7 @@ def _default_path_problems(defaults: dict[str, Any], root: Path, file: Path) -> 
 
 def _holder(doc: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any] | None:
     """The object that holds the last of `keys`, or None when the path is not there."""
+    holder: Any = doc
     for key in keys[:-1]:
-        doc = doc.get(key) if isinstance(doc, dict) else None
-    return doc if isinstance(doc, dict) else None
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    return holder if isinstance(holder, dict) else None

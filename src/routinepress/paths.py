@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
@@ -34,5 +36,41 @@ def confined(root: Path, relative: str, *, named_in: Path, where: str, within: P
             "keep pictures and logos inside the folder of the file that names them",
         )
     if not is_file:
+        if target.is_dir():
+            raise InputError.single(named_in, where, f"{relative!r} is a folder, not a file")
+        if target.exists():
+            raise InputError.single(named_in, where, f"{relative!r} is not a regular file (a pipe, a device "
+                                    "or a socket); it is never opened")
         raise InputError.single(named_in, where, f"file not found: {relative}")
     return target
+
+
+class NotRegularFile(OSError):
+    """An input path names a folder, a pipe, a device or a socket."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` + 1 bytes of a regular file. Anything else is refused before a byte is read:
+    opening a pipe with no writer, or reading a device, would wait or run forever.
+
+    Raises FileNotFoundError, NotRegularFile (errno-less, its message says what the path is)
+    or another OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise NotRegularFile("it is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile("it is not a regular file (a pipe, a device or a socket)")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

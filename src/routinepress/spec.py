@@ -16,7 +16,7 @@ from typing import Any
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, display_path
-from .jsonfile import path_key, read_json, schema_diagnostics, surrogate_diagnostics
+from .jsonfile import control_diagnostics, path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
@@ -69,14 +69,15 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
             f"spec_version {version} is newer than this routinepress understands ({SUPPORTED_VERSION})",
             "upgrade routinepress, or write the spec for version 1",
         )])
-    problems = surrogate_diagnostics(doc, shown)  # a dict from the API never went through read_json
+    # A dict from the API never went through read_json.
+    problems = surrogate_diagnostics(doc, shown) + control_diagnostics(doc, shown)
     if problems:
         raise InputError(problems)
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
     problems += path_diagnostics(doc, path, root)
     problems += template_diagnostics(doc, path, root)
-    problems += date_diagnostics(doc, shown)
+    problems += date_diagnostics(doc, shown) + size_diagnostics(doc, shown)
     problems += tailoring_diagnostics(doc, catalog, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
@@ -85,7 +86,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
 
 def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
     """Unknown catalog ids, with a 'did you mean' hint; skips entries the schema already rejected."""
-    found = []
+    found: list[Diagnostic] = []
     sections = doc.get("sections")
     if not isinstance(sections, list):
         return found
@@ -145,7 +146,7 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     general.json, and the language must be one we have words and CLDR rules for."""
     from .wording import language_problem
 
-    found = []
+    found: list[Diagnostic] = []
     language = doc.get("language")
     if isinstance(language, str) and (problem := language_problem(language)):
         found.append(Diagnostic(shown, "$.language", problem))
@@ -174,6 +175,20 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     return found
 
 
+MAX_EXERCISES = 100  # in all sections together: some 300 pages at most, built in seconds
+
+
+def size_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """The schema limits each section; JSON Schema cannot count across sections."""
+    sections = doc.get("sections")
+    count = sum(len(s["exercises"]) for s in sections if isinstance(s, dict) and isinstance(s.get("exercises"), list)
+                ) if isinstance(sections, list) else 0
+    if count <= MAX_EXERCISES:
+        return []
+    return [Diagnostic(shown, "$.sections", f"has too many exercises: {count} in all, the limit is {MAX_EXERCISES}",
+                       "split the routine into several handouts")]
+
+
 MAX_TRACKER_DAYS = 12 * 7  # the schema's most weeks
 
 
@@ -195,7 +210,7 @@ def date_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
 
 def template_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
     """The spec's template: a built-in name, or a file inside the spec's folder that loads."""
-    from .templates import load_template
+    from .templates import PAPER_MM, load_template
 
     name = doc.get("template")
     if not isinstance(name, str) or not name:
@@ -207,12 +222,13 @@ def template_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = No
         except InputError as exc:
             return exc.diagnostics
     try:
-        load_template(name, base=path.parent)
+        template = load_template(name, base=path.parent)
     except InputError as exc:
         # "unknown template" names no file; say which spec and field asked for it.
         return [Diagnostic(shown, "$.template", d.message, d.hint) if d.file == "template" else d
                 for d in exc.diagnostics]
-    return []
+    page_size = doc.get("page_size")
+    return template.fit_diagnostics(template.page_size(page_size if page_size in PAPER_MM else None))
 
 
 def _json_type(value: Any) -> str:

@@ -125,7 +125,8 @@ def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
 
 def prop_pieces(scene: Scene, cam: Camera) -> tuple[list[Piece], list[Piece]]:
     """Props painted before the body (under it) and after it (bands)."""
-    under, over = [], []
+    under: list[Piece] = []
+    over: list[Piece] = []
     for solid in scene.solids:
         if solid.attach:
             continue
@@ -177,7 +178,8 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     for scene, cam in zip(scenes, cams):
         under, over = prop_pieces(scene, cam)
         parts.append((under, sorted(body_pieces(scene, cam), key=lambda p: -p.key), over))
-    arrows: list[Arrow | None] = [None] + [
+    arrows: list[Arrow | None] = [None]
+    arrows += [
         motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
         for i in range(1, len(poses))]
     # A level camera sees the floor edge-on: a ground line over a floor band. From
