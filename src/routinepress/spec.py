@@ -22,6 +22,7 @@ from .paths import confined
 ROUTINE_SCHEMA = "routine.schema.json"
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # the schema's id pattern
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # the schema's language tag pattern
 _IMAGE = re.compile(r"\.(png|PNG|jpe?g|JPE?G)$")
 _PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 
@@ -101,7 +102,7 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
             else:
                 ref = entry
             # An id the schema already rejected (wrong form) is reported once, by the schema.
-            if isinstance(ref, str) and _ID.match(ref) and ref not in catalog:
+            if isinstance(ref, str) and _ID.fullmatch(ref) and ref not in catalog:
                 found.append(Diagnostic(shown, where, f"unknown exercise '{ref}'", catalog.suggest(ref)))
     return found
 
@@ -148,7 +149,8 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
 
     found: list[Diagnostic] = []
     language = doc.get("language")
-    if isinstance(language, str) and (problem := language_problem(language)):
+    # A tag the schema rejects (wrong form) is reported once, by the schema.
+    if isinstance(language, str) and _LANGUAGE.fullmatch(language) and (problem := language_problem(language)):
         found.append(Diagnostic(shown, "$.language", problem))
     general = catalog.general()
     known = {
@@ -168,7 +170,7 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
             named += [("warnings", f"$.general_warnings.{key}[{i}]", w) for i, w in enumerate(ids)]
     what = {"conditions": "condition", "pain_rule": "pain rule", "warnings": "general warning"}
     for kind, where, value in named:
-        if isinstance(value, str) and _ID.match(value) and value not in known[kind]:
+        if isinstance(value, str) and _ID.fullmatch(value) and value not in known[kind]:
             close = difflib.get_close_matches(value, sorted(known[kind]), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "`routinepress catalog warnings` lists them"
             found.append(Diagnostic(shown, where, f"unknown {what[kind]} '{value}'", hint))
