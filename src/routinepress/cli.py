@@ -406,6 +406,9 @@ def serve(folder, host, port, token, allowed_hosts) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"routinepress: editing {folder.resolve()} at http://{shown}:{port}/"
                + (f"#token={token}" if token else ""), err=True)
+    if host in ("0.0.0.0", "::") and not allowed_hosts:
+        click.echo("routinepress: requests are answered only for the names given with --allow-host "
+                   "(the Host check); add the name or address other machines use", err=True)
     run(folder, host, port, token, tuple(allowed_hosts))
 
 

@@ -91,7 +91,8 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         if host_name(host) not in self.allowed:
-            return 400, "unknown Host header; open the editor at the address the server printed"
+            return 400, ("unknown Host header; open the editor at the address the server printed "
+                         "(the server's --allow-host names the others)")
         if scope["method"] not in READ_METHODS:
             origin = headers.get("origin")
             if origin is not None and origin.split("://", 1)[-1].lower() != host.lower():
