@@ -132,7 +132,7 @@ def test_a_template_validate_accepts_builds(template, page_size, exercises, work
         assert all(d.severity == "error" and d.message for d in exc.diagnostics)
         return
     rendered = _guarded(lambda: render_checked(spec, catalog, BuildOptions()))
-    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+    with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
         assert len(pdf.pages) == rendered.pages >= 1
 
 
