@@ -385,6 +385,33 @@ def template_show(name) -> None:
     click.echo(json.dumps(load_template(name).data, indent=2))
 
 
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="ROUTINEPRESS_TOKEN",
+              help="Bearer token every API call must carry; required with a --host other than loopback. "
+                   "Also read from ROUTINEPRESS_TOKEN.")
+@click.option("--allow-host", "allowed_hosts", multiple=True,
+              help="Another name clients may use for this server (the Host header), e.g. behind a proxy.")
+def serve(folder, host, port, token, allowed_hosts) -> None:
+    """Edit, preview and build the handouts of a clinic FOLDER in the browser; also a JSON API."""
+    from .serve import is_loopback
+    from .serve import serve as run
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(
+            f"--host {host} lets other machines reach the server, and the folder holds patient data: "
+            "pass --token (or set ROUTINEPRESS_TOKEN) so that only those who know it can use it")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"routinepress: editing {folder.resolve()} at http://{shown}:{port}/"
+               + (f"#token={token}" if token else ""), err=True)
+    if host in ("0.0.0.0", "::") and not allowed_hosts:
+        click.echo("routinepress: requests are answered only for the names given with --allow-host "
+                   "(the Host check); add the name or address other machines use", err=True)
+    run(folder, host, port, token, tuple(allowed_hosts))
+
+
 @main.command("config")
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
 @catalog_option
