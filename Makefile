@@ -7,7 +7,7 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench sheet review-sheet golden golden-poses clean help
+.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses clean help
 all: handouts
 
 help:
@@ -15,6 +15,7 @@ help:
 	@echo "make test     run the test suite"
 	@echo "make check    lint with ruff and type-check with mypy (make lint does the same)"
 	@echo "make bench    run the benchmark (speed, memory, size)"
+	@echo "make pages    pages, and pages per exercise, of every example in every template"
 	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
 	@echo "make golden   regenerate the golden model files (tests/golden/models), then review git diff"
 	@echo "make review-sheet  every exercise's pictures at each template's size beside its steps"
@@ -56,6 +57,10 @@ lint: check
 bench: $(BIN)/routinepress
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/run.py
+
+# What a layout change costs in paper: every example in every template, against the targets.
+pages: $(BIN)/routinepress
+	$(BIN)/python bench/pages.py
 
 sheet: $(BIN)/routinepress
 	$(BIN)/routinepress catalog sheet -o build/catalog-sheet.pdf

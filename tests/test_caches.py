@@ -25,7 +25,7 @@ def long_notes_spec(tmp_path) -> Path:
     # Notes long enough that their paragraph is split across pages: splitting edits line
     # breaks, so a paragraph whose breaks are shared must make its own first.
     doc = json.loads((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"))
-    doc["notes"] = " ".join(["Walk a little every day, and rest when you need to."] * 90)
+    doc["notes"] = " ".join(["Walk a little every day, and rest when you need to."] * 95)  # over a page
     path = tmp_path / "long-notes.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path

@@ -12,8 +12,6 @@ from pdfread import ReadPdf
 
 from routinepress.catalog import Catalog
 from routinepress.errors import InputError
-from routinepress.model import build_model
-from routinepress.spec import check_spec
 from routinepress.templates import builtin_names, load_template, merge
 
 MIN_BODY = {"standard": 12, "compact": 11, "large-print": 16}
@@ -202,27 +200,38 @@ def test_fillable_has_one_uniquely_named_field_per_box(tmp_path):
 
 
 def test_a_card_that_runs_onto_another_page_is_named_there(tmp_path):
-    # Large print gives some postpartum cards more than a page: the next page must say
+    # Large print fits a typical card on its page (tighter if it must); two cards given a
+    # clinician's note longer than a page cannot fit and continue: the next page must say
     # which exercise it continues, and a page where a card starts must not say "continued".
-    pdf = _build(tmp_path, HANDOUTS / "postpartum-hip.json", "large-print", "letter")
     spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text())
+    entries = [e if isinstance(e, dict) else {"ref": e} for s in spec["sections"] for e in s["exercises"]]
+    for section in spec["sections"]:
+        section["exercises"] = [e if isinstance(e, dict) else {"ref": e} for e in section["exercises"]]
+    entries = [e for s in spec["sections"] for e in s["exercises"]]
+    long_note = " ".join(["Keep the movement slow and even, and breathe out as you lift."] * 28)
+    for index in (0, 3):
+        entries[index]["notes"] = long_note
+    pdf = _build(tmp_path, write_spec(tmp_path, spec, "long-notes.json"), "large-print", "letter")
     catalog = Catalog()
-    continued = 0
-    for card in build_model(check_spec(spec, tmp_path / "spec.json", catalog), catalog).cards:
-        first, last = card.steps[0], card.steps[-1]  # as printed, the dose written in
-        title = f"{card.number}. {card.name}"
-        start = [p for p in pdf.pages_with(title) if p in pdf.pages_with(first)]
-        assert len(start) == 1, title
-        assert "(continued)" not in pdf.pages_text[start[0]].split(first)[0]
-        later = start[0] + 1
-        if last in pdf.pages_text[later] and last not in pdf.pages_text[start[0]]:
-            assert pdf.pages_text[later].startswith(f"{title} (continued)"), (title, pdf.pages_text[later][:80])
-            continued += 1
-    assert continued >= 1, "at least one card must run over, or this test checks nothing"
-    # the same mechanism names the at-a-glance table when it continues, and stops after it
-    glance = [i for i, t in enumerate(pdf.pages_text) if t.startswith("Your exercises at a glance (continued)")]
-    assert glance and all("Exercise How much How often" in pdf.pages_text[i] for i in glance)
+    titles = [f"{n}. {e.get('name', catalog.get(e['ref']).name)}" for n, e in enumerate(entries, 1)]
+    continued = [n for n, title in enumerate(titles, 1) if pdf.pages_with(f"{title} (continued)")]
+    for n in continued:  # on the page after the card's start, and never where it starts
+        assert pdf.pages_with(f"{titles[n - 1]} (continued)")[0] > min(pdf.pages_with(titles[n - 1]))
+    assert {1, 4} <= set(continued), continued  # (a card with many tips may be taller than a page too)
     assert not any("(continued)" in t for t in pdf.pages_text[pdf.pages_with("Exercise tracker")[0]:])
+
+
+def test_an_at_a_glance_table_taller_than_a_page_continues_under_its_heading(tmp_path):
+    # Every catalog exercise in large print: the table runs over a page, and each page it
+    # runs onto names it.
+    spec = json.loads((HANDOUTS / "mixed-short.json").read_text())
+    spec["sections"] = [{"title": "All", "exercises": Catalog().ids()}]
+    pdf = _build(tmp_path, write_spec(tmp_path, spec, "all.json"), "large-print", "letter")
+    glance = [i for i, t in enumerate(pdf.pages_text) if "Your exercises at a glance (continued)" in t]
+    assert glance and all("Exercise How much How often" in pdf.pages_text[i] for i in glance)
+    first = pdf.pages_with("Your exercises at a glance")[0]
+    assert "(continued)" not in pdf.pages_text[first].split("Your exercises at a glance")[1][:20]
+    assert glance == list(range(first + 1, max(glance) + 1)), "each page the table runs onto says so"
 
 
 def test_standard_cards_fit_and_never_say_continued(tmp_path):
@@ -234,10 +243,16 @@ def test_standard_cards_fit_and_never_say_continued(tmp_path):
 
 
 def test_a_week_that_must_split_splits_evenly(tmp_path):
-    # 17 pt type cannot fit seven day columns beside the names: 4 + 3 days, never 6 + 1.
-    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "large-print", "letter")
+    # Dates in 24 pt leave no room for seven day columns beside the names: 4 + 3 days, never
+    # 6 + 1. (The built-in templates keep a week whole; see test_layout.py.)
+    (tmp_path / "huge.json").write_text(json.dumps({"extends": "large-print", "sizes": {"small": 24}}))
+    spec = json.loads((HANDOUTS / "mixed-short.json").read_text()) | {"template": "huge.json"}
+    out = tmp_path / "huge.pdf"
+    result = run_cli("build", write_spec(tmp_path, spec), "-o", out, "--page-size", "letter")
+    assert result.code == 0, result.stderr
+    pdf = ReadPdf(out)
     weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     tables = [chunk for t in pdf.pages_text for chunk in t.split("Week ")[1:]]
     per_table = [sum(f" {d} " in f" {chunk} " for d in weekdays) for chunk in tables]
-    weeks = json.loads((HANDOUTS / "mixed-short.json").read_text())["tracker"]["weeks"]
+    weeks = spec["tracker"]["weeks"]
     assert sorted(per_table) == [3] * weeks + [4] * weeks

@@ -109,6 +109,7 @@ class Handout:
     template: str = "standard"
     page_size: str | None = None
     dosing_notes: tuple[str, ...] = ()  # the catalog's general advice, unless the spec leaves it out
+    show_at_a_glance: bool = True  # the spec may leave the at-a-glance table out
     inputs: tuple[str, ...] = ()  # every file this handout was made from, for make's dependency tracking
 
     @property
@@ -167,6 +168,7 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
                         if (kept := tuple(x for x in lines if x not in stop_if))),
         dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
         if doc.get("show_dosing_notes", True) else (),
+        show_at_a_glance=doc.get("show_at_a_glance", True),
         tracker=_tracker(doc.get("tracker", {}), all_cards, words),
         template=doc.get("template", "standard"), page_size=doc.get("page_size"),
         inputs=_inputs(spec, catalog, [ex for _, _, ex in entries], logo),

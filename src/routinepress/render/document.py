@@ -119,7 +119,7 @@ def _running_text(handout: Handout, template: Template, words: parts.Words) -> d
         "title": handout.title, "patient": handout.patient, "date": handout.date,
         "clinic": handout.clinician.get("clinic", ""), "clinician": handout.clinician.get("name", ""),
     }
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for where in ("header", "footer"):
         out[where] = {}
         for side, pattern in template[where].items():
@@ -137,29 +137,41 @@ def _format(pattern: str, values: dict[str, str]) -> str:
 
 
 def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]:
-    """A canvas that holds pages back until the total is known, for "Page X of Y" in one pass."""
+    """A canvas that draws the header and footer on each page as it ends.
+
+    "Page X of Y" needs the total, known only at the end: each page draws a reference to a
+    small form (XObject) that holds its page-number text, and the forms are written once the
+    total is known. Pages are not held back, so a form box made on a page belongs to it.
+    """
+    page_of_pattern = running["page_of"]["pattern"]
 
     class RunningCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._page_numbers: list[tuple[str, str, str, float]] = []  # (form name, font, size) per page
             # Two handouts with equal metadata would otherwise share a PDF /ID in invariant mode.
             self._doc.updateSignature(signature)
 
         def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._draw_running(len(self._page_numbers) + 1)
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self._draw_running(number, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+            total = len(self._page_numbers)
+            for number, (name, text, font, size) in enumerate(self._page_numbers, 1):
+                text = text.replace("\x00", page_of_pattern.format(page=number, pages=total))
+                width = self.stringWidth(text, font, size)
+                # Drawn right-aligned at the form's origin, which the page placed at the line's end.
+                self.beginForm(name, lowerx=-width - 1, lowery=-size, upperx=1, uppery=size * 1.5)
+                self.setFillColor(styles.colour("muted"))
+                self.setFont(font, size)
+                self.drawRightString(0, 0, text)
+                self.endForm()
+            super().save()
 
-        def _draw_running(self, number: int, total: int) -> None:
-            page_of = running["page_of"]["pattern"].format(page=number, pages=total)
+        def _draw_running(self, number: int) -> None:
+            # Widths are reserved for a two-digit total (or the page's own digits if longer).
+            guess = page_of_pattern.format(page=number, pages="8" * max(2, len(str(number))))
             m, size = styles.margins, styles.small.fontSize
             left, right = m["left"], styles.page_width - m["right"]
             top = styles.page_height - m["top"]
@@ -167,14 +179,23 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             self.setFillColor(styles.colour("muted"))
             # Baselines keep ascenders and descenders inside the margins home printers do not clip.
             for where, baseline in (("header", top - size), ("footer", m["bottom"] + size * 0.35)):
-                texts = {k: v.replace("\x00", page_of) for k, v in running[where].items()}
+                texts = running[where]
                 # The right side (patient, date, page number) is short and must stay whole:
                 # it gets what it needs, up to half the line; the left (title) gets the rest.
                 right_text = texts.get("right", "")
-                right_width = min(self.stringWidth(right_text, fonts.REGULAR, size), (right - left) / 2)
-                self._clipped(right_text, right, baseline, size, right_width, align="right")
-                self._clipped(texts.get("left", ""), left, baseline, size, right - left - right_width - size,
-                              align="left")
+                right_width = min(self.stringWidth(right_text.replace("\x00", guess), fonts.REGULAR, size),
+                                  (right - left) / 2)
+                if "\x00" in right_text:
+                    name = f"page_of_{number}_{where}"
+                    self._page_numbers.append((name, right_text, fonts.REGULAR, size))
+                    self.saveState()
+                    self.translate(right, baseline)
+                    self.doForm(name)
+                    self.restoreState()
+                else:
+                    self._clipped(right_text, right, baseline, size, right_width, align="right")
+                self._clipped(texts.get("left", "").replace("\x00", guess), left, baseline, size,
+                              right - left - right_width - size, align="left")
             self.setStrokeColor(styles.colour("rule"))
             self.setLineWidth(0.75)
             self.line(left, top - size * 1.45, right, top - size * 1.45)

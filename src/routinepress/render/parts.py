@@ -8,22 +8,19 @@ from pathlib import Path
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     FrameBreak,
-    HRFlowable,
     KeepTogether,
-    PageBreak,
     Spacer,
     TableStyle,
 )
 
-from ..model import Card, Handout
-from .pictures import PictureSource, RecordedDrawing, picture_grid
+from ..model import Handout
+from .cards import card_flowables, cards  # noqa: F401  (the card part; document.py names them here)
+from .pictures import PictureSource
 from .styles import Paragraph, Styles, Table, esc
 
 Words = Mapping[str, str]  # the handout's labels, in its language
-
 BULLET = "\u2022"
 
 
@@ -98,7 +95,7 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         *[("SPAN", (0, r), (1, r)) for r in spans],
         *[("NOSPLIT", (0, r), (-1, r + 1)) for r in keep_with_next],
     ]))
-    return [table, Spacer(1, styles.gap * 1.5)]
+    return [table, Spacer(1, styles.gap)]
 
 
 class _StopTable(Table):
@@ -162,7 +159,9 @@ def intro(handout: Handout, styles: Styles) -> list[Flowable]:
 
 
 def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
-    header = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
+    if not handout.show_at_a_glance:
+        return []
+    header: list[object] = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
     rows: list[list[object]] = [header]
     section_rows = []
     for section in handout.sections:
@@ -176,12 +175,18 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
                 Paragraph(esc(card.frequency_text), styles.body),
             ])
     width = styles.frame_width
-    table = Table(rows, colWidths=[width * 0.34, width * 0.40, width * 0.26], repeatRows=1, splitInRow=1)
+    # "How often" gets what its longest entry needs (one line a row), up to a quarter.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    often = max(stringWidth(text, styles.body.fontName, styles.body.fontSize)
+                for text in [words["how_often"], *(c.frequency_text for c in handout.cards)]) + 14
+    often = min(max(often, width * 0.15), width * 0.25)
+    table = Table(rows, colWidths=[width * 0.33, width * 0.67 - often, often], repeatRows=1, splitInRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
         ("GRID", (0, 0), (-1, -1), 0.75, styles.colour("rule")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     for r in section_rows:
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
@@ -215,146 +220,19 @@ def continued_under(heading: Flowable, content: list[Flowable]) -> list[Flowable
 
 
 def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
-    """The catalog's general advice on how to exercise, as a headed list; nothing if there is none.
-
-    Kept on one page when it fits, so the list is read as a whole and never continues
-    unlabelled at the top of the next page (a list longer than a page still splits).
-    """
+    """The catalog's general advice on how to exercise, as a headed list in two columns (half
+    the height on page 1); nothing if there is none. Kept on one page, read as a whole."""
     if not handout.dosing_notes:
         return []
+    from .cards import Columns, stack_height
+
     items = [Paragraph(esc(note), styles.step, bulletText=BULLET) for note in handout.dosing_notes]
-    return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), *items])]
-
-
-def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
-    one_per_page = styles.template["card"]["per_page"] == 1
-    story: list[Flowable] = []
-    for section in handout.sections:
-        heading = Paragraph(esc(section.title), styles.heading)
-        for i, card in enumerate(section.cards):
-            body = continued_under(
-                Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
-                card_flowables(card, styles, words, pictures))
-            if one_per_page:
-                story.append(PageBreak())
-            if i == 0:
-                body.insert(0, heading)  # keep the section title on the page of its first card
-            story.append(KeepTogether(body))
-    if not one_per_page:
-        story.insert(0, CondPageBreak(styles.frame_height * 0.3))
-    return story
-
-
-def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
-    """Name; pictures with the dose and steps; tips and cautions; the clinician's notes.
-
-    With "stacked" pictures the dose and steps sit beside them and the tips and cautions
-    share a row below, so lines stay at a comfortable length and the card stays short.
-    """
-    t = styles.template["card"]
-    out: list[Flowable] = [
-        HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap, spaceAfter=3),
-        Paragraph(f"{card.number}. {esc(card.name)}", styles.card_title),
-    ]
-    if t["show_summary"] and card.summary:
-        out.append(Paragraph(esc(card.summary), styles.body))
-    beside = bool(card.pictures) and t["pictures"] == "stacked"
-    picture_width = t["illustration_width_mm"] * mm
-    left_width = picture_width + styles.gap * 3 if beside else 0
-    how = [_dose_table(card, styles, styles.frame_width - left_width), Paragraph(esc(words["steps"]), styles.label)]
-    how += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
-    if card.pictures:
-        height = t["illustration_height_mm"] * mm
-        flows = pictures.flowables(card.pictures, picture_width, height, card.mirror, t["line_scale"])
-        captions = [i.caption for i in card.pictures]
-        if beside:
-            how = [_columns([picture_grid(flows, captions, styles, picture_width, columns=1)], how,
-                            left_width, styles)]
-        else:
-            how.insert(0, picture_grid(flows, captions, styles, picture_width, columns=None))
-    out += how
-    tips = _list_block(words["tips"], card.tips, styles)
-    cautions = _list_block(words["cautions"], card.care, styles)
-    if tips and cautions and t["pictures"] == "stacked":
-        out.append(_columns(tips, cautions, styles.frame_width / 2, styles))
-    else:
-        out += tips + cautions
-    if card.notes:
-        out.append(_notes_box(words["notes_for_you"], card.notes, styles))
-    for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
-        if lines:
-            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
-    if card.video_url:
-        out.append(_video(card.video_url, styles, words))
-    return out
-
-
-def _columns(left: list[Flowable], right: list[Flowable], left_width: float, styles: Styles) -> Table:
-    """Two columns of flowables side by side, top-aligned; splits between pages if it must."""
-    table = Table([[left, right]], colWidths=[left_width, styles.frame_width - left_width], splitInRow=1)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), styles.gap),
-        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
-    return table
-
-
-def _dose_table(card: Card, styles: Styles, width: float) -> Table:
-    """The dose as a table: a label column ("rows") or labels across the top ("columns", shorter)."""
-    labels = [Paragraph(esc(label), styles.label) for label, _ in card.dose_rows]
-    values = [Paragraph(esc(value), styles.body_bold) for _, value in card.dose_rows]
-    if styles.template["card"]["dose_layout"] == "columns":
-        table = Table([labels, values], colWidths=[width / len(labels)] * len(labels), hAlign="LEFT", splitInRow=1)
-        header = ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill"))
-    else:
-        label_width = styles.body.fontSize * 6.5
-        value_width = min(styles.body.fontSize * 15, width - label_width)
-        table = Table(list(zip(labels, values)), colWidths=[label_width, value_width],
-                      hAlign="LEFT", splitInRow=1)
-        header = ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill"))
-    table.setStyle(TableStyle([
-        header,
-        ("BOX", (0, 0), (-1, -1), 1, styles.colour("rule")),
-        ("INNERGRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    table.spaceBefore, table.spaceAfter = styles.gap * 0.5, styles.gap
-    return table
-
-
-def _list_block(title: str, items: tuple[str, ...], styles: Styles) -> list[Flowable]:
-    if not items:
-        return []
-    return [Paragraph(esc(title), styles.label)] + [
-        Paragraph(esc(item), styles.step, bulletText=BULLET) for item in items
-    ]
-
-
-def _notes_box(title: str, text: str, styles: Styles) -> Table:
-    table = Table([[Paragraph(esc(title), styles.label)], [Paragraph(esc(text), styles.body)]],
-                  colWidths=[styles.frame_width], splitInRow=1)
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, styles.colour("stop_border")),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
-    table.spaceBefore = styles.gap * 0.5
-    return table
-
-
-def _video(url: str, styles: Styles, words: Words) -> Table:
-    from reportlab.graphics.barcode.qr import QrCodeWidget  # rarely needed; costs 8 ms to import
-    from reportlab.graphics.shapes import Drawing
-
-    size = 22 * mm
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    code = RecordedDrawing.record(drawing)  # recorded without renderPDF's stray Helvetica selection
-    text = Paragraph(f"<b>{esc(words['video'])}:</b><br/>{esc(url)}", styles.body)
-    table = Table([[code, text]], colWidths=[size + 8, styles.frame_width - size - 8], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+    half = (styles.frame_width - styles.gap * 2) / 2
+    # Split where the taller column is shortest.
+    split = min(range(1, len(items) + 1),
+                key=lambda n: max(stack_height(items[:n], half), stack_height(items[n:], half)))
+    columns = Columns([(half, items[:split]), (half, items[split:])], styles.gap * 2)
+    return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), columns])]
 
 
 def closing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:

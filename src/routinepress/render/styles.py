@@ -154,6 +154,8 @@ class Styles:
     label: ParagraphStyle
     step: ParagraphStyle
     stop_line: ParagraphStyle
+    dose: ParagraphStyle  # the prescription, in a shaded band under the card's title
+    boxed: ParagraphStyle  # a bordered paragraph: the clinician's note on a card
     page_width: float
     page_height: float
     margins: dict[str, float]
@@ -217,12 +219,18 @@ def _make_styles(template: Template, page_size: str) -> Styles:
                       textColor=colors.HexColor(col["muted"])),
         title=style("title", sizes["title"], fonts.BOLD, textColor=heading, spaceAfter=sizes["title"] * 0.2),
         subtitle=style("subtitle", sizes["heading"], textColor=heading, spaceAfter=body * 0.5),
-        heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.8,
+        heading=style("heading", sizes["heading"], fonts.BOLD, textColor=heading, spaceBefore=body * 0.6,
                       spaceAfter=body * 0.4, keepWithNext=1),
         card_title=style("card_title", sizes["card_title"], fonts.BOLD, textColor=heading, keepWithNext=1),
-        label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.35, keepWithNext=1),
-        step=style("step", body, leftIndent=body * 1.6, bulletIndent=0, spaceAfter=body * 0.25),
-        stop_line=style("stop_line", body, spaceAfter=body * 0.4, leftIndent=body * 1.1),
+        label=style("label", body, fonts.BOLD, textColor=heading, spaceBefore=body * 0.3, keepWithNext=1),
+        step=style("step", body, leftIndent=body * 1.5, bulletIndent=0, spaceAfter=body * 0.15),
+        stop_line=style("stop_line", body, spaceAfter=body * 0.25, leftIndent=body * 1.1),
+        # The band's padding is drawn outside the text, so indents keep it inside the frame.
+        dose=style("dose", body, backColor=colors.HexColor(col["table_header_fill"]), borderPadding=body * 0.3,
+                   leftIndent=body * 0.3, rightIndent=body * 0.3, spaceBefore=body * 0.5, spaceAfter=body * 0.6),
+        boxed=style("boxed", body, borderColor=colors.HexColor(col["stop_border"]), borderWidth=1.5,
+                    borderPadding=body * 0.4, leftIndent=body * 0.4, rightIndent=body * 0.4,
+                    spaceBefore=body * 0.8, spaceAfter=body * 0.6),
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
     )

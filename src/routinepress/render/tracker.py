@@ -34,6 +34,22 @@ class Checkbox(Flowable):
             )
 
 
+class DayBoxes(Flowable):
+    """A day's boxes: one per prescribed session (two for an exercise done twice a day)."""
+
+    GAP = 4.0
+
+    def __init__(self, count: int, size: float, colour, field_name: str | None = None):
+        super().__init__()
+        self.boxes = [Checkbox(size, colour, f"{field_name}_{n + 1}" if field_name and count > 1 else field_name)
+                      for n in range(count)]
+        self.width, self.height = count * size + (count - 1) * self.GAP, size
+
+    def draw(self) -> None:
+        for n, box in enumerate(self.boxes):
+            box.drawOn(self.canv, n * (box.size + self.GAP), 0)
+
+
 class WriteIn(Flowable):
     """An empty line to write a number on (the daily pain score)."""
 
@@ -62,9 +78,11 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     labels = [day_label(handout, w, d) for w in range(spec.weeks) for d in range(7)]
     widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
                  for label in labels for line in label.split("<br/>"))
-    day_width = max(box + 12, widest + 14)  # cell padding is 6 pt a side; a date never wraps mid-number
-    # Names keep at least 30% of the width; with very large type a week splits into day groups.
-    per_table = min(7, int(styles.frame_width * 0.7 // day_width))
+    most_boxes = max(row.times_per_day for row in spec.rows)
+    # Cell padding is 6 pt a side; a date never wraps mid-number.
+    day_width = max(most_boxes * box + (most_boxes - 1) * DayBoxes.GAP + 12, widest + 14)
+    # Names keep at least a quarter of the width; with very large type a week splits into day groups.
+    per_table = min(7, int(styles.frame_width * 0.75 // day_width))
     if per_table < 1:
         raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
                             "use a smaller tracker box or small text size in the template")
@@ -88,15 +106,18 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
                 days: range, day_width: float) -> Table:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
-    header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
+    header: list[object] = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
     rows: list[list[object]] = [header]
     for r, row in enumerate(spec.rows):
-        boxes = [Checkbox(box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None) for d in days]
-        rows.append([Paragraph(esc(row.name), styles.small), *boxes])
+        boxes = [DayBoxes(row.times_per_day, box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None)
+                 for d in days]
+        # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
+        name = f"{esc(row.name)}&nbsp;&nbsp; <b>{esc(row.target)}</b>" if row.target else esc(row.name)
+        rows.append([Paragraph(name, styles.small), *boxes])
     if spec.pain_score:
-        rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
-                    [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
+        pain: list[object] = [Paragraph(esc(words["pain_score"]), styles.label)]
+        rows.append(pain + [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
     pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
     name_width = styles.frame_width - len(days) * day_width
     table = Table(rows, colWidths=[name_width] + [day_width] * len(days), repeatRows=1, splitInRow=1)

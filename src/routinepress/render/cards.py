@@ -1,0 +1,258 @@
+"""Exercise cards that pack: each card laid out in the shortest of a few arrangements.
+
+A card is a short column of flat flowables (rule, title, dose line, columns of steps beside
+the pictures, notes), kept together on one page. The pictures sit beside the steps or above
+them as the template says; the tips and cautions go under the steps, in two columns under
+the pictures and steps, or in a third column, whichever makes the card shortest. A card
+taller than the page is tried again with smaller pictures beside the steps, and only if it
+is still too tall is it laid out as one column that may continue on the next page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
+
+from ..model import Card, Handout
+from .pictures import PictureSource, RecordedDrawing, picture_grid
+from .styles import Paragraph, Styles, Table, esc
+
+Words = Mapping[str, str]
+BULLET = "\u2022"
+# Smaller pictures for a card that would not fit on a page at the template's size.
+FALLBACK_SCALES = (0.8, 0.65)
+# Narrower than this many type sizes, a third column of tips reads badly (about 32 letters).
+THIRD_COLUMN_EMS = 16
+
+
+@dataclass(frozen=True)
+class Layout:
+    pictures: str  # "beside" the steps, "above" them, or "flow" (one splittable column)
+    scale: float = 1.0  # of the template's picture size
+    extras: str = "under"  # tips and cautions: "under" the steps, "below" in two columns, or a "third" column
+
+
+def stack_height(flowables: list[Flowable], width: float) -> float:
+    """Height of flowables placed one under the other, as a frame would place them."""
+    height, after = 0.0, 0.0
+    for i, flowable in enumerate(flowables):
+        _, h = flowable.wrap(width, 1e6)
+        height += (max(after, flowable.getSpaceBefore()) if i else 0) + h
+        after = flowable.getSpaceAfter()
+    return height
+
+
+class Columns(Flowable):
+    """Columns of flowables side by side, top-aligned, drawn as one piece that never splits.
+
+    Flatter than a table of tables: each column is wrapped once at its own width and
+    drawn where it stands.
+    """
+
+    def __init__(self, columns: list[tuple[float, list[Flowable]]], gap: float):
+        super().__init__()
+        self.columns, self.gap = columns, gap
+        self._measured_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._measured_at != availWidth:
+            self.height = max(stack_height(flows, width) for width, flows in self.columns)
+            self._measured_at = availWidth
+        self.width = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x = 0.0
+        for width, flows in self.columns:
+            y, after = self.height, 0.0
+            for i, flowable in enumerate(flows):
+                w, h = flowable.wrap(width, 1e6)
+                y -= (max(after, flowable.getSpaceBefore()) if i else 0) + h
+                flowable.drawOn(self.canv, x, y)
+                after = flowable.getSpaceAfter()
+            x += width + self.gap
+
+
+def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+    """Every card, each kept on one page; several share a page unless the template says one a page."""
+    from reportlab.platypus import PageBreak
+
+    one_per_page = styles.template["card"]["per_page"] == 1
+    story: list[Flowable] = []
+    if "at_a_glance" not in styles.template["parts"]:  # a template without the table keeps the advice
+        from .parts import dosing_notes
+
+        story += dosing_notes(handout, styles, words)
+    for section in handout.sections:
+        heading = Paragraph(esc(section.title), styles.heading)
+        for i, card in enumerate(section.cards):
+            body = fitted_card(card, styles, words, pictures, with_heading=i == 0)
+            if one_per_page and story:
+                story.append(PageBreak())
+            if i == 0:
+                body.insert(0, heading)  # keep the section title on the page of its first card
+            story.append(KeepTogether(body))
+    return story
+
+
+def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSource,
+                with_heading: bool = False) -> list[Flowable]:
+    """The card in its shortest arrangement at the template's picture size; if that is taller
+    than a page, with smaller pictures (beside the steps or above them); failing that, as one
+    column that may continue on the next page under a "(continued)" heading."""
+    room = styles.frame_height
+    if with_heading:  # a section's first card carries the section's heading onto its page
+        room -= styles.heading.leading + styles.heading.spaceBefore + styles.heading.spaceAfter
+    template_pictures = "beside" if styles.template["card"]["pictures"] == "stacked" else "above"
+    tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES)]
+    for modes in tries:
+        options = [card_flowables(card, styles, words, pictures, Layout(pictures_at, scale, extras))
+                   for pictures_at, scale in modes for extras in _extras_choices(card, styles, pictures_at, scale)]
+        heights = [stack_height(flows, styles.frame_width) for flows in options]
+        if min(heights) <= room:
+            return options[heights.index(min(heights))]
+    from .parts import continued_under
+
+    return continued_under(
+        Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
+        card_flowables(card, styles, words, pictures, Layout("flow")))
+
+
+def _extras_choices(card: Card, styles: Styles, pictures_at: str, scale: float) -> list[str]:
+    if not (card.tips and card.care):
+        return ["under"] if pictures_at == "beside" and card.pictures else ["below"]
+    choices = ["under", "below"] if pictures_at == "beside" and card.pictures else ["below"]
+    if _third_width(styles, scale, pictures_at, card) >= styles.body.fontSize * THIRD_COLUMN_EMS:
+        choices.append("third")
+    return choices
+
+
+def _picture_column(styles: Styles, scale: float) -> float:
+    return styles.template["card"]["illustration_width_mm"] * mm * scale + styles.gap * 2
+
+
+def _third_width(styles: Styles, scale: float, pictures_at: str, card: Card) -> float:
+    rest = styles.frame_width - (_picture_column(styles, scale) if pictures_at == "beside" and card.pictures else 0)
+    return (rest - styles.gap) * 0.45
+
+
+def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource,
+                   layout: Layout = Layout("flow")) -> list[Flowable]:
+    """Rule and title; the dose; the pictures with the steps (and the tips and cautions);
+    the clinician's notes, next steps and video."""
+    t = styles.template["card"]
+    out: list[Flowable] = [
+        HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap * 0.6,
+                   spaceAfter=2),
+        _title(card, styles, bool(t["show_summary"])),
+        _dose(card, styles),
+    ]
+    steps = [Paragraph(esc(words["steps"]), styles.label)]
+    steps += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
+    tips = _list_block(words["tips"], card.tips, styles)
+    care = _list_block(words["cautions"], card.care, styles)
+    width, gap = styles.frame_width, styles.gap
+    picture_width = t["illustration_width_mm"] * mm * layout.scale
+    picture_height = t["illustration_height_mm"] * mm * layout.scale
+    grid: list[Flowable] = []
+    if card.pictures:
+        flows = pictures.flowables(card.pictures, picture_width, picture_height, card.mirror, t["line_scale"])
+        columns = 1 if layout.pictures == "beside" else None
+        grid = [picture_grid(flows, [p.caption for p in card.pictures], styles, picture_width, columns=columns)]
+    if layout.pictures == "flow" or not card.pictures:
+        out += grid + steps
+        out += _side_by_side(tips, care, width, gap) if layout.extras == "below" and layout.pictures != "flow" \
+            else tips + care
+    else:
+        left = _picture_column(styles, layout.scale) if layout.pictures == "beside" else 0.0
+        text = steps + (tips + care if layout.extras == "under" else [])
+        if layout.extras == "third":
+            third = _third_width(styles, layout.scale, layout.pictures, card)
+            text_columns = [(width - left - third - gap, steps), (third, tips + care)]
+        else:
+            text_columns = [(width - left, text)]
+        if layout.pictures == "beside":
+            out.append(Columns([(left - gap, grid), *text_columns], gap))
+        else:
+            out += grid
+            out += [Columns(text_columns, gap)] if len(text_columns) > 1 else text
+        if layout.extras == "below":
+            out += _side_by_side(tips, care, width, gap)
+    if card.notes:
+        out.append(_notes_box(words["notes_for_you"], card.notes, styles))
+    for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
+        if lines:
+            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
+    if card.video_url:
+        out.append(_video(card.video_url, styles, words))
+    return out
+
+
+def _title(card: Card, styles: Styles, with_summary: bool) -> Paragraph:
+    """The exercise's number and name, and its one-line summary run in after it (a line saved)."""
+    text = f"{card.number}. {esc(card.name)}"
+    if with_summary and card.summary:
+        size = styles.body.fontSize
+        text += f'&nbsp;&nbsp; <font name="{styles.body.fontName}" size="{size}">{esc(card.summary)}</font>'
+    return Paragraph(text, styles.card_title)
+
+
+def _dose(card: Card, styles: Styles) -> Flowable:
+    """The prescription in one shaded band: "Repeat 10 to 15 times | Sets 1 set | ..."."""
+    if styles.template["card"]["dose_layout"] == "rows":
+        return _dose_table(card, styles)
+    pairs = [f'{esc(label)}: <b>{esc(value)}</b>' for label, value in card.dose_rows]
+    return Paragraph("&nbsp;| ".join(pairs), styles.dose)
+
+
+def _dose_table(card: Card, styles: Styles) -> Table:
+    labels = [Paragraph(esc(label), styles.label) for label, _ in card.dose_rows]
+    values = [Paragraph(esc(value), styles.body_bold) for _, value in card.dose_rows]
+    label_width = styles.body.fontSize * 6.5
+    table = Table(list(zip(labels, values)), colWidths=[label_width, styles.body.fontSize * 15], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),
+        ("BOX", (0, 0), (-1, -1), 1, styles.colour("rule")),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    table.spaceBefore, table.spaceAfter = styles.gap * 0.5, styles.gap
+    return table
+
+
+def _side_by_side(left: list[Flowable], right: list[Flowable], width: float, gap: float) -> list[Flowable]:
+    if left and right:
+        half = (width - gap) / 2
+        return [Columns([(half, left), (half, right)], gap)]
+    return left + right
+
+
+def _list_block(title: str, items: tuple[str, ...], styles: Styles) -> list[Flowable]:
+    if not items:
+        return []
+    return [Paragraph(esc(title), styles.label)] + [
+        Paragraph(esc(item), styles.step, bulletText=BULLET) for item in items
+    ]
+
+
+def _notes_box(title: str, text: str, styles: Styles) -> Paragraph:
+    """The clinician's note for this exercise: one bordered paragraph, its label run in."""
+    return Paragraph(f"<b>{esc(title)}:</b> {esc(text)}", styles.boxed)
+
+
+def _video(url: str, styles: Styles, words: Words) -> Flowable:
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # rarely needed; costs 8 ms to import
+    from reportlab.graphics.shapes import Drawing
+
+    size = 22 * mm
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    code = RecordedDrawing.record(drawing)  # recorded without renderPDF's stray Helvetica selection
+    text = Paragraph(f"<b>{esc(words['video'])}:</b><br/>{esc(url)}", styles.body)
+    return Columns([(size, [code]), (styles.frame_width - size - 8, [text])], 8)

@@ -1,0 +1,154 @@
+"""Pages a clinic will print: cards that pack and never split, a tracker that matches the
+prescription, form boxes on their own pages. Read back from the PDFs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
+from pdfread import ReadPdf, squash
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _build(tmp_path: Path, spec: Path, template: str, *extra: str) -> ReadPdf:
+    out = tmp_path / f"{spec.stem}-{template}.pdf"
+    result = run_cli("build", spec, "-o", out, "--template", template, *extra)
+    assert result.code == 0, result.stderr
+    return ReadPdf(out)
+
+
+def _cards(tmp_path: Path, spec: Path) -> list[dict]:
+    out = tmp_path / f"{spec.stem}.model.json"
+    assert run_cli("build", spec, "--format", "json", "-o", out).code == 0
+    return [card for section in json.loads(out.read_text())["sections"] for card in section["cards"]]
+
+
+def _card_pages(pdf: ReadPdf, card: dict) -> tuple[list[int], list[int]]:
+    """Pages with the card's first step, and the first of those where each later step is found
+    (some steps, "then switch sides", are printed by several cards)."""
+    first = pdf.pages_with(card["steps"][0])
+    if not first:
+        return first, []
+    later = [min((p for p in pdf.pages_with(step) if p >= first[0]), default=-1) for step in card["steps"][1:]]
+    return first, sorted(set(later) | {first[0]})
+
+
+@pytest.mark.parametrize("template", ["standard", "compact"])
+@pytest.mark.parametrize("example", ["therapydia-six", "hip-pain-general"])
+def test_cards_share_pages_and_never_split(tmp_path, example, template):
+    spec = HANDOUTS / f"{example}.json"
+    pdf, cards = _build(tmp_path, spec, template), _cards(tmp_path, spec)
+    starts = []
+    for card in cards:
+        first, last = _card_pages(pdf, card)
+        assert len(first) == 1 and first == last, f"{card['name']} split: steps on pages {first} and {last}"
+        starts.append(first[0])
+    per_page = [starts.count(p) for p in sorted(set(starts))]
+    # Two typical cards on most standard card pages; compact as many, three where they fit.
+    assert sum(n >= 2 for n in per_page) >= len(per_page) // 2, per_page
+    if template == "compact":
+        assert len(cards) / len(per_page) >= 1.8, per_page
+    assert not [t for t in pdf.pages_text if "(continued)" in t], "no card here is taller than a page"
+
+
+def test_large_print_gives_each_card_its_own_page_and_splits_only_what_is_taller(tmp_path):
+    spec = HANDOUTS / "therapydia-six.json"
+    pdf, cards = _build(tmp_path, spec, "large-print"), _cards(tmp_path, spec)
+    for card in cards:
+        first, last = _card_pages(pdf, card)
+        assert len(first) == 1
+        others = [c for c in cards if c is not card]
+        assert not any(pdf.pages_with(c["steps"][0]) == first for c in others), f"{card['name']} shares a page"
+        if first != last:  # only a card taller than a page continues, and says so at the top
+            assert pdf.pages_text[last[0]].startswith(f"{card['number']}. {card['name']} (continued)")
+
+
+@pytest.mark.parametrize("template,most", [("standard", 5), ("compact", 4), ("large-print", 11)])
+def test_six_exercises_fit_in_few_pages(tmp_path, template, most):
+    # The issue's targets are 5, 3 and 9 pages (they were 9, 7 and 18); these bounds are what
+    # the layout reaches now (`make pages` prints both), so a change that costs paper fails here.
+    assert _build(tmp_path, HANDOUTS / "therapydia-six.json", template).page_count <= most
+
+
+def _tracker_spec(**tracker) -> dict:
+    return minimal_spec(sections=[{"title": "Today", "exercises": [
+        {"ref": "bridge", "frequency": {"days_per_week": 7, "times_per_day": 2}},
+        {"ref": "clamshell", "frequency": {"days_per_week": 3}},
+    ]}], tracker={"weeks": 2, "start_date": "2026-11-23", **tracker})
+
+
+@pytest.mark.parametrize("template", ["standard", "compact", "large-print"])
+def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template):
+    out = tmp_path / "t.pdf"
+    assert run_cli("build", write_spec(tmp_path, _tracker_spec()), "-o", out, "--template", template).code == 0
+    pdf = ReadPdf(out)
+    from routinepress.templates import load_template
+
+    box = load_template(template)["tracker"]["box_size_pt"]
+    # Twice a day: two boxes a day; three days a week: one box a day, the target on the row.
+    assert pdf.checkbox_count(box) == 2 * (2 * 7 + 7)
+    tracker_pages = pdf.pages_with("Week 1")
+    assert "3 of 7 days" in " ".join(pdf.pages_text[p] for p in tracker_pages)
+    with pdf.plumber() as doc:
+        for page in doc.pages:
+            boxes = sorted((r for r in page.rects if abs(r["width"] - box) < 0.6 and abs(r["height"] - box) < 0.6),
+                           key=lambda r: (round(r["top"]), r["x0"]))
+            rows: dict[int, list] = {}
+            for r in boxes:
+                rows.setdefault(round(r["top"]), []).append(r)
+            # Every row of a week holds 7 days: 14 boxes for the twice-a-day exercise, 7 for the other.
+            assert sorted({len(r) for r in rows.values()}) in ([], [7, 14]), sorted(len(r) for r in rows.values())
+
+
+@pytest.mark.parametrize("example,template", [
+    ("mixed-short", "standard"), ("mixed-short", "compact"), ("mixed-short", "large-print"),
+    ("hip-pain-general", "standard"), ("hip-pain-general", "compact"),
+    # (13 exercises in 16 pt make a week taller than a page: it splits between rows, header repeated)
+])
+def test_a_week_stays_whole_on_one_page(tmp_path, example, template):
+    pdf = _build(tmp_path, HANDOUTS / f"{example}.json", template)
+    weeks = json.loads((HANDOUTS / f"{example}.json").read_text())["tracker"]["weeks"]
+    for week in range(1, weeks + 1):
+        pages = pdf.pages_with(f"Week {week} ")
+        assert len(pages) == 1, f"week {week} on pages {pages}"
+        table = pdf.pages_text[pages[0]].split(f"Week {week} ")[1]
+        assert all(f"{day} " in table for day in WEEKDAYS)
+
+
+def test_weeks_share_a_page_and_the_tracker_follows_the_cards(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "compact")
+    assert pdf.pages_with("Week 1 ") == pdf.pages_with("Week 2 ")
+    assert pdf.pages_with("Exercise tracker")[0] == pdf.page_count - 1
+
+
+def test_every_form_box_belongs_to_the_page_it_is_drawn_on(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "hip-pain-general.json", "large-print", "--fillable")
+    with pikepdf.open(pdf.path) as doc:
+        owners = [(annot.get("/P").objgen, page.obj.objgen)
+                  for page in doc.pages for annot in page.obj.get("/Annots", [])]
+    assert owners and all(owner == page for owner, page in owners)
+    # 13 exercises, 2 weeks, once a day: one field per box; the tracker spans several pages.
+    assert len(owners) == 13 * 14 and len({page for _, page in owners}) >= 2
+    again = _build(tmp_path / "again", HANDOUTS / "hip-pain-general.json", "large-print", "--fillable")
+    assert again.path.read_bytes() == pdf.path.read_bytes()
+
+
+def test_page_x_of_y_on_every_page(tmp_path):
+    pdf = _build(tmp_path, HANDOUTS / "hip-pain-general.json", "standard")
+    total = pdf.page_count
+    for n, text in enumerate(pdf.pages_text, 1):
+        assert f"Page {n} of {total}" in text
+
+
+def test_a_spec_may_leave_the_at_a_glance_table_out(tmp_path):
+    doc = json.loads((HANDOUTS / "therapydia-six.json").read_text())
+    with_table, without = tmp_path / "with.pdf", tmp_path / "without.pdf"
+    assert run_cli("build", write_spec(tmp_path, doc, "a.json"), "-o", with_table).code == 0
+    assert run_cli("build", write_spec(tmp_path, doc | {"show_at_a_glance": False}, "b.json"), "-o", without).code == 0
+    assert "Your exercises at a glance" in ReadPdf(with_table).text
+    assert "Your exercises at a glance" not in ReadPdf(without).text
+    assert squash("How to do your exercises") in ReadPdf(without).text  # the advice stays
