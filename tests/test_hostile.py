@@ -199,24 +199,25 @@ CASES = [
     # --- 2. hangs and crashes on schema-valid input ----------------------------------------------
     Case("hang-template-pictures-140mm-wide",
          _steps(with_template("wide.json"), template("wide.json", card={"illustration_width_mm": 140})), BUILD, 1,
-         "error: wide.json: $.card.illustration_width_mm: 140 mm pictures leave 36 mm for the instructions "
-         "beside them on letter paper; they need at least 60 mm\n" + STACKED_HINT.format(115)),
+         "error: wide.json: $.card.illustration_width_mm: 140 mm pictures leave 43 mm for the instructions "
+         "beside them on letter paper; they need at least 60 mm\n" + STACKED_HINT.format(122)),
     Case("hang-template-pictures-160mm-wide",
          _steps(with_template("wide.json"), template("wide.json", card={"illustration_width_mm": 160})),
          ["build", "spec.json", "-o", "out.pdf", "--page-size", "a4"], 1,
-         "error: wide.json: $.card.illustration_width_mm: 160 mm pictures leave 16 mm for the instructions "
-         "beside them on letter paper; they need at least 60 mm\n" + STACKED_HINT.format(115)),
+         "error: wide.json: $.card.illustration_width_mm: 160 mm pictures leave 23 mm for the instructions "
+         "beside them on letter paper; they need at least 60 mm\n" + STACKED_HINT.format(122)),
     Case("hang-template-pictures-wider-than-a4",
-         _steps(spec(), template("wide.json", card={"illustration_width_mm": 180, "pictures": "side-by-side"})),
+         _steps(spec(), template("wide.json", card={"illustration_width_mm": 180, "pictures": "side-by-side"},
+                                 page={"margins_mm": {"left": 20, "right": 20}})),
          [*BUILD, "--template", "wide.json", "--page-size", "a4"], 1,
-         "error: wide.json: $.card.illustration_width_mm: 180 mm pictures are wider than the 175 mm the margins "
+         "error: wide.json: $.card.illustration_width_mm: 180 mm pictures are wider than the 167 mm the margins "
          "leave on a4 paper\n  hint: use narrower pictures or smaller margins\n"),
     Case("hang-template-pictures-taller-than-the-page",
          _steps(with_template("tall.json"), template("tall.json", card={"illustration_height_mm": 180},
                                                      page={"margins_mm": {"top": 60, "bottom": 60}})), BUILD, 1,
          "error: tall.json: $.card.illustration_height_mm: 180 mm pictures, with a caption and the exercise's name, "
-         "are taller than the 140 mm a letter page has between its header and footer\n"
-         "  hint: use pictures at most 115 mm high, or smaller margins or text\n"),
+         "are taller than the 142 mm a letter page has between its header and footer\n"
+         "  hint: use pictures at most 120 mm high, or smaller margins or text\n"),
     Case("hang-template-header-40000-wide-field",
          _steps(with_template("wide.json"), template("wide.json", header={"left": "{title:W>40000}"})), BUILD, 1,
          "error: wide.json: $.header.left: {title:W>40000} has a format; placeholders take none\n"

@@ -7,6 +7,7 @@ from conftest import run_cli
 from pdfread import ReadPdf, squash
 
 from routinepress.catalog import Catalog
+from routinepress.templates import load_template
 from routinepress.wording import Words
 
 MM = 72 / 25.4
@@ -22,8 +23,10 @@ def _sheet(tmp_path, *args) -> ReadPdf:
 def test_every_exercise_with_every_step_at_each_template_size(tmp_path):
     pdf = _sheet(tmp_path, "--size", "compact", "--template", "large-print")
     text = squash(pdf.text)
-    assert "Pictures at the compact template's size (46 x 30 mm)" in text
-    assert "Pictures at the large-print template's size (85 x 56 mm)" in text
+    for name in ("compact", "large-print"):
+        card = load_template(name)["card"]
+        size = f"{card['illustration_width_mm']:g} x {card['illustration_height_mm']:g} mm"
+        assert f"Pictures at the {name} template's size ({size})" in text
     catalog, words = Catalog(), Words("en")
     for exercise in map(catalog.get, catalog.ids()):
         assert text.count(f"({exercise.id})") == 2
@@ -36,7 +39,7 @@ def test_every_exercise_with_every_step_at_each_template_size(tmp_path):
 
 def test_steps_sit_beside_pictures_of_the_asked_size(tmp_path):
     """At 46 mm two pictures fit side by side and the steps start right of them; the figure is drawn."""
-    pdf = _sheet(tmp_path, "--size", "compact", "-e", "bridge")
+    pdf = _sheet(tmp_path, "--size", "46x30", "-e", "bridge")
     with pdf.plumber() as doc:
         words = doc.pages[0].extract_words()
     first_step = next(w for w in words if w["text"] == "Lie")
