@@ -28,6 +28,7 @@ from . import resources
 from .errors import Diagnostic, InputError, display_path
 from .jsonfile import path_key, register_schema, schema_diagnostics
 from .paths import confined
+from .templates import is_path, merge  # a spec over the defaults merges as a child template over its parent
 
 CONFIG_NAME = "routinepress.toml"
 CONFIG_SCHEMA = "config.schema.json"
@@ -124,22 +125,6 @@ def rebased_defaults(config: Config, folder: Path) -> dict[str, Any]:
             moved = os.path.relpath(config.root / value, Path(folder).resolve())
             holder[keys[-1]] = PurePosixPath(Path(moved)).as_posix()
     return defaults
-
-
-def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """`over` wins field by field; objects on both sides merge, anything else is replaced."""
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def is_path(template: str) -> bool:
-    """A template value names a file (not a built-in) when it looks like one; templates.py's rule."""
-    return "/" in template or "\\" in template or template.endswith(".json")
 
 
 @functools.cache
