@@ -7,16 +7,19 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench pages sheet clean help
+.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses clean help
 all: handouts
 
 help:
 	@echo "make          build every handouts/*.json into build/*.pdf"
 	@echo "make test     run the test suite"
-	@echo "make check    lint the code with ruff (make lint does the same)"
+	@echo "make check    lint with ruff and type-check with mypy (make lint does the same)"
 	@echo "make bench    run the benchmark (speed, memory, size)"
 	@echo "make pages    pages, and pages per exercise, of every example in every template"
 	@echo "make sheet    build the catalog's contact sheet, build/catalog-sheet.pdf"
+	@echo "make golden   regenerate the golden model files (tests/golden/models), then review git diff"
+	@echo "make review-sheet  every exercise's pictures at each template's size beside its steps"
+	@echo "make golden-poses  redraw tests/golden_poses/*.png after an intended drawing change"
 	@echo "make clean    remove build/ and the virtual environment"
 
 $(BIN)/routinepress: pyproject.toml
@@ -38,9 +41,13 @@ build/%.pdf: handouts/%.json $(TOOL) | $(BIN)/routinepress
 test: $(BIN)/routinepress
 	$(BIN)/python -m pytest
 
-# The code base must pass its own ruff configuration (pyproject.toml, [tool.ruff]).
+golden: $(BIN)/routinepress
+	$(BIN)/python tests/golden_models.py
+
+# The code base must pass its own ruff configuration (pyproject.toml, [tool.ruff]) and mypy.
 check: $(BIN)/routinepress
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 
 lint: check
 
@@ -57,6 +64,13 @@ pages: $(BIN)/routinepress
 
 sheet: $(BIN)/routinepress
 	$(BIN)/routinepress catalog sheet -o build/catalog-sheet.pdf
+
+review-sheet: $(BIN)/routinepress
+	$(BIN)/routinepress catalog sheet --size all -o build/review-sheet.pdf
+
+# The golden pictures the test suite compares every pose with; review them in git diff.
+golden-poses: $(BIN)/routinepress
+	$(BIN)/python tests/test_golden_poses.py
 
 clean:
 	rm -rf build $(VENV)

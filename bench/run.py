@@ -1,8 +1,9 @@
 """routinepress benchmark: `make bench`. Prints one stable table, so runs can be compared.
 
 Measures the real pipeline (CLI in a fresh process, and the in-process API):
-cold single build, warm per-handout time, a 200-handout batch with --jobs 2, peak
-memory of a 12-week 32-exercise handout, PDF size per page, and `--help` time.
+cold single build, warm per-handout time, a build request to `routinepress serve`, a
+200-handout batch with --jobs 2, peak memory of a 12-week 32-exercise handout, PDF size
+per page, and `--help` time.
 The targets are the ones in the speed issue; each row says whether it is met.
 """
 
@@ -71,6 +72,24 @@ def page_count(pdf: Path) -> int:
         doc.close()
 
 
+def server_build(folder: Path) -> float:
+    """One POST /api/build of the standard handout, through the whole ASGI app (guard, routing,
+    JSON parsing, the clinic folder's config) on its warm engine: median seconds."""
+    from starlette.testclient import TestClient
+
+    from routinepress.serve import create_app
+
+    body = STANDARD.read_bytes()
+    headers = {"content-type": "application/json"}
+    with TestClient(create_app(folder), base_url="http://127.0.0.1:8000") as client:
+        def request() -> None:
+            response = client.post("/api/build", content=body, headers=headers)
+            assert response.status_code == 200, response.text
+
+        request()
+        return median_wall(request, runs=15)
+
+
 def main() -> None:
     import routinepress
 
@@ -92,6 +111,7 @@ def main() -> None:
 
         routinepress.build_handout(STANDARD)  # warm-up: imports, fonts, schemas, catalog files
         warm = median_wall(lambda: routinepress.build_handout(STANDARD), runs=15)
+        served = server_build(work)
 
         batch_dir = work / "batch"
         batch_dir.mkdir()
@@ -113,6 +133,7 @@ def main() -> None:
         ("cold build, standard 8 (median)", f"{cold:.3f} s", "<= 0.25 s", cold <= 0.25),
         ("cold build, empty drawing cache", f"{cold_empty:.3f} s", "-", True),
         ("warm build in one process", f"{warm * 1000:.1f} ms", "<= 40 ms", warm <= 0.040),
+        ("serve: POST /api/build, standard 8", f"{served * 1000:.1f} ms", "< 100 ms", served < 0.100),
         (f"batch {BATCH_SIZE} handouts, --jobs 2", f"{batch:.2f} s", "<= 5 s", batch <= 5),
         ("peak memory, 12 weeks x 32 exercises", f"{memory:.0f} MB", "< 150 MB", memory < 150),
         ("PDF size per page, standard 8", f"{size_per_page:.1f} KB ({pages} pages)", "<= 40 KB", size_per_page <= 40),

@@ -31,11 +31,11 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> CliResult:
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> CliResult:
     """The installed console entry point in a fresh process, as a user runs it."""
     proc = subprocess.run(
         [sys.executable, "-m", "routinepress", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
+        capture_output=True, text=True, cwd=cwd, timeout=timeout,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

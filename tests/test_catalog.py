@@ -46,7 +46,8 @@ def test_catalog_check_passes():
 @pytest.mark.parametrize("exercise_id", sorted(CONTRACT_IDS))
 def test_entry_is_complete_and_plain(catalog, exercise_id):
     ex = catalog.get(exercise_id)
-    assert ex.summary and ex.position and ex.targets and ex.steps and ex.cautions and ex.sources
+    assert ex.summary and ex.position and ex.targets and ex.steps and (ex.care or ex.red_flags) and ex.sources
+    assert ex.in_short and ex.clinician_notes
     assert len(ex.illustrations) >= 2
     grade = textstat.flesch_kincaid_grade(" ".join(ex.steps))
     assert grade <= MAX_STEPS_GRADE, f"{exercise_id} steps read at grade {grade}"
@@ -60,18 +61,22 @@ def test_article_facts_carried_over(catalog):
     assert "posterior-pelvic-tilt" in bridge.regressions
     assert catalog.get("supine-hamstring-stretch").default_dosage == {"reps": 3, "hold_seconds": 60, "side": "each"}
     assert catalog.get("banded-side-step").default_dosage["reps"] == 15
-    # Where the articles disagree the entry says what it chose.
-    flexor_tips = " ".join(catalog.get("kneeling-hip-flexor-stretch").tips)
-    assert "60" in flexor_tips
-    piriformis_cautions = catalog.get("supine-piriformis-stretch").cautions
-    assert any("sciatic" in c.lower() or "tingl" in c.lower() for c in piriformis_cautions)
+    # Where the articles disagree the entry says what it chose, to the clinician only.
+    flexor = catalog.get("kneeling-hip-flexor-stretch")
+    assert "60" in " ".join(flexor.clinician_notes)
+    assert not any("60" in tip.text for tip in flexor.tips)
+    piriformis = catalog.get("supine-piriformis-stretch")
+    assert any("sciatic" in c.text.lower() or "tingl" in c.text.lower() for c in piriformis.care + piriformis.red_flags)
 
 
 def test_general_warnings_are_data_and_replaceable(tmp_path, catalog):
-    assert len(catalog.general().stop_if) >= 5
+    warnings = catalog.general().warnings
+    assert len(warnings) >= 5 and len({w.id for w in warnings}) == len(warnings)
     (tmp_path / "exercises").mkdir()
+    # The older form still reads: plain sentences for everyone, numbered so a spec can drop one.
     (tmp_path / "general.json").write_text(json.dumps({"stop_if": ["Clinic rule only."]}))
-    assert Catalog([tmp_path]).general().stop_if == ("Clinic rule only.",)
+    (clinic,) = Catalog([tmp_path]).general().warnings
+    assert (clinic.id, clinic.line.text, clinic.kind) == ("stop-if-1", "Clinic rule only.", "stop")
 
 
 def test_list_filters_and_json(catalog):

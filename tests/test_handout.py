@@ -9,6 +9,8 @@ from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
 from pdfread import ReadPdf, squash
 
 from routinepress.catalog import Catalog
+from routinepress.model import build_model
+from routinepress.spec import check_spec
 from routinepress.templates import load_template
 from routinepress.wording import Words
 
@@ -39,12 +41,14 @@ def test_page_one_has_stop_box_with_general_spec_and_exercise_warnings(mixed):
     spec, pdf = mixed
     first = pdf.pages_text[0]
     assert "Stop and call your clinic if:" in first
-    general = Catalog().general().stop_if
+    general = [w.line.text for w in Catalog().general().warnings if not w.line.conditions]
     assert general, "the catalog must carry general warnings as data"
-    for line in list(general) + spec["stop_if"]:
+    # The spec sets a pain rule: the generic "pain does not settle" warning gives way to it.
+    for line in general:
+        assert (squash(line) in first) != ("does not settle" in line), line
+    for line in spec["stop_if"]:
         assert squash(line) in first
-    bridge = Catalog().get("bridge")
-    assert squash(f"Bridge: {bridge.cautions[0]}") in first
+    assert squash("2. Piriformis stretch lying down: Pain or tingling in your leg does not go away") in first
 
 
 def test_stop_box_is_shaded_and_bordered(mixed):
@@ -73,22 +77,19 @@ def test_at_a_glance_lists_every_exercise_with_its_dose(mixed):
             assert squash(words.dose_summary(dosage)) in text
 
 
-def test_cards_show_steps_and_plain_dose_and_do_not_split(mixed):
+def test_cards_show_steps_and_plain_dose_and_do_not_split(mixed, tmp_path):
     spec, pdf = mixed
     catalog = Catalog()
-    number = 0
-    for section in spec["sections"]:
-        for entry in section["exercises"]:
-            number += 1
-            ref = entry if isinstance(entry, str) else entry["ref"]
-            exercise = catalog.get(ref)
-            # The card's page has its numbered title and its first step (the at-a-glance table and
-            # the tracker repeat only the title); a card that did not split has its last step there too.
-            card_pages = set(pdf.pages_with(f"{number}. {exercise.name}")) & set(pdf.pages_with(exercise.steps[0]))
-            assert len(card_pages) == 1, exercise.name
-            assert card_pages <= set(pdf.pages_with(exercise.steps[-1])), f"{exercise.name} split across pages"
-            for step in exercise.steps:
-                assert squash(step) in pdf.text
+    # The steps as printed: the catalog's, with the prescribed dose written in.
+    for card in build_model(check_spec(spec, tmp_path / "spec.json", catalog), catalog).cards:
+        # The card's page has its numbered title and its first step (the at-a-glance table and
+        # the tracker repeat only the title); a card that did not split has its last step there too.
+        card_pages = set(pdf.pages_with(f"{card.number}. {card.name}")) & set(pdf.pages_with(card.steps[0]))
+        assert len(card_pages) == 1, card.name
+        assert card_pages <= set(pdf.pages_with(card.steps[-1])), f"{card.name} split across pages"
+        for step in card.steps:
+            assert squash(step) in pdf.text
+            assert "{" not in step
 
 
 def test_dose_reads_as_plain_words(tmp_path):
@@ -231,16 +232,20 @@ def test_custom_exercise_with_photo(tmp_path):
 
 
 @pytest.mark.parametrize("template,language,heading,continued,label", [
-    ("standard", "en", "Stop and call your clinic if:", "Stop and call your clinic if (continued):", "Take care:"),
+    ("standard", "en", "Stop and call your clinic if:", "Stop and call your clinic if (continued):",
+     "With these exercises:"),
     # 17 pt: the box runs over four pages, so a continued part is itself continued; and
     # (with no clinician line) page 1 would end on the cautions' label were it not kept
     # with the first caution.
     ("large-print", "es", "Pare y llame a su clínica si:", "Pare y llame a su clínica si (continuación):",
-     "Cuidado:"),
+     "Con estos ejercicios:"),
 ])
 def test_stop_box_continues_with_its_heading_in_one_closed_box_per_page(tmp_path, template, language,
                                                                         heading, continued, label):
     spec = json.loads((HANDOUTS / "postpartum-hip.json").read_text()) | {"language": language}
+    # A clinician's long list of their own warnings: more than page 1 has room for.
+    spec["stop_if"] = spec.get("stop_if", []) + [f"Warning number {n} written for this patient alone."
+                                                 for n in range(14)]
     if template == "large-print":
         del spec["clinician"]
     out = tmp_path / "long.pdf"
@@ -249,11 +254,10 @@ def test_stop_box_continues_with_its_heading_in_one_closed_box_per_page(tmp_path
     assert result.code == 0, result.stderr
     pdf = ReadPdf(out)
     catalog = Catalog()
-    exercises = [catalog.get(e if isinstance(e, str) else e["ref"]) for s in spec["sections"] for e in s["exercises"]]
-    # Text only the box prints: the warnings, and each exercise's cautions after its name
-    # (a card prints its cautions without the name).
-    cautions = [f"{ex.name}: {ex.cautions[0]}" for ex in exercises]
-    only_in_box = list(catalog.general().stop_if) + spec["stop_if"] + cautions
+    handout = build_model(check_spec(spec, tmp_path / "spec.json", catalog), catalog)
+    # Text only the box prints: the warnings, and each exercise's red flags after its name.
+    cautions = [f"{flags.exercise}: {flags.lines[0]}" for flags in handout.red_flags]
+    only_in_box = list(handout.stop_if) + cautions
     pages = sorted({p for line in only_in_box for p in pdf.pages_with(line)})
     assert pages[0] == 0 and len(pages) >= 2, "this routine's box must continue on page 2"
     assert pages == list(range(len(pages))), "the box runs on from page to page"

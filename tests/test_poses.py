@@ -161,7 +161,7 @@ def _flip_difference(stem: str) -> float:
     return sum(diff.histogram()[81:]) / (diff.width * diff.height)
 
 
-@pytest.mark.parametrize("stem", ["standing-hip-abduction", "prone-straight-leg-raise"])
+@pytest.mark.parametrize("stem", ["standing-hip-abduction", "prone-straight-leg-raise", "hip-hike"])
 def test_a_mirrored_pose_draws_as_the_mirror_image(stem):
     # Front view: the body is symmetric, so swapping sides is a flip. Side view: the
     # camera follows near_side, so the working leg stays near and it is a flip too.
@@ -392,3 +392,68 @@ def test_clip_to_box_cuts_a_polygon_to_the_box():
     cut = g.clip_to_box(square, (0.0, 0.0, 2.0, 2.0))
     assert sorted(set(cut)) == [(0.0, 0.0), (0.0, 2.0), (2.0, 0.0), (2.0, 2.0)]
     assert g.clip_to_box(square, (5.0, 5.0, 6.0, 6.0)) == []
+
+
+# --- framing on the legs, and props used near an edge ---------------------------------
+
+def _flat_lateral(b, p) -> float:
+    """How far a world point is toward the patient's right of the pelvis, along the floor."""
+    right = g.unit((b.axes[0][0], b.axes[0][1], 0.0))
+    return g.dot(g.sub(p, b.pelvis), right)
+
+
+def test_framing_on_the_legs_cuts_above_the_waist_and_draws_the_legs_larger():
+    from reportlab.graphics.shapes import Polygon, PolyLine
+
+    data = {"position": "standing", "view": "front", "support": ["left_foot"],
+            "props": [{"type": "step", "under": "left_foot"}]}
+    [whole] = draw_poses([pose_from_data(data)], 130, 85)
+    [legs] = draw_poses([pose_from_data({**data, "frame": "legs"})], 130, 85)
+
+    def step_height(d) -> float:
+        [ys] = [s.points[1::2] for s in d.contents if isinstance(s, Polygon) and s.fillColor
+                and abs(s.fillColor.red - PoseStyle().prop_fill) < 1e-6]
+        return max(ys) - min(ys)
+
+    assert step_height(legs) > 1.3 * step_height(whole)
+    top = 85 - PoseStyle().padding * 85
+    assert max(y for s in legs.contents if hasattr(s, "points") for y in s.points[1::2]) == pytest.approx(top)
+    # the trunk and arms are cut along the top: outlined open, no stroke along the cut
+    cut = [s for s in legs.contents if isinstance(s, PolyLine) and s.points[1] == pytest.approx(top)
+           and s.points[-1] == pytest.approx(top)]
+    assert len(cut) >= 2
+    open_lines = [s for s in whole.contents if isinstance(s, PolyLine) and len(s.points) > 4]
+    assert not open_lines, "a whole figure has only closed outlines (and the ground line)"
+
+
+def test_a_step_edge_lets_the_hanging_foot_clear_the_step_on_either_side():
+    data = {"position": "standing", "roll": 20, "support": ["left_foot"],
+            "joints": {"left_hip": {"adduction": 20}, "right_hip": {"abduction": 20}},
+            "props": [{"type": "step", "under": "left_foot", "edge": "right"}]}
+    plain = {**data, "props": [{"type": "step", "under": "left_foot"}]}
+    for pose, sign in ((pose_from_data(data), 1), (pose_from_data(data).mirrored(), -1)):
+        scene = build_scene(pose)
+        b, [step] = scene.body, [s for s in scene.solids if s.role == "support"]
+        stand, hang = ("left", "right") if sign == 1 else ("right", "left")
+        edge = max(sign * _flat_lateral(b, c) for c, _ in step.spheres)
+        assert sign * _flat_lateral(b, b.point(f"{stand}_foot")) + 0.03 < edge, "the standing foot is on the step"
+        assert edge < sign * _flat_lateral(b, b.point(f"{hang}_foot")) - 0.04, "the other foot hangs clear"
+    scene = build_scene(pose_from_data(plain))  # without an edge the step is centred and the foot is over it
+    [step] = [s for s in scene.solids if s.role == "support"]
+    hanging = _flat_lateral(scene.body, scene.body.point("right_foot"))
+    assert max(_flat_lateral(scene.body, c) for c, _ in step.spheres) > hanging
+
+
+def test_sitting_near_the_front_edge_of_a_chair_leaves_the_back_of_the_seat_empty():
+    data = {"position": "sitting", "support": ["pelvis", "left_foot"],
+            "joints": {s: {"flexion": 80} for s in ("left_hip", "right_hip", "left_knee", "right_knee")}}
+
+    def seat_ahead_of_the_hips(edge: dict) -> tuple[float, float]:
+        scene = build_scene(pose_from_data({**data, "props": [{"type": "chair", "under": "pelvis", **edge}]}))
+        fwd = g.unit((scene.body.axes[1][0], scene.body.axes[1][1], 0.0))
+        [seat] = [s for s in scene.solids if s.role == "furniture" and all(0.24 <= c[2] <= 0.28 for c, _ in s.spheres)]
+        along = [g.dot(g.sub(c, scene.body.pelvis), fwd) for c, _ in seat.spheres]
+        return max(along), min(along)
+
+    (front, back), (middle_front, middle_back) = seat_ahead_of_the_hips({"edge": "front"}), seat_ahead_of_the_hips({})
+    assert front < 0.07 < middle_front and back < middle_back - 0.03

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
+from .config import Config, find_config
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 from .model import build_model
 from .spec import Spec, load_spec
@@ -54,6 +57,9 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
         model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
         return Rendered(model.encode("utf-8"), 0, [], tuple(map(Path, handout.inputs)))
     template = load_template(options.template or handout.template, base=spec.folder)
+    problems = template.fit_diagnostics(template.page_size(options.page_size or handout.page_size))
+    if problems:
+        raise InputError(problems)
     result = render(handout, template, RenderOptions(options.page_size, options.fillable, options.grayscale),
                     source_name=display_path(spec.path))
     if options.strict and result.warnings:
@@ -62,22 +68,81 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     return Rendered(result.pdf, result.pages, result.warnings, tuple(dict.fromkeys(inputs)))
 
 
-def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None) -> Rendered:
-    """Validate, model and render one spec file."""
-    catalog = catalog or Catalog(list(options.catalog_dirs))
-    return render_checked(load_spec(spec_path, catalog), catalog, options)
+def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None,
+                config: Config | None = None) -> Rendered:
+    """Validate, model and render one spec file, with the routinepress.toml in force for it."""
+    config = config or find_config(spec_path.parent)
+    catalog = catalog or Catalog(catalog_folders(config, options))
+    rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
+    # The config, and the overlay folders (a new entry there may replace one the handout used).
+    extra = [config.file, *(folder / "exercises" for folder in config.catalog_dirs)] if config.file else []
+    rendered.inputs = tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())]))
+    return rendered
+
+
+def catalog_folders(config: Config, options: BuildOptions) -> list[Path]:
+    """The config's overlays, then the command line's: a flag overrides the config."""
+    return [*config.catalog_dirs, *options.catalog_dirs]
 
 
 def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Catalog | None = None,
-              depfile: Path | None = None) -> Built:
-    if _same_file(output, spec_path):
-        raise InputError.single(output, "", "is the spec itself; the handout would overwrite it",
-                                "write the PDF to another file, e.g. -o handout.pdf")
-    rendered = render_spec(spec_path, options, catalog)
-    write_atomic(output, rendered.data)
+              depfile: Path | None = None, config: Config | None = None) -> Built:
+    outputs = [(output, "handout")] + ([(depfile, "dependency file")] if depfile is not None else [])
+    check_outputs(outputs, (spec_path,))  # before any work: a mistake costs nothing
+    rendered = render_spec(spec_path, options, catalog, config)
+    check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
+    files = {output: rendered.data}
     if depfile is not None:
-        write_atomic(depfile, make_dependencies(output, rendered.inputs).encode("utf-8"))
+        files[depfile] = make_dependencies(output, rendered.inputs).encode("utf-8")
+    write_all(files)
     return Built(spec_path, output, rendered.pages, len(rendered.data), rendered.warnings)
+
+
+def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> None:
+    """Every output must be a regular file or absent, and neither an input nor another output.
+
+    A device, a pipe or a link to one (/dev/stdout) would be replaced by a plain file and its
+    reader would get nothing; an input would be lost.
+    """
+    problems = []
+    seen: dict[tuple[int, int] | Path, str] = {}
+    for path, what in outputs:
+        identity, kind = _identity(path)
+        if kind == "folder":
+            problems.append(Diagnostic(display_path(path), "", "is a folder; cannot write a file in its place"))
+            continue
+        if kind == "special":
+            problems.append(Diagnostic(
+                display_path(path), "", f"is not a regular file (a device, a pipe or a socket); "
+                f"refusing to replace it with the {what}", "write to a file, e.g. -o handout.pdf"))
+            continue
+        for index, source in enumerate(inputs):
+            if _identity(source)[0] == identity:
+                owner = "the spec itself" if index == 0 else "one of the files the handout is built from"
+                problems.append(Diagnostic(display_path(path), "", f"is {owner}; the {what} would overwrite it",
+                                           "write it to another file"))
+                break
+        else:
+            if identity in seen:
+                problems.append(Diagnostic(display_path(path), "", f"is named for both the {seen[identity]} "
+                                           f"and the {what}", "give --depfile and -o different files"))
+            seen[identity] = what
+    if problems:
+        raise InputError(problems)
+
+
+def _identity(path: Path) -> tuple[tuple[int, int] | Path, str]:
+    """(what makes a file the same file, its kind: absent, file, folder or special); links followed."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        try:
+            return path.resolve(), "absent"
+        except (OSError, RuntimeError):
+            return path.absolute(), "absent"
+    if stat.S_ISDIR(info.st_mode):
+        return (info.st_dev, info.st_ino), "folder"
+    return (info.st_dev, info.st_ino), "file" if stat.S_ISREG(info.st_mode) else "special"
 
 
 def make_dependencies(target: Path, inputs: tuple[Path, ...]) -> str:
@@ -106,32 +171,48 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
     results: list[Built | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) == 1:
         for i, (spec_path, output) in enumerate(tasks):
-            results[i] = _build_safely(spec_path, output, options)
+            built = results[i] = _build_safely(spec_path, output, options)
             if on_done:
-                on_done(results[i])
+                on_done(built)
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed  # only batches need processes
 
-        _warm_up(options)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_fork_context()) as pool:
+        _warm_up(options, spec_paths[0])
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_fork_context(),
+                                   initializer=_worker_signals)
+        try:
             futures = {pool.submit(_build_safely, s, o, options): i for i, (s, o) in enumerate(tasks)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 if on_done:
                     on_done(future.result())
+        except BaseException:  # Ctrl-C above all: stop now, not when the queued specs are built
+            _stop_workers(pool)
+            raise
+        pool.shutdown()
     return [r for r in results if r is not None]
 
 
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
 
 
-def _warm_up(options: BuildOptions) -> None:
+def _warm_up(options: BuildOptions, spec_path: Path) -> None:
     """Import the renderer, register fonts and open the catalog once, before the workers start:
     forked workers inherit all of it instead of each paying for it."""
     from .render import fonts
 
     fonts.register()
-    _catalogs.setdefault(options.catalog_dirs, Catalog(list(options.catalog_dirs)))
+    try:
+        _cached_catalog(find_config(spec_path.parent), options)
+    except InputError:
+        pass  # a bad config or catalog folder: each spec's build reports it
+
+
+def _cached_catalog(config: Config, options: BuildOptions) -> Catalog:
+    folders = tuple(catalog_folders(config, options))
+    if folders not in _catalogs:
+        _catalogs[folders] = Catalog(list(folders))
+    return _catalogs[folders]
 
 
 def _fork_context():
@@ -141,13 +222,43 @@ def _fork_context():
     return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
+_stopping = False  # in a worker: asked to stop, so build nothing more
+
+
+def _worker_signals() -> None:
+    """Ctrl-C reaches the whole process group; the parent alone decides, and stops the
+    workers with SIGTERM, which unwinds the build in progress (its temporary file removed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_this_worker)
+
+
+def _stop_this_worker(_signum, _frame) -> None:
+    global _stopping
+    _stopping = True
+    raise KeyboardInterrupt
+
+
+def _stop_workers(pool) -> None:
+    """Cancel what is queued and end the workers; a worker still running after a second is killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=1.0)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
 def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
     """Build one spec; any failure becomes a message on the result (it must cross a process boundary)."""
+    if _stopping:
+        raise KeyboardInterrupt
     try:
-        catalog = _catalogs.get(options.catalog_dirs)
-        if catalog is None:
-            catalog = _catalogs[options.catalog_dirs] = Catalog(list(options.catalog_dirs))
-        return build_one(spec_path, output, options, catalog)
+        config = find_config(spec_path.parent)
+        return build_one(spec_path, output, options, _cached_catalog(config, options), config=config)
     except InputError as exc:
         return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
     except RoutinepressError as exc:
@@ -157,33 +268,37 @@ def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built
                                             f"{exc.__class__.__name__}: {exc} (please report this bug)")
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):
-        return False
-
-
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a PDF.
+    """Write one file atomically (see write_all)."""
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write each file to a temporary file beside it; rename them into place only when all
+    were written. Readers never see half a file, and a failure changes nothing.
 
     A place that cannot be written (no such folder, no permission, a full disk) is the
     user's to fix: InputError, not an internal error.
     """
+    check_outputs([(path, "file") for path in files], ())
+    temporary: dict[Path, str] = {}
     try:
-        if path.is_dir():
-            raise InputError.single(path, "", "is a folder; cannot write a file in its place")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
-        raise
+        for path, data in files.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # A short fixed name: the output's own name may already be as long as the system allows.
+                fd, temporary[path] = tempfile.mkstemp(prefix=".rp-", suffix=".tmp", dir=path.parent)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(temporary[path], 0o644)
+            except OSError as exc:
+                raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
+        for path, tmp in list(temporary.items()):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise InputError.single(path, "", f"cannot write here ({exc.strerror or exc})") from None
+            del temporary[path]
+    finally:
+        for tmp in temporary.values():
+            Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ reads only the exercises its spec uses.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,11 +86,14 @@ class Exercise:
     sources: tuple[dict[str, str], ...] = ()
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any], *, source_file: Path, root: Path, where: str = "$") -> Exercise:
-        """Build from a document that already passed the schema; resolves picture paths under `root`."""
+    def from_document(cls, doc: dict[str, Any], *, source_file: Path, root: Path, where: str = "$",
+                      fallback: Path | None = None) -> Exercise:
+        """Build from a document that already passed the schema; resolves picture paths under `root`,
+        then, for a picture not there, under `fallback` (the built-in catalog, for an overlay)."""
         pictures = tuple(
             Illustration(
-                confined(root, item["src"], named_in=source_file, where=f"{where}.illustrations[{i}].src"),
+                _picture([root, fallback] if fallback else [root], item["src"], source_file,
+                         f"{where}.illustrations[{i}].src"),
                 item.get("caption", ""),
             )
             for i, item in enumerate(doc.get("illustrations", []))
@@ -145,6 +149,26 @@ def _line_docs(lines: tuple[Line, ...]) -> list[Any]:
     return docs
 
 
+def _picture(roots: list[Path], src: str, named_in: Path, where: str) -> Path:
+    """The picture in the first of `roots` that has it; never a file outside them.
+
+    A clinic's translated copy of an entry keeps drawing the built-in poses this way."""
+    for root in roots[:-1]:
+        if not _absent_inside(root, src):
+            return confined(root, src, named_in=named_in, where=where)
+    return confined(roots[-1], src, named_in=named_in, where=where)
+
+
+def _absent_inside(root: Path, src: str) -> bool:
+    """`src` stays inside `root` but names nothing there (an escape is never "absent": it is refused)."""
+    try:
+        base = root.resolve()
+        target = (base / src).resolve()
+        return target.is_relative_to(base) and not os.path.lexists(target)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 @dataclass(frozen=True)
 class DosingNote:
     """A line of general advice; with `kinds`, only for routines with an exercise of one."""
@@ -184,7 +208,8 @@ class General:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> General:
-        warnings = [GeneralWarning(w["id"], Line.from_document(w), w.get("kind", "stop")) for w in doc.get("warnings", [])]
+        warnings = [GeneralWarning(w["id"], Line.from_document(w), w.get("kind", "stop"))
+                    for w in doc.get("warnings", [])]
         # The older form: plain sentences for everyone, numbered so that a spec can drop one.
         warnings += [GeneralWarning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
         notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
@@ -198,6 +223,7 @@ class Catalog:
     """Exercise entries from one or more folders; later folders win."""
 
     def __init__(self, folders: list[Path] | None = None, *, builtin: bool = True):
+        self.builtin = builtin
         self.folders: list[Path] = ([resources.builtin_catalog_dir()] if builtin else []) + list(folders or [])
         for folder in self.folders:
             if not folder.is_dir():
@@ -218,8 +244,12 @@ class Catalog:
         """The entry for `exercise_id`; InputError if its file is invalid, KeyError if unknown."""
         if exercise_id not in self._loaded:
             file, root = self._files[exercise_id]
-            self._loaded[exercise_id] = load_entry(file, root)
+            self._loaded[exercise_id] = load_entry(file, root, self.fallback(root))
         return self._loaded[exercise_id]
+
+    def fallback(self, root: Path) -> Path | None:
+        """Where an overlay entry's pictures are looked for when its own folder lacks them."""
+        return self.folders[0] if self.builtin and root != self.folders[0] else None
 
     def suggest(self, unknown: str) -> str | None:
         """A 'did you mean' hint for an unknown id, matching ids and names."""
@@ -228,7 +258,8 @@ class Catalog:
 
     def general_files(self) -> list[Path]:
         """The general.json in force: the last folder's that has one."""
-        found = [root / "general.json" for root in self.folders if (root / "general.json").is_file()]
+        # exists(), not is_file(): a folder or a pipe by that name is reported when read, not skipped.
+        found = [root / "general.json" for root in self.folders if (root / "general.json").exists()]
         return found[-1:]
 
     def general(self) -> General:
@@ -256,20 +287,20 @@ _GENERAL: dict[Path, tuple[int, int, General]] = {}
 
 # Validated entries, shared by every Catalog in the process; a changed file (mtime or
 # size) is read again. Saves the schema check on every build of a batch or an embedding app.
-_ENTRIES: dict[tuple[Path, Path], tuple[int, int, Exercise]] = {}
+_ENTRIES: dict[tuple[Path, Path, Path | None], tuple[int, int, Exercise]] = {}
 
 
-def load_entry(file: Path, root: Path) -> Exercise:
+def load_entry(file: Path, root: Path, fallback: Path | None = None) -> Exercise:
     stat = file.stat()
-    cached = _ENTRIES.get((file, root))
+    cached = _ENTRIES.get((file, root, fallback))
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
         return cached[2]
-    exercise = _read_entry(file, root)
-    _ENTRIES[(file, root)] = (stat.st_mtime_ns, stat.st_size, exercise)
+    exercise = _read_entry(file, root, fallback)
+    _ENTRIES[(file, root, fallback)] = (stat.st_mtime_ns, stat.st_size, exercise)
     return exercise
 
 
-def _read_entry(file: Path, root: Path) -> Exercise:
+def _read_entry(file: Path, root: Path, fallback: Path | None) -> Exercise:
     doc = read_json(file)
     problems = schema_diagnostics(doc, EXERCISE_SCHEMA, file)
     if not problems and doc["id"] != file.stem:
@@ -277,4 +308,4 @@ def _read_entry(file: Path, root: Path) -> Exercise:
         problems.append(Diagnostic(display_path(file), "$.id", message))
     if problems:
         raise InputError(problems)
-    return Exercise.from_document(doc, source_file=file, root=root)
+    return Exercise.from_document(doc, source_file=file, root=root, fallback=fallback)

@@ -161,7 +161,7 @@ def check(catalog: Catalog) -> list[Diagnostic]:
     loaded: list[Exercise] = []
     for file, root in catalog.entry_files():
         try:
-            loaded.append(load_entry(file, root))
+            loaded.append(load_entry(file, root, catalog.fallback(root)))
         except InputError as exc:
             problems += exc.diagnostics
     for ex in loaded:

@@ -1,7 +1,7 @@
 """The command line: parse options, call one stage, choose the exit code. No logic lives here.
 
 Heavy modules (reportlab, jsonschema) are imported inside commands so `--help` stays fast.
-Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own).
+Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,11 +15,21 @@ import click
 from . import __version__
 
 EXIT_INPUT = 1
+EXIT_INTERRUPTED = 130  # the shell's own code for a command ended by Ctrl-C (128 + SIGINT)
 
 catalog_option = click.option(
     "--catalog", "catalog_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
     help="Extra catalog folder; its entries override built-in ones with the same id. Repeatable.",
 )
+
+
+def _catalog(catalog_dirs, start: Path | None = None):
+    """The built-in catalog, the clinic's overlays (routinepress.toml at or above `start`, default
+    the current folder), then --catalog folders: a later folder wins."""
+    from .catalog import Catalog
+    from .config import find_config
+
+    return Catalog([*find_config(start or Path.cwd()).catalog_dirs, *catalog_dirs])
 
 
 def reports_errors(command):
@@ -39,7 +49,10 @@ def reports_errors(command):
         except RoutinepressError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # every write is atomic, so stopping leaves no partial file
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug of ours, not the user's: say so in one line
             if debug:
@@ -60,21 +73,22 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @catalog_option
 @reports_errors
 def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
     """Check routine specs against the schema and the catalog; print every problem."""
-    from .catalog import Catalog
+    from .config import find_config
     from .errors import InputError
     from .model import build_model
     from .spec import load_spec
 
-    catalog = Catalog(list(catalog_dirs))
     failed = 0
     for spec_path in specs:
         try:
-            build_model(load_spec(spec_path, catalog), catalog)
+            config = find_config(spec_path.parent)  # each spec gets the config of its own folder
+            catalog = _catalog(catalog_dirs, spec_path.parent)
+            build_model(load_spec(spec_path, catalog, config), catalog)
         except InputError as exc:
             failed += 1
             for diagnostic in exc.diagnostics:
@@ -86,12 +100,14 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output PDF (one spec) or folder (several). Default: SPEC name with .pdf, in the current folder.")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(),
+              help="Output PDF, or a folder (several specs; an existing folder or a name ending in /). "
+                   "Default: SPEC name with .pdf, in the current folder.")
 @catalog_option
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the spec and template.")
-@click.option("--template", help="Template name or file, overriding the spec's choice.")
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              help="Paper size, overriding the spec and template.")
+@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--grayscale", is_flag=True,
@@ -111,23 +127,34 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
 
     from .build import BuildOptions, build_many, build_one
     from .errors import display_path
+    from .templates import is_path
 
+    if template and is_path(template):  # typed on the command line: relative to where the user is
+        template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
-    if len(specs) == 1 and not (output and output.is_dir()):
-        built = build_one(specs[0], output or Path(f"{specs[0].stem}.{output_format}"), options, depfile=depfile)
+    if output is None:
+        from .clinic import default_output
+
+        configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
+        output = str(configured) if configured else None
+    folder = Path(output) if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()) else None
+    if len(specs) == 1:
+        name = f"{specs[0].stem}.{output_format}"
+        target = folder / name if folder else Path(output or name)
+        built = build_one(specs[0], target, options, depfile=depfile)
         _echo_warnings(built.warnings)
-        click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
+        click.echo(f"wrote {display_path(target)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
         return
     if depfile:
         raise click.UsageError("--depfile works with one spec at a time")
     started = time.perf_counter()
     show_bar = sys.stderr.isatty() and len(specs) > 1
     with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
-        results = build_many(list(specs), output or Path.cwd(), options, jobs or os.cpu_count() or 1,
+        results = build_many(list(specs), Path(output) if output else Path.cwd(), options, jobs or os.cpu_count() or 1,
                              on_done=lambda _: bar.update(1))
     for built in results:
         _echo_warnings(built.warnings)
-        if built.error is None:
+        if built.output is not None:  # None: it failed, and says why below
             click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
     failures = [b for b in results if b.error is not None]
     for built in failures:
@@ -167,7 +194,8 @@ def catalog() -> None:
 
 
 @catalog.command("list")
-@click.option("--kind", type=click.Choice(["stretch", "mobility", "strength", "balance", "stability"]))
+@click.option("--kind", type=click.Choice(["stretch", "mobility", "strength", "balance", "stability"],
+                                          case_sensitive=False))
 @click.option("--region", help="Body region, e.g. hip or low-back.")
 @click.option("--equipment", help="Equipment word, e.g. band or chair.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -176,9 +204,8 @@ def catalog() -> None:
 def catalog_list(kind, region, equipment, as_json, catalog_dirs) -> None:
     """List exercises: id, name, kind, position, equipment."""
     from . import catalog_tools
-    from .catalog import Catalog
 
-    found = catalog_tools.filtered(Catalog(list(catalog_dirs)), kind, region, equipment)
+    found = catalog_tools.filtered(_catalog(catalog_dirs), kind, region, equipment)
     if as_json:
         click.echo(catalog_tools.dump([e.to_document() for e in found]), nl=False)
     else:
@@ -193,10 +220,9 @@ def catalog_list(kind, region, equipment, as_json, catalog_dirs) -> None:
 def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
     """Show one exercise in full, with the reading grade of its steps."""
     from . import catalog_tools
-    from .catalog import Catalog
     from .errors import Diagnostic, InputError
 
-    cat = Catalog(list(catalog_dirs))
+    cat = _catalog(catalog_dirs)
     if exercise_id not in cat:
         raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
     exercise = cat.get(exercise_id)
@@ -214,9 +240,8 @@ def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
 def catalog_search(text, catalog_dirs) -> None:
     """Find exercises by name, alias, target or summary (typos forgiven)."""
     from . import catalog_tools
-    from .catalog import Catalog
 
-    hits = catalog_tools.search(Catalog(list(catalog_dirs)), " ".join(text))
+    hits = catalog_tools.search(_catalog(catalog_dirs), " ".join(text))
     if not hits:
         click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
         sys.exit(EXIT_INPUT)
@@ -244,10 +269,9 @@ def catalog_warnings(as_json, catalog_dirs) -> None:
 def catalog_check(folder, catalog_dirs) -> None:
     """Check every entry: schema, id = file name, cross references, pictures, duplicates."""
     from . import catalog_tools
-    from .catalog import Catalog
     from .errors import InputError
 
-    cat = Catalog(list(catalog_dirs) + ([folder] if folder else []))
+    cat = _catalog((*catalog_dirs, *([folder] if folder else [])))
     problems = catalog_tools.check(cat)
     if problems:
         raise InputError(problems)
@@ -257,36 +281,48 @@ def catalog_check(folder, catalog_dirs) -> None:
 @catalog.command("sheet")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
               show_default=True)
-@click.option("--page-size", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter",
+              show_default=True)
+@click.option("--size", "sizes", multiple=True, metavar="TEMPLATE|WxH",
+              help="Review sheet: pictures at a template's printed size (compact, standard, ...; 'all' for every "
+                   "built-in one) or at W x H mm (e.g. 38x25), beside each exercise's steps. Repeatable.")
+@click.option("--template", "templates", multiple=True, help="Same as --size TEMPLATE (a name or a file).")
+@click.option("--exercise", "-e", "only", multiple=True, help="Only this exercise (catalog id). Repeatable.")
 @catalog_option
 @reports_errors
-def catalog_sheet(output, page_size, catalog_dirs) -> None:
-    """A contact sheet of every exercise's illustrations, for review."""
+def catalog_sheet(output, page_size, sizes, templates, only, catalog_dirs) -> None:
+    """A contact sheet of every exercise's illustrations; with --size, a review sheet beside the steps."""
     from .build import write_atomic
-    from .catalog import Catalog
-    from .render.sheet import contact_sheet
+    from .errors import Diagnostic, InputError
+    from .render.sheet import contact_sheet, review_sheet, sheet_sizes
 
-    cat = Catalog(list(catalog_dirs))
-    write_atomic(output, contact_sheet([cat.get(i) for i in cat.ids()], page_size))
-    click.echo(f"wrote {output} ({len(cat.ids())} exercises)")
+    cat = _catalog(catalog_dirs)
+    unknown = [i for i in only if i not in cat]
+    if unknown:
+        raise InputError([Diagnostic("--exercise", "", f"unknown exercise '{i}'", cat.suggest(i)) for i in unknown])
+    exercises = [cat.get(i) for i in (only or cat.ids())]
+    chosen = [*sizes, *templates]
+    pdf = review_sheet(exercises, sheet_sizes(chosen), page_size) if chosen else contact_sheet(exercises, page_size)
+    write_atomic(output, pdf)
+    click.echo(f"wrote {output} ({len(exercises)} exercises)")
 
 
 @main.command()
 @click.argument("exercise_id")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder to write the pictures to.")
-@click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default="png", show_default=True)
-@click.option("--side", type=click.Choice(["right", "left"]), default="right", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf"], case_sensitive=False), default="png",
+              show_default=True)
+@click.option("--side", type=click.Choice(["right", "left"], case_sensitive=False), default="right", show_default=True,
               help="Which side works; left mirrors the figure.")
 @catalog_option
 @reports_errors
 def illustrate(exercise_id, out_dir, fmt, side, catalog_dirs) -> None:
     """Write one exercise's pictures as PNG or PDF files."""
-    from .catalog import Catalog
     from .errors import Diagnostic, InputError
     from .render.sheet import exercise_images
 
-    cat = Catalog(list(catalog_dirs))
+    cat = _catalog(catalog_dirs)
     if exercise_id not in cat:
         raise InputError([Diagnostic("catalog", "", f"unknown exercise '{exercise_id}'", cat.suggest(exercise_id))])
     for path in exercise_images(cat.get(exercise_id), out_dir, fmt, mirror=side == "left"):
@@ -296,22 +332,31 @@ def illustrate(exercise_id, out_dir, fmt, side, catalog_dirs) -> None:
 @main.command()
 @click.argument("output", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--exercise", "-e", "exercises", multiple=True, required=True, help="Catalog id. Repeatable.")
-@click.option("--title", default="Home exercise program", show_default=True)
+@click.option("--title", help="Handout title. Default: the config's, else 'Home exercise program'.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @catalog_option
 @reports_errors
 def new(output, exercises, title, force, catalog_dirs) -> None:
-    """Write a starter spec with these exercises at their default doses."""
+    """Write a starter spec with these exercises at their default doses.
+
+    In a clinic folder, the fields its routinepress.toml sets are left to it.
+    """
     from . import catalog_tools
     from .build import write_atomic
-    from .catalog import Catalog
+    from .clinic import starter
+    from .config import find_config
     from .errors import InputError
 
     if output.exists() and not force:
         raise InputError.single(output, "", "already exists; not overwriting it", "pass --force to replace it")
-    doc = catalog_tools.starter_spec(Catalog(list(catalog_dirs)), list(exercises), title)
+    config = find_config(output.parent if output.parent.is_dir() else Path.cwd())
+    doc = catalog_tools.starter_spec(_catalog(catalog_dirs, config.root), list(exercises),
+                                     title or "Home exercise program")
+    doc, from_config = starter(doc, config, keep=("title",) if title else ())
     write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
     click.echo(f"wrote {output}")
+    if from_config and config.file:
+        click.echo(f"from {config.file.name}: {', '.join(from_config)} (`routinepress config {output}` shows them)")
 
 
 @main.group()
@@ -338,3 +383,110 @@ def template_show(name) -> None:
     from .templates import load_template
 
     click.echo(json.dumps(load_template(name).data, indent=2))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="ROUTINEPRESS_TOKEN",
+              help="Bearer token every API call must carry; required with a --host other than loopback. "
+                   "Also read from ROUTINEPRESS_TOKEN.")
+@click.option("--allow-host", "allowed_hosts", multiple=True,
+              help="Another name clients may use for this server (the Host header), e.g. behind a proxy.")
+def serve(folder, host, port, token, allowed_hosts) -> None:
+    """Edit, preview and build the handouts of a clinic FOLDER in the browser; also a JSON API."""
+    from .serve import is_loopback
+    from .serve import serve as run
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(
+            f"--host {host} lets other machines reach the server, and the folder holds patient data: "
+            "pass --token (or set ROUTINEPRESS_TOKEN) so that only those who know it can use it")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"routinepress: editing {folder.resolve()} at http://{shown}:{port}/"
+               + (f"#token={token}" if token else ""), err=True)
+    if host in ("0.0.0.0", "::") and not allowed_hosts:
+        click.echo("routinepress: requests are answered only for the names given with --allow-host "
+                   "(the Host check); add the name or address other machines use", err=True)
+    run(folder, host, port, token, tuple(allowed_hosts))
+
+
+@main.command("config")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@catalog_option
+@click.option("--json", "as_json", is_flag=True, help="Print the config as JSON.")
+@reports_errors
+def config_command(path, catalog_dirs, as_json) -> None:
+    """Show the settings in effect, and where each comes from.
+
+    PATH is a folder (default: the current one) or a spec, whose fields are then shown
+    merged with the config's defaults.
+    """
+    from .clinic import describe
+    from .config import find_config
+
+    path = path or Path.cwd()
+    config = find_config(path)
+    if as_json:
+        import json
+
+        doc = {"file": str(config.file) if config.file else None, "root": str(config.root),
+               "catalog": [str(d) for d in (*config.catalog_dirs, *catalog_dirs)],
+               "output": str(config.output) if config.output else None, "defaults": config.defaults}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    spec = path if path.is_file() else None
+    click.echo("\n".join(describe(config, spec, tuple(catalog_dirs))))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--clinic", help="The clinic's name, printed in every handout's header.")
+@reports_errors
+def init(folder, clinic) -> None:
+    """Make a clinic folder that `make` builds.
+
+    It holds routinepress.toml, handouts/example.json, catalog/exercises/, a Makefile and a
+    .gitignore. Never overwrites a file: if any of them is there already, it lists them and stops.
+    """
+    from .clinic import init_folder
+    from .errors import display_path
+
+    for path in init_folder(folder, clinic):
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"next: cd {folder} && make   (builds handouts/*.json into build/)")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output PDF (one spec) or folder (several). Default: as for build.")
+@catalog_option
+@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              help="Paper size, overriding the spec and template.")
+@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@reports_errors
+def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
+    """Build, then rebuild whenever a file the handout uses changes.
+
+    Those are the spec, its catalog entries and pictures, the template, the logo and
+    routinepress.toml. A broken edit prints its problems and the last good PDF stays.
+    Ctrl-C stops.
+    """
+    from .build import BuildOptions
+    from .clinic import default_output
+    from .templates import is_path
+    from .watch import check_targets, outputs
+    from .watch import watch as watch_files
+
+    if template and is_path(template):  # typed on the command line: relative to where the user is
+        template = str(Path(template).absolute())
+    options = BuildOptions(tuple(catalog_dirs), page_size, template, strict=strict)
+    targets = outputs(list(specs), output, None if output else default_output(specs))
+    check_targets(list(specs), targets)
+    try:
+        watch_files(list(specs), targets, options, lambda text, err: click.echo(text, err=err))
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import resources
 from .errors import Diagnostic, InputError, display_path
+from .paths import NotRegularFile, read_regular
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -97,14 +98,13 @@ def read_json(path: Path) -> Any:
     """Parse a JSON file, or raise InputError saying exactly what is wrong with it."""
     shown = display_path(path)
     try:
-        with open(path, "rb") as fh:  # read one byte past the limit, never more: /dev/zero is a path too
-            raw = fh.read(MAX_INPUT_BYTES + 1)
+        raw = read_regular(path, MAX_INPUT_BYTES)  # never a pipe or a device: those could wait forever
     except FileNotFoundError:
         raise InputError.single(path, "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "", "is a folder, not a JSON file") from None
+    except NotRegularFile as exc:
+        raise InputError.single(path, "", f"cannot read: {exc}") from None
     except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the file ({exc.strerror})") from None
+        raise InputError.single(path, "", f"cannot read the file ({exc.strerror or exc})") from None
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError.single(path, "", f"file is too large (more than {MAX_INPUT_BYTES} bytes)")
     if not raw.strip():
@@ -137,16 +137,20 @@ def read_json(path: Path) -> Any:
         raise InputError([Diagnostic(shown, where, f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise InputError([Diagnostic(shown, "", "invalid JSON: nested too deeply")]) from None
-    if _SURROGATE_ESCAPE.search(text):
-        problems = surrogate_diagnostics(document, shown)
-        if problems:
-            raise InputError(problems)
+    # Both can only come from a \u escape (raw control characters are invalid JSON text), so
+    # most files need no walk through their strings.
+    problems = surrogate_diagnostics(document, shown) if _SURROGATE_ESCAPE.search(text) else []
+    if _CONTROL_ESCAPE.search(text):
+        problems += control_diagnostics(document, shown)
+    if problems:
+        raise InputError(problems)
     return document
 
 
 # UTF-8 text cannot hold a surrogate; only a \\uD800-\\uDFFF escape can. A lone one is not
 # a character, and would crash every step that encodes text (the PDF, the file system).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CONTROL_ESCAPE = re.compile(r"\\u00[01789][0-9a-fA-F]")
 
 
 def surrogate_diagnostics(document: Any, shown: str) -> list[Diagnostic]:
@@ -170,6 +174,33 @@ def surrogate_diagnostics(document: Any, shown: str) -> list[Diagnostic]:
     return sorted(found, key=lambda d: path_key(d.where, document))
 
 
+# Control characters cannot be printed, and a NUL breaks the page-number mechanism (it marks
+# where "Page X of Y" goes); only line breaks and tabs belong in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_diagnostics(document: Any, shown: str) -> list[Diagnostic]:
+    """Strings (and keys) holding a control character other than a line break or a tab."""
+    found = []
+    stack: list[tuple[str, Any]] = [("$", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{where}.{key}" if _is_identifier(key) else f"{where}[{json.dumps(key)}]"
+                if _CONTROL.search(key):
+                    found.append(Diagnostic(shown, where, f"the key {json.dumps(key)} has a control character"))
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            bad = _CONTROL.search(value)
+            if bad:
+                found.append(Diagnostic(shown, where, f"the text has a control character (U+{ord(bad.group()):04X}), "
+                                        "which cannot be printed", "remove it; only line breaks and tabs may be used"))
+    return sorted(found, key=lambda d: path_key(d.where, document))
+
+
 def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
@@ -183,6 +214,18 @@ def _has_surrogate(text: str) -> bool:
 _fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
 _full: dict[str, Draft202012Validator] = {}
 _LINKED = ("exercise.schema.json", "routine.schema.json")  # the schemas a $ref may name
+_MADE: dict[str, dict] = {}  # schemas completed in code (config.py derives one from the routine schema)
+
+
+def register_schema(name: str, schema: dict) -> None:
+    """Validate documents of `name` against `schema` instead of schema/<name>."""
+    _MADE[name] = schema
+    _fast.pop(name, None)
+    _full.pop(name, None)
+
+
+def _schema(name: str) -> dict:
+    return _MADE[name] if name in _MADE else resources.schema(name)
 
 
 def is_valid(document: Any, schema_name: str) -> bool:
@@ -192,7 +235,7 @@ def is_valid(document: Any, schema_name: str) -> bool:
 
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in map(resources.schema, _LINKED)])
         _fast[schema_name] = jsonschema_rs.Draft202012Validator(
-            resources.schema(schema_name), registry=registry, validate_formats=True)
+            _schema(schema_name), registry=registry, validate_formats=True)
     try:
         return _fast[schema_name].is_valid(document)
     except (ValueError, OverflowError):  # e.g. an integer wider than 64 bits: let jsonschema judge
@@ -208,7 +251,7 @@ def validator(schema_name: str) -> Draft202012Validator:
         registry = Registry().with_resources(
             (s["$id"], Resource.from_contents(s)) for s in map(resources.schema, _LINKED))
         _full[schema_name] = Draft202012Validator(
-            resources.schema(schema_name), registry=registry, format_checker=FormatChecker())
+            _schema(schema_name), registry=registry, format_checker=FormatChecker())
     return _full[schema_name]
 
 
@@ -221,15 +264,42 @@ def schema_errors(document: Any, schema_name: str) -> list[ValidationError]:
 
 def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> list[Diagnostic]:
     """Every schema problem in `document`, one diagnostic each, in document order."""
-    errors = [leaf for e in schema_errors(document, schema_name) for leaf in _expand(e)]
+    valid = is_valid(document, schema_name)
+    errors = [] if valid else [leaf for e in validator(schema_name).iter_errors(document) for leaf in _expand(e)]
     has_ranges = schema_name in ("routine.schema.json", "exercise.schema.json")
     ranges = range_problems(document, schema_name) if has_ranges else []
-    if not errors and not ranges:
+    if valid and not ranges:
         return []  # the usual case, and a build checks a dozen files: skip resolving the path
     shown = display_path(file)
     found = list(dict.fromkeys(_diagnostic(e, shown) for e in errors))  # same problem once
+    if not valid and not errors:
+        # The compiled check says no and jsonschema finds nothing: their regular expressions
+        # differ (Python's $ also matches before a final line break). Never accept such input.
+        found = _disagreement(document, schema_name, shown)
     found += [Diagnostic(shown, where, message, hint) for where, message, hint in ranges]
     return sorted(found, key=lambda d: path_key(d.where, document))
+
+
+def _disagreement(document: Any, schema_name: str, shown: str) -> list[Diagnostic]:
+    """Name the text whose line break the compiled check refuses, else say the file is refused."""
+    found = []
+    stack: list[tuple[str, Any, Any, Any]] = [("$", document, None, None)]
+    while stack:
+        where, value, parent, key = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{k}" if _is_identifier(k) else f"{where}[{json.dumps(k)}]", v, value, k)
+                         for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v, value, i) for i, v in enumerate(value))
+        elif isinstance(value, str) and "\n" in value and parent is not None:
+            parent[key] = value.replace("\n", "")
+            fixed = is_valid(document, schema_name)
+            parent[key] = value
+            if fixed:
+                found.append(Diagnostic(shown, where, f"{value!r} is not in the expected form",
+                                        "remove the line break: this value is one line"))
+    return sorted(found, key=lambda d: path_key(d.where, document)) or [Diagnostic(
+        shown, "$", "does not fit the schema, though no single field could be named")]
 
 
 _PATH_PART = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[(\"(?:[^\"\\\\]|\\\\.)*\")\]")
@@ -372,6 +442,13 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         words = list(dict.fromkeys(_TYPE_WORDS.get(t, str(t)) for t in wanted if isinstance(t, str)))
         if words:
             return Diagnostic(file, where, f"expected {' or '.join(words)}, not {_type_word(error.instance)}")
+    # Length limits say the limit and the actual length, so the fix is plain.
+    count = len(error.instance) if isinstance(error.instance, (str, list)) else 0
+    unit = "characters" if isinstance(error.instance, str) else "items"
+    if error.validator in ("maxLength", "maxItems") and isinstance(error.instance, (str, list)):
+        return Diagnostic(file, where, f"is too long: {count} {unit}, the limit is {error.validator_value}")
+    if error.validator in ("minLength", "minItems") and isinstance(error.instance, (str, list)):
+        return Diagnostic(file, where, f"is too short: {count} {unit}, at least {error.validator_value} needed")
     if error.validator == "pattern" and isinstance(error.instance, str):
         return Diagnostic(file, where, f"{error.instance!r} is not in the expected form", _pattern_hint(error))
     message = error.message

@@ -153,7 +153,8 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
     kinds = {c.kind for c in all_cards}  # a stretches-only routine gets no strength advice
     clinician = dict(doc.get("clinician", {}))
     logo_rel = clinician.pop("logo", None)
-    logo = confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo") if logo_rel else None
+    logo = (confined(spec.folder, logo_rel, named_in=spec.path, where="$.clinician.logo", within=spec.limit)
+            if logo_rel else None)
     return Handout(
         title=doc["title"], subtitle=doc.get("subtitle", ""),
         date=words.date(dt.date.fromisoformat(doc["date"])) if doc.get("date") else "",
@@ -202,7 +203,8 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
     )
 
 
-def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int], exercise: Exercise) -> dict[str, int]:
+def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
+                         exercise: Exercise) -> dict[str, int]:
     """How often: the exercise entry's own, else its section's, else the catalog's default."""
     return dict(entry.get("frequency") or section_frequency or exercise.default_frequency)
 

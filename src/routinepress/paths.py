@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
 
 
-def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
-    """`relative` resolved against `root`; it must stay inside `root`, symlinks included.
+def confined(root: Path, relative: str, *, named_in: Path, where: str, within: Path | None = None) -> Path:
+    """`relative` resolved against `root`; it must stay inside `within` (default `root`), symlinks included.
 
     `named_in` and `where` say which file and JSON path named it, for the error message.
+    `within` is wider than `root` for a spec in a clinic folder: its paths may reach the
+    clinic's shared logo or template (see config.py).
     """
     if not relative or PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
         raise InputError.single(
@@ -20,16 +24,53 @@ def confined(root: Path, relative: str, *, named_in: Path, where: str) -> Path:
         raise InputError.single(named_in, where, f"{relative!r} contains a NUL character; it is not a usable path")
     try:
         base = root.resolve()
+        limit = within.resolve() if within is not None else base
         target = (base / relative).resolve()  # resolve() follows symlinks, so a link out is caught too
         is_file = target.is_file()
     except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop
         reason = getattr(exc, "strerror", None) or str(exc)
         raise InputError.single(named_in, where, f"{relative!r} is not a usable path ({reason})") from None
-    if not target.is_relative_to(base):
+    if not target.is_relative_to(limit):
         raise InputError.single(
-            named_in, where, f"{relative!r} leaves the folder {root.resolve()}",
+            named_in, where, f"{relative!r} leaves the folder {limit}",
             "keep pictures and logos inside the folder of the file that names them",
         )
     if not is_file:
+        if target.is_dir():
+            raise InputError.single(named_in, where, f"{relative!r} is a folder, not a file")
+        if target.exists():
+            raise InputError.single(named_in, where, f"{relative!r} is not a regular file (a pipe, a device "
+                                    "or a socket); it is never opened")
         raise InputError.single(named_in, where, f"file not found: {relative}")
     return target
+
+
+class NotRegularFile(OSError):
+    """An input path names a folder, a pipe, a device or a socket."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` + 1 bytes of a regular file. Anything else is refused before a byte is read:
+    opening a pipe with no writer, or reading a device, would wait or run forever.
+
+    Raises FileNotFoundError, NotRegularFile (errno-less, its message says what the path is)
+    or another OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise NotRegularFile("it is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile("it is not a regular file (a pipe, a device or a socket)")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
+from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, display_path
-from .jsonfile import path_key, read_json, schema_diagnostics, surrogate_diagnostics
+from .jsonfile import control_diagnostics, path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # the schema's id pattern
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")  # the schema's language tag pattern
 _IMAGE = re.compile(r"\.(png|PNG|jpe?g|JPE?G)$")
 _PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 
@@ -29,19 +31,35 @@ _PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 class Spec:
     path: Path
     doc: dict[str, Any]
+    root: Path | None = None  # the folder its paths may not leave (config.py); None: its own folder
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
+    @property
+    def limit(self) -> Path:
+        return self.root or self.folder
 
-def load_spec(path: Path, catalog: Catalog) -> Spec:
-    """Read and check a spec against the schema and the catalog; InputError lists every problem."""
-    return check_spec(read_json(path), path, catalog)
+
+def load_spec(path: Path, catalog: Catalog, config: Config | None = None) -> Spec:
+    """Read and check a spec against the schema and the catalog; InputError lists every problem.
+
+    With a config, its defaults fill in what the spec leaves out.
+    """
+    doc = read_json(path)
+    if config is not None:
+        doc = apply_defaults(doc, config, path.parent)
+    return check_spec(doc, path, catalog)
 
 
-def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
-    """Check an already parsed spec; `path` names it in messages and anchors its relative paths."""
+def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None) -> Spec:
+    """Check an already parsed spec; `path` names it in messages and anchors its relative paths.
+
+    `root` is the folder its paths may not leave; by default the clinic folder the spec is in
+    (the nearest routinepress.toml's), else the spec's own folder.
+    """
+    root = root or clinic_root(path.parent)
     shown = display_path(path)
     if not isinstance(doc, dict):
         raise InputError([Diagnostic(shown, "$", f"a routine spec is a JSON object, not {_json_type(doc)}")])
@@ -52,23 +70,24 @@ def check_spec(doc: Any, path: Path, catalog: Catalog) -> Spec:
             f"spec_version {version} is newer than this routinepress understands ({SUPPORTED_VERSION})",
             "upgrade routinepress, or write the spec for version 1",
         )])
-    problems = surrogate_diagnostics(doc, shown)  # a dict from the API never went through read_json
+    # A dict from the API never went through read_json.
+    problems = surrogate_diagnostics(doc, shown) + control_diagnostics(doc, shown)
     if problems:
         raise InputError(problems)
     problems = schema_diagnostics(doc, ROUTINE_SCHEMA, path)
     problems += reference_diagnostics(doc, catalog, shown)
-    problems += path_diagnostics(doc, path)
-    problems += template_diagnostics(doc, path)
-    problems += date_diagnostics(doc, shown)
+    problems += path_diagnostics(doc, path, root)
+    problems += template_diagnostics(doc, path, root)
+    problems += date_diagnostics(doc, shown) + size_diagnostics(doc, shown)
     problems += tailoring_diagnostics(doc, catalog, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
-    return Spec(path, doc)
+    return Spec(path, doc, root)
 
 
 def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
     """Unknown catalog ids, with a 'did you mean' hint; skips entries the schema already rejected."""
-    found = []
+    found: list[Diagnostic] = []
     sections = doc.get("sections")
     if not isinstance(sections, list):
         return found
@@ -83,22 +102,22 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
             else:
                 ref = entry
             # An id the schema already rejected (wrong form) is reported once, by the schema.
-            if isinstance(ref, str) and _ID.match(ref) and ref not in catalog:
+            if isinstance(ref, str) and _ID.fullmatch(ref) and ref not in catalog:
                 found.append(Diagnostic(shown, where, f"unknown exercise '{ref}'", catalog.suggest(ref)))
     return found
 
 
-def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+def path_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
     """Files the spec names (logo, custom pictures): present, inside the spec's folder, and
     for drawn poses, valid.
 
     Checked here, with the schema, so one run reports them all; values the schema
     rejects are skipped (already reported).
     """
-    named: list[tuple[str, Any, re.Pattern[str]]] = []
+    named: list[tuple[str, Any, re.Pattern[str], Path | None]] = []
     clinician = doc.get("clinician")
-    if isinstance(clinician, dict):
-        named.append(("$.clinician.logo", clinician.get("logo"), _IMAGE))
+    if isinstance(clinician, dict):  # a logo may be the clinic's, anywhere in the clinic folder
+        named.append(("$.clinician.logo", clinician.get("logo"), _IMAGE, root))
     sections = doc.get("sections")
     for s, section in enumerate(sections if isinstance(sections, list) else []):
         exercises = section.get("exercises") if isinstance(section, dict) else None
@@ -107,12 +126,13 @@ def path_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
             pictures = custom.get("illustrations") if isinstance(custom, dict) else None
             for i, item in enumerate(pictures if isinstance(pictures, list) else []):
                 src = item.get("src") if isinstance(item, dict) else None
-                named.append((f"$.sections[{s}].exercises[{e}].custom.illustrations[{i}].src", src, _PICTURE))
+                where = f"$.sections[{s}].exercises[{e}].custom.illustrations[{i}].src"
+                named.append((where, src, _PICTURE, None))  # a custom exercise's pictures stay beside the spec
     found = []
-    for where, value, pattern in named:
+    for where, value, pattern, within in named:
         if isinstance(value, str) and value and pattern.search(value):
             try:
-                target = confined(path.parent, value, named_in=path, where=where)
+                target = confined(path.parent, value, named_in=path, where=where, within=within)
                 if target.name.endswith(".pose.json"):
                     from .illustrate import load_pose  # the drawing code loads only when a pose is named
 
@@ -127,9 +147,10 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     general.json, and the language must be one we have words and CLDR rules for."""
     from .wording import language_problem
 
-    found = []
+    found: list[Diagnostic] = []
     language = doc.get("language")
-    if isinstance(language, str) and (problem := language_problem(language)):
+    # A tag the schema rejects (wrong form) is reported once, by the schema.
+    if isinstance(language, str) and _LANGUAGE.fullmatch(language) and (problem := language_problem(language)):
         found.append(Diagnostic(shown, "$.language", problem))
     general = catalog.general()
     known = {
@@ -149,11 +170,25 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
             named += [("warnings", f"$.general_warnings.{key}[{i}]", w) for i, w in enumerate(ids)]
     what = {"conditions": "condition", "pain_rule": "pain rule", "warnings": "general warning"}
     for kind, where, value in named:
-        if isinstance(value, str) and _ID.match(value) and value not in known[kind]:
+        if isinstance(value, str) and _ID.fullmatch(value) and value not in known[kind]:
             close = difflib.get_close_matches(value, sorted(known[kind]), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "`routinepress catalog warnings` lists them"
             found.append(Diagnostic(shown, where, f"unknown {what[kind]} '{value}'", hint))
     return found
+
+
+MAX_EXERCISES = 100  # in all sections together: some 300 pages at most, built in seconds
+
+
+def size_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """The schema limits each section; JSON Schema cannot count across sections."""
+    sections = doc.get("sections")
+    count = sum(len(s["exercises"]) for s in sections if isinstance(s, dict) and isinstance(s.get("exercises"), list)
+                ) if isinstance(sections, list) else 0
+    if count <= MAX_EXERCISES:
+        return []
+    return [Diagnostic(shown, "$.sections", f"has too many exercises: {count} in all, the limit is {MAX_EXERCISES}",
+                       "split the routine into several handouts")]
 
 
 MAX_TRACKER_DAYS = 12 * 7  # the schema's most weeks
@@ -175,9 +210,9 @@ def date_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
     return []
 
 
-def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
+def template_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
     """The spec's template: a built-in name, or a file inside the spec's folder that loads."""
-    from .templates import load_template
+    from .templates import PAPER_MM, load_template
 
     name = doc.get("template")
     if not isinstance(name, str) or not name:
@@ -185,16 +220,17 @@ def template_diagnostics(doc: dict[str, Any], path: Path) -> list[Diagnostic]:
     shown = display_path(path)
     if "/" in name or "\\" in name or name.endswith(".json"):
         try:
-            confined(path.parent, name, named_in=path, where="$.template")
+            confined(path.parent, name, named_in=path, where="$.template", within=root)
         except InputError as exc:
             return exc.diagnostics
     try:
-        load_template(name, base=path.parent)
+        template = load_template(name, base=path.parent)
     except InputError as exc:
         # "unknown template" names no file; say which spec and field asked for it.
         return [Diagnostic(shown, "$.template", d.message, d.hint) if d.file == "template" else d
                 for d in exc.diagnostics]
-    return []
+    page_size = doc.get("page_size")
+    return template.fit_diagnostics(template.page_size(page_size if page_size in PAPER_MM else None))
 
 
 def _json_type(value: Any) -> str:

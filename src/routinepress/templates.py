@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import math
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,13 @@ from .paths import confined
 
 TEMPLATE_SCHEMA = "template.schema.json"
 DEFAULT = "standard"
-MAX_DEPTH = 8
+MAX_DEPTH = 8  # files in one chain of `extends`, the template itself included
+
+# The paper sizes a template may be printed on, in mm (the spec or the command line may pick either).
+PAPER_MM = {"letter": (215.9, 279.4), "a4": (210.0, 297.0)}
+MIN_TEXT_MM = 60  # the instructions beside stacked pictures: below this a line holds a word or two
+MIN_TEXT_EMS = 12  # ... and at least this many body-text ems (some 24 letters), however large the type
+PLACEHOLDERS = ("title", "patient", "date", "clinic", "clinician", "page_of")
 
 # Roles that are printed as ink versus shading; a black-and-white printer must keep them apart.
 _DARK_ROLES = ("text", "heading", "muted", "stop_border", "checkbox")
@@ -32,6 +40,11 @@ class Template:
     def page_size(self, override: str | None = None) -> str:
         return override or self.data["page"]["size"]
 
+    def fit_diagnostics(self, page_size: str) -> list[Diagnostic]:
+        """Whether this template's pictures and text fit `page_size`; see fit_problems."""
+        shown = display_path(self.files[0]) if self.files else self.name
+        return [Diagnostic(shown, where, message, hint) for where, message, hint in fit_problems(self.data, page_size)]
+
 
 def builtin_names() -> list[str]:
     return sorted(p.stem for p in resources.builtin_templates_dir().glob("*.json"))
@@ -44,13 +57,15 @@ def load_template(name: str, base: Path | None = None) -> Template:
     data.pop("extends", None)
     data.pop("$schema", None)
     problems = _completeness(data, name) + _contrast(data, name)
+    if not problems:
+        problems = _running_text(data, display_path(files[0]) if files else name)
     if problems:
         raise InputError(problems)
     return Template(name, data, tuple(files))
 
 
 def _locate(name: str, base: Path | None) -> Path:
-    if not _is_path(name):
+    if not is_path(name):
         file = resources.builtin_templates_dir() / f"{name}.json"
         if not file.is_file():
             raise InputError([Diagnostic(
@@ -58,17 +73,22 @@ def _locate(name: str, base: Path | None) -> Path:
             )])
         return file
     file = (base or Path.cwd()) / name
-    if not file.is_file():
+    if not file.exists():
         raise InputError.single(file, "", "template file not found")
-    return file
+    return file  # a folder or a pipe is refused when it is read
 
 
 def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any]:
     """The merged document of `name` and its parents; `seen` collects the files, child first."""
     file = _locate(name, base).resolve()
-    if file in seen or len(seen) >= MAX_DEPTH:
+    if file in seen:
         chain = " -> ".join(display_path(p) for p in [*seen, file])
-        raise InputError.single(file, "$.extends", f"templates extend each other in a loop: {chain}")
+        raise InputError.single(seen[-1], "$.extends", f"templates extend each other in a loop: {chain}")
+    if len(seen) >= MAX_DEPTH:
+        raise InputError.single(
+            seen[-1], "$.extends", f"the chain of `extends` is too long: at most {MAX_DEPTH} templates, "
+            f"counting {display_path(seen[0])} itself",
+            "extend a built-in template directly, or merge some of the files")
     seen.append(file)
     doc = read_json(file)
     if not isinstance(doc, dict):
@@ -79,12 +99,12 @@ def _load_chain(name: str, base: Path | None, seen: list[Path]) -> dict[str, Any
     parent = doc.get("extends")
     if parent is None:
         return copy.deepcopy(doc)
-    if _is_path(parent):  # a parent file lives beside its child, never outside its folder
+    if is_path(parent):  # a parent file lives beside its child, never outside its folder
         confined(file.parent, parent, named_in=file, where="$.extends")
     return merge(_load_chain(parent, file.parent, seen), doc)
 
 
-def _is_path(name: str) -> bool:
+def is_path(name: str) -> bool:
     return "/" in name or "\\" in name or name.endswith(".json")
 
 
@@ -138,3 +158,71 @@ def luminance(hex_colour: str) -> float:
     """Grey level 0 (black) to 1 (white) that a black-and-white printer would use."""
     r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
     return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _running_text(data: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """Header and footer text: plain {placeholders} only. A format such as {title:>40000} would
+    pad a line to tens of thousands of characters, and an unknown name would print as typed."""
+    problems = []
+    for part in ("header", "footer"):
+        for side, text in data.get(part, {}).items():
+            where = f"$.{part}.{side}"
+            try:
+                fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                          if name is not None]
+            except ValueError:
+                problems.append(Diagnostic(shown, where, f"{text!r} has a '{{' or '}}' without its pair",
+                                           "write {{ or }} for a brace that should print"))
+                continue
+            for name, spec, conversion in fields:
+                shown_field = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+                if name not in PLACEHOLDERS:
+                    problems.append(Diagnostic(shown, where, f"unknown placeholder {shown_field}",
+                                               "placeholders: " + ", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+                elif spec or conversion:
+                    problems.append(Diagnostic(shown, where, f"{shown_field} has a format; placeholders take none",
+                                               f"write {{{name}}}"))
+    return problems
+
+
+def fit_problems(data: dict[str, Any], page_size: str) -> list[tuple[str, str, str]]:
+    """What cannot fit on the page, as (JSON path, message, hint): checked when a build knows
+    its paper, so an impossible template gets a message instead of a layout that never ends.
+
+    The sizes follow render/: the frame is the page less the margins and the header and
+    footer (1.8 lines of small text each); pictures sit three gaps (0.6 em each) from the text.
+    """
+    mm = 72 / 25.4  # points per millimetre
+    paper_w, paper_h = PAPER_MM[page_size]
+    margins, sizes, card = data["page"]["margins_mm"], data["sizes"], data["card"]
+    body, small, spacing = sizes["body"], sizes["small"], sizes["line_spacing"]
+    frame_w = (paper_w - margins["left"] - margins["right"]) * mm
+    frame_h = (paper_h - margins["top"] - margins["bottom"]) * mm - 2 * 1.8 * small * spacing
+    picture_w, picture_h = card["illustration_width_mm"] * mm, card["illustration_height_mm"] * mm
+    gap = body * 0.6
+    problems = []
+    if card["pictures"] == "stacked":
+        text_w = frame_w - picture_w - 3 * gap
+        need = max(MIN_TEXT_MM * mm, MIN_TEXT_EMS * body)
+        if text_w < need:
+            problems.append((
+                "$.card.illustration_width_mm",
+                f"{card['illustration_width_mm']:g} mm pictures leave {max(0, text_w) / mm:.0f} mm for the "
+                f"instructions beside them on {page_size} paper; they need at least {need / mm:.0f} mm",
+                f"use pictures at most {math.floor(max(0, frame_w - 3 * gap - need) / mm)} mm wide, "
+                "\"pictures\": \"side-by-side\", or smaller margins or text"))
+    elif picture_w + gap > frame_w:
+        problems.append((
+            "$.card.illustration_width_mm",
+            f"{card['illustration_width_mm']:g} mm pictures are wider than the {(frame_w - gap) / mm:.0f} mm "
+            f"the margins leave on {page_size} paper", "use narrower pictures or smaller margins"))
+    # A picture, its caption and the exercise's name must fit on one page.
+    needed_h = picture_h + 2 * small * spacing + sizes["card_title"] * spacing + 2 * gap
+    if needed_h > frame_h:
+        problems.append((
+            "$.card.illustration_height_mm",
+            f"{card['illustration_height_mm']:g} mm pictures, with a caption and the exercise's name, are taller "
+            f"than the {frame_h / mm:.0f} mm a {page_size} page has between its header and footer",
+            f"use pictures at most {math.floor(max(0, frame_h - needed_h + picture_h) / mm)} mm high, "
+            "or smaller margins or text"))
+    return problems

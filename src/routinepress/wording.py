@@ -89,7 +89,8 @@ class Words:
         return format_date(day, "medium", locale=self.locale)
 
     def weekday_and_day(self, day: dt.date) -> tuple[str, str]:
-        """A tracker column's two lines: ("Mon", "11/23") in en-US, ("Mon", "23/11") in en-GB, ("lun", "23/11") in es."""
+        """A tracker column's two lines: ("Mon", "11/23") in en-US, ("Mon", "23/11") in en-GB,
+        ("lun", "23/11") in es."""
         return format_date(day, "EEE", locale=self.locale), format_skeleton("Md", day, locale=self.locale)
 
     def step(self, text: str, dosage: dict[str, Any]) -> str:

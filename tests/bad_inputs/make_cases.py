@@ -186,7 +186,7 @@ case("missing-required", "Required fields missing, at the top and in a section."
      errors=[(S, "$", "'title' is missing (required)"),
              (S, "$.sections[0]", "'exercises' is missing (required)")], error_count=2)
 case("sections-empty", "A routine needs at least one section.", spec(sections=[]),
-     errors=[(S, "$.sections", "[] should be non-empty")], error_count=1)
+     errors=[(S, "$.sections", "is too short: 0 items, at least 1 needed")], error_count=1)
 case("impossible-date", "February 30th is not a date.", spec(date="2026-02-30"),
      errors=[(S, "$.date", "'2026-02-30' is not a real date", "write dates as YYYY-MM-DD, e.g. 2026-11-23")],
      error_count=1)
@@ -216,7 +216,7 @@ case("reps-range-incomplete", "A range needs both ends, each at least 1.",
 case("tracker-weeks-13", "The tracker has 0 to 12 weeks.", spec(tracker={"weeks": 13}),
      errors=[(S, "$.tracker.weeks", "13 is greater than the maximum of 12")], error_count=1)
 case("title-too-long", "Text fields have sane length limits.", spec(title="T" * 201),
-     errors=[(S, "$.title", "is too long")], error_count=1)
+     errors=[(S, "$.title", "is too long: 201 characters, the limit is 200")], error_count=1)
 case("page-size-unknown", "page_size is letter or a4.", spec(page_size="legal"),
      errors=[(S, "$.page_size", "'legal' is not one of ['letter', 'a4']")], error_count=1)
 case("spec-version-2", "A newer spec version is a clear error, not a guess.", spec(spec_version=2),
@@ -281,7 +281,8 @@ case("logo-wrong-extension", "Only PNG and JPEG logos.", spec(clinician={"logo":
      error_count=1)
 case("logo-nul-in-path", "A NUL in a path is refused, not an internal error.",
      spec(clinician={"logo": "lo\u0000go.png"}),
-     errors=[(S, LOGO, "contains a NUL character; it is not a usable path")], error_count=1)
+     errors=[(S, LOGO, "the text has a control character (U+0000), which cannot be printed",
+              "remove it; only line breaks and tabs may be used")], error_count=1)
 case("logo-name-too-long", "A path the OS cannot use is the user's error, not a crash.",
      spec(clinician={"logo": "x" * 300 + ".png"}),
      errors=[(S, LOGO, "is not a usable path (File name too long)")], error_count=1)
@@ -351,8 +352,9 @@ case("usage-missing-spec", "build without a spec: exit 2.", None, args=["build"]
      contains=["Missing argument 'SPECS...'"])
 case("usage-bad-page-size", "A --page-size that is not a choice: exit 2.", spec(),
      args=["build", "spec.json", "--page-size", "legal"], exit=2, contains=["Invalid value for '--page-size'"])
-case("usage-spec-is-a-folder", "A folder given as the spec: exit 2.", None,
-     args=["build", "sub"], exit=2, files={"sub/readme.txt": "x"}, contains=["is a directory"])
+case("spec-is-a-folder", "A folder given as the spec is a problem with the input: exit 1, never a usage error.",
+     None, args=["build", "sub"], files={"sub/readme.txt": "x"},
+     errors=[("sub", "", "cannot read: it is a folder, not a file")], error_count=1)
 
 # --- once known bugs, now fixed: kept as regression cases ---
 case("template-large-small-text-tracker",

@@ -149,6 +149,7 @@ def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
         key = (round(cost(o), 9), o[0], o[1])
         if best_key is None or key < best_key:
             best_key = key
+    assert best_key is not None  # the search always tries the home position
     off = (best_key[1], best_key[2])
     dx, dy = home[0] + off[0], home[1] + off[1]
     return Arrow(best, tuple((x + dx, y + dy) for x, y in core))

@@ -20,7 +20,9 @@ from .arrows import Arrow, motion_arrow
 from .geometry import P2, Vec
 from .pose import Pose
 from .scene import Scene, build_scene
-from .skeleton import HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST, position_matrix
+from .skeleton import HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST, RING_N, position_matrix
+
+WAIST_MARGIN = 0.08  # frame "legs": the picture is cut this far (H) above the top of the pelvis
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Piece:
     key: float
     outline: list[P2]
     style: str  # near, far, torso, mat, support, furniture, wall, band, cuff
+    cut_at: float | None = None  # cut off along this height: that edge is not outlined
 
 
 def _blob(cam: Camera, spheres, style: str, bias: float = 0.0) -> Piece:
@@ -83,7 +86,10 @@ def _blob(cam: Camera, spheres, style: str, bias: float = 0.0) -> Piece:
     return Piece(sum(p[2] for p, _ in proj) / len(proj) + bias, outline, style)
 
 
-def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
+def body_pieces(scene: Scene, cam: Camera, pelvis_block: bool = False) -> list[Piece]:
+    """The body's outlines. With pelvis_block (a picture framed on the legs) the pelvis is
+    also drawn as a block of its own over the tops of the thighs, so a tilt of the pelvis
+    shows in a front view; in a side view the near thigh still covers it."""
     body = scene.body
     torso_depth = sum(cam.project(p)[2] for _, p in body.torso) / len(body.torso)
     pieces = [Piece(torso_depth, g.convex_hull(cam.project(p)[:2] for _, p in body.torso), "torso"),
@@ -92,6 +98,13 @@ def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
               _blob(cam, [(body.head, HEAD_R), (body.nose, 0.018)], "torso", -0.002)]
     pieces[-1].key = min(pieces[-1].key, torso_depth - 0.002)
     pieces[-2].key = min(pieces[-2].key, torso_depth - 0.001)
+    if pelvis_block:
+        rings = [cam.project(p) for chest, p in body.torso[:3 * RING_N] if not chest]
+        pieces.append(Piece(sum(p[2] for p in rings) / len(rings) - 0.02,
+                            g.convex_hull(p[:2] for p in rings), "torso"))
+    # The head always covers its own neck: seen from behind the head is the deeper of the
+    # two, and painted first it would show the neck as a stripe down the back of the skull.
+    pieces[-2].key = max(pieces[-2].key, pieces[-1].key + 0.0005)
     for name, limb in sorted(body.limbs.items()):
         # Far side: the limb's root (hip or shoulder) is clearly deeper than its
         # partner's on the other side. Head-to-foot depth does not count, so a
@@ -122,7 +135,8 @@ def body_pieces(scene: Scene, cam: Camera) -> list[Piece]:
 
 def prop_pieces(scene: Scene, cam: Camera) -> tuple[list[Piece], list[Piece]]:
     """Props painted before the body (under it) and after it (bands)."""
-    under, over = [], []
+    under: list[Piece] = []
+    over: list[Piece] = []
     for solid in scene.solids:
         if solid.attach:
             continue
@@ -153,6 +167,34 @@ def _tones(style: PoseStyle, kind: str) -> tuple[float | None, float, float]:
     }[kind]
 
 
+def waist_cut(scene: Scene, cam: Camera) -> float:
+    """Where a picture framed on the legs is cut: a little above the top of the pelvis."""
+    pelvis_rings = [p for chest, p in scene.body.torso[:3 * RING_N] if not chest]
+    return max(cam.project(p)[1] for p in pelvis_rings) + WAIST_MARGIN
+
+
+def _cut_below(pieces: list[Piece], cut: float) -> list[Piece]:
+    """The parts of the pieces at or below the cut height; a cut piece remembers the cut."""
+    out = []
+    for piece in pieces:
+        if max(p[1] for p in piece.outline) <= cut:
+            out.append(piece)
+            continue
+        outline = g.clip_to_box(piece.outline, (-math.inf, -math.inf, math.inf, cut))
+        if len(outline) >= 3:
+            out.append(Piece(piece.key, outline, piece.style, cut))
+    return out
+
+
+def _open_outline(outline: list[P2], cut: float) -> list[P2]:
+    """A cut piece's outline as an open line that leaves out the edge along the cut."""
+    on = [abs(p[1] - cut) < 1e-9 for p in outline]
+    for i in range(len(outline)):
+        if on[i] and on[(i + 1) % len(outline)]:
+            return outline[i + 1:] + outline[:i + 1]
+    return [*outline, outline[0]]
+
+
 @dataclass
 class _Layout:
     scale: float
@@ -170,13 +212,18 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     poses = [p.mirrored() for p in poses] if mirror else list(poses)
     scenes = [build_scene(p) for p in poses]
     cams = [camera_for(p) for p in poses]
+    legs = any(p.frame == "legs" for p in poses)
     parts = []
     for scene, cam in zip(scenes, cams):
         under, over = prop_pieces(scene, cam)
-        parts.append((under, sorted(body_pieces(scene, cam), key=lambda p: -p.key), over))
-    arrows: list[Arrow | None] = [None] + [
-        motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
-        for i in range(1, len(poses))]
+        parts.append((under, sorted(body_pieces(scene, cam, legs), key=lambda p: -p.key), over))
+    arrows: list[Arrow | None] = [None]
+    arrows += [motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
+               for i in range(1, len(poses))]
+    # Framed on the legs: everything above the waist of the highest pose is cut away.
+    cut = max(waist_cut(s, c) for s, c in zip(scenes, cams)) if legs else None
+    if cut is not None:
+        parts = [(_cut_below(u, cut), _cut_below(b, cut), _cut_below(o, cut)) for u, b, o in parts]
     # A level camera sees the floor edge-on: a ground line over a floor band. From
     # above, the mat (or nothing) shows the floor instead; the mat then does not
     # widen the frame (its corners would shrink the figure) but is cut to it.
@@ -222,7 +269,12 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
             if piece.style == "mat" and not level:
                 fill = style.mat_fill_above
             pts = [c for p in piece.outline for c in layout.pt(p)]
-            if fill is None:
+            if piece.cut_at is not None:
+                if fill is not None:
+                    d.add(Polygon(pts, fillColor=_grey(fill), strokeColor=None, strokeWidth=0))
+                line = [c for p in _open_outline(piece.outline, piece.cut_at) for c in layout.pt(p)]
+                d.add(PolyLine(line, strokeColor=_grey(stroke), strokeWidth=w, strokeLineJoin=1))
+            elif fill is None:
                 d.add(Polygon(pts, fillColor=None, strokeColor=_grey(stroke), strokeWidth=w,
                               strokeLineJoin=1))
             else:

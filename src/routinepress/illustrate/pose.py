@@ -54,6 +54,17 @@ BODY_POINTS = ("head", "shoulders", "pelvis",
 PROP_TYPES = ("mat", "pillow", "towel", "chair", "step", "bench", "wall", "band", "ankle_weight")
 PROP_POINTS = ("chair.back", "chair.seat", "step.top", "bench.top", "wall")
 REACH_EFFECTORS = ("left_hand", "right_hand", "left_foot", "right_foot")
+# Which prop types each placement option applies to; any other use is an error (a mat
+# has no 'under': the body lies on it everywhere).
+PROP_OPTIONS = {"under": ("pillow", "towel", "chair", "step", "bench"), "around": ("band",),
+                "on": ("ankle_weight",), "side": ("chair", "wall"), "edge": ("chair", "step", "bench")}
+# Framings: the whole scene, or only the pelvis, the legs and what they stand or sit on
+# (for a motion too small to read on a whole upright figure at card size).
+FRAMES = ("whole", "legs")
+UPRIGHT = ("standing", "sitting", "kneeling", "half-kneeling")
+# Points on each limb: a hand or foot cannot reach for a point of its own limb.
+_ARM_POINTS = ("shoulder", "elbow", "hand")
+_LEG_POINTS = ("hip", "thigh", "knee", "shin", "ankle", "foot", "heel", "toes")
 # What each prop type must say about where it goes.
 PROP_NEEDS = {"pillow": ("under",), "towel": ("under",), "step": ("under",),
               "bench": ("under",), "band": ("around",), "ankle_weight": ("on",),
@@ -69,10 +80,11 @@ class Prop:
     around: str | None = None  # band: "knees", "ankles" or "thighs"
     on: str | None = None      # ankle weight: "left_ankle" / "right_ankle"
     side: str | None = None    # chair to hold, wall: which side of the body
+    edge: str | None = None    # chair, step, bench: the edge the point under it sits near
 
     def mirrored(self) -> Prop:
         return replace(self, under=swap_sides(self.under), on=swap_sides(self.on),
-                       side=swap_sides(self.side))
+                       side=swap_sides(self.side), edge=swap_sides(self.edge))
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class Pose:
     elevation: float = 0.0
     turn: float = 0.0
     roll: float = 0.0  # whole-body sideways lean before grounding; + drops the right side
+    frame: str = "whole"  # or "legs": the picture shows the pelvis down
     joints: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     support: tuple[str, ...] = ()
     reach: tuple[tuple[str, str], ...] = ()
@@ -185,7 +198,65 @@ def _semantic_diagnostics(data: dict, file: str) -> list[Diagnostic]:
     if not lying_long and view in ("head", "feet"):
         out.append(Diagnostic(file, "$.view", f"a {view} view needs a lying position",
                               "use 'side', 'front' or 'back'"))
+    if data.get("frame", "whole") == "legs" and pos not in UPRIGHT:
+        out.append(Diagnostic(file, "$.frame", f"framing on the legs needs an upright position, not {pos}",
+                              f"use it with {_or_list(list(UPRIGHT))}, or leave 'frame' out"))
+    return out + _prop_diagnostics(data, file) + _reach_diagnostics(data, file)
+
+
+def _prop_diagnostics(data: dict, file: str) -> list[Diagnostic]:
+    """Each prop says only what its type uses, and no point rests on two props at once."""
+    out: list[Diagnostic] = []
+    resting: dict[str, int] = {}
+    for i, prop in enumerate(data.get("props", [])):
+        kind = prop["type"]
+        for option in PROP_OPTIONS:
+            if option in prop and kind not in PROP_OPTIONS[option]:
+                users = [t for t in PROP_TYPES if t in PROP_OPTIONS[option]]
+                out.append(Diagnostic(file, f"$.props[{i}].{option}", f"a {kind} takes no '{option}'",
+                                      f"'{option}' is for {_or_list(users)}; remove it here"))
+        if "edge" in prop and "under" not in prop and kind in PROP_OPTIONS["edge"]:
+            out.append(Diagnostic(file, f"$.props[{i}].edge", f"'edge' places the {kind} under a body point",
+                                  "add 'under' (the point that sits or stands near that edge)"))
+        if kind == "chair" and prop.get("edge", "front") != "front":
+            out.append(Diagnostic(file, f"$.props[{i}].edge", "a chair is sat on near its front edge only",
+                                  "use 'front', or leave 'edge' out to sit in the middle"))
+        if kind == "chair" and "under" in prop and "side" in prop:
+            out.append(Diagnostic(file, f"$.props[{i}]", "a chair is either sat on or held, not both",
+                                  "keep 'under' (sit on it) or 'side' (hold it)"))
+        under = prop.get("under")
+        if under is not None and kind in PROP_OPTIONS["under"]:
+            if under in resting:
+                out.append(Diagnostic(file, f"$.props[{i}].under",
+                                      f"{under} already rests on props[{resting[under]}]",
+                                      "a body point rests on one prop at a time"))
+            resting.setdefault(under, i)
     return out
+
+
+def _reach_diagnostics(data: dict, file: str) -> list[Diagnostic]:
+    """A reach targets a prop the pose has, and never a point on the reaching limb itself."""
+    out: list[Diagnostic] = []
+    have = {p["type"] for p in data.get("props", [])}
+    for effector, target in data.get("reach", {}).items():
+        where = f"$.reach.{effector}"
+        if target in PROP_POINTS:
+            kind = target.split(".")[0]
+            if kind not in have:
+                out.append(Diagnostic(file, where, f"reaches for {target} but the pose has no {kind}",
+                                      f'add {{"type": "{kind}", ...}} to props, or reach for a body point'))
+            continue
+        side, kind = effector.split("_")
+        own = _ARM_POINTS if kind == "hand" else _LEG_POINTS
+        if target.startswith(f"{side}_") and target.split("_", 1)[1] in own:
+            limb = "arm" if kind == "hand" else "leg"
+            out.append(Diagnostic(file, where, f"the {side} {kind} cannot reach {target}, on its own {limb}",
+                                  "reach for a point on another limb, the trunk or a prop"))
+    return out
+
+
+def _or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def pose_from_data(data: Any, file: str = "<pose>") -> Pose:
@@ -196,12 +267,13 @@ def pose_from_data(data: Any, file: str = "<pose>") -> Pose:
     if problems:
         raise InputError(problems)
     props = tuple(Prop(type=p["type"], under=p.get("under"), around=p.get("around"),
-                       on=p.get("on"), side=p.get("side")) for p in data.get("props", []))
+                       on=p.get("on"), side=p.get("side"), edge=p.get("edge"))
+                  for p in data.get("props", []))
     return Pose(
         position=data["position"], view=data.get("view", "side"),
         near_side=data.get("near_side", "right"), down_side=data.get("down_side"),
         elevation=float(data.get("elevation", 0.0)), turn=float(data.get("turn", 0.0)),
-        roll=float(data.get("roll", 0.0)),
+        roll=float(data.get("roll", 0.0)), frame=data.get("frame", "whole"),
         joints=_sorted_joints(data.get("joints", {})),
         support=tuple(data.get("support", ())),
         reach=tuple(sorted(data.get("reach", {}).items())),

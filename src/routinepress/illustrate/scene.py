@@ -64,13 +64,29 @@ def _rod(a: Vec, b: Vec, r: float, role: str) -> Solid:
     return Solid(((a, r), (b, r)), role)
 
 
-def _chair(pose_side: str | None, under: str | None, body: Body) -> tuple[list[Solid], dict[str, Vec]]:
+# How far in from the named edge of a prop the point resting on it sits (standing
+# heights): a foot stands just inside a step's edge; hips sit a little behind a
+# chair's front edge, leaving the backrest well clear of the back.
+EDGE_INSET = {"step": 0.05, "bench": 0.05, "chair": 0.06}
+
+
+def _edge_direction(body: Body, edge: str) -> Vec:
+    """The patient's left, right, front or back, flat on the floor."""
+    right, ant, _ = body.axes
+    return {"left": g.mul(_flat(right), -1), "right": _flat(right), "front": _flat(ant),
+            "back": g.mul(_flat(ant), -1)}[edge]
+
+
+def _chair(pose_side: str | None, under: str | None, body: Body,
+           edge: str | None = None) -> tuple[list[Solid], dict[str, Vec]]:
     """A plain kitchen chair. Held at a side: its back is the edge nearest the body."""
     right, ant, _ = body.axes
     pelvis = (body.pelvis[0], body.pelvis[1], 0.0)
     if under:
         f = _flat(ant)
-        seat = g.sub((body.point(under)[0], body.point(under)[1], 0.0), g.mul(f, 0.03))
+        # Sat on: the hips a little behind the seat's middle, or near its front edge.
+        back = 0.125 - EDGE_INSET["chair"] if edge == "front" else 0.03
+        seat = g.sub((body.point(under)[0], body.point(under)[1], 0.0), g.mul(f, back))
     else:
         s = {"left": g.mul(_flat(right), -1), "right": _flat(right), "front": _flat(ant),
              "back": g.mul(_flat(ant), -1)}[pose_side or "front"]
@@ -102,13 +118,18 @@ def ground_props(pose: Pose, body: Body) -> tuple[list[Solid], dict[str, Vec]]:
             solids.append(_box(c, (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), hi[0] - lo[0], hi[1] - lo[1],
                                -0.022, 0.0, "mat"))
         elif prop.type == "chair":
-            more, pts = _chair(prop.side, prop.under, body)
+            more, pts = _chair(prop.side, prop.under, body, prop.edge)
             solids += more
             points.update(pts)
         elif prop.type in ("step", "bench"):
             p = body.point(prop.under)  # type: ignore[arg-type]
             size = (0.2, 0.3) if prop.type == "step" else (0.3, 0.5)
-            solids.append(_box((p[0], p[1], 0.0), f, l, *size, 0.0, PROP_TOP[prop.type], "support"))
+            centre = (p[0], p[1], 0.0)
+            if prop.edge:  # the point stands just inside that edge; the box reaches away
+                d = _edge_direction(body, prop.edge)
+                half = size[0] / 2 if abs(g.dot(d, f)) > 0.7 else size[1] / 2
+                centre = g.sub(centre, g.mul(d, half - EDGE_INSET[prop.type]))
+            solids.append(_box(centre, f, l, *size, 0.0, PROP_TOP[prop.type], "support"))
             points[f"{prop.type}.top"] = (p[0], p[1], PROP_TOP[prop.type])
         elif prop.type in ("pillow", "towel"):
             p = body.point(prop.under)  # type: ignore[arg-type]

@@ -4,13 +4,15 @@ Importing reportlab's paragraph module compiles a URL pattern routinepress never
 (it serves the `uriWasteReduce` style option): case-insensitive character classes up to
 U+FFFF, which cost Python's regex compiler about 27 ms, a tenth of a cold build. The
 first module of this package to load imports reportlab's platypus here, with such
-patterns compiled on first use instead of at import. Every other pattern compiles as usual.
+patterns compiled on first use instead of at import. Every other pattern compiles as usual:
+the stand-in is handed only to that module, in the importing thread, during the import.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import threading
 
 
 class _PatternOnFirstUse:
@@ -19,7 +21,8 @@ class _PatternOnFirstUse:
     __slots__ = ("_source", "_flags", "_compiled")
 
     def __init__(self, source: str, flags: int) -> None:
-        self._source, self._flags, self._compiled = source, flags, None
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str):
         if self._compiled is None:
@@ -36,9 +39,15 @@ def _import_platypus() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
     compile_now = re.compile
+    importer = threading.get_ident()
 
     def compile_or_defer(pattern, flags=0):
-        return _PatternOnFirstUse(pattern, flags) if _costly(pattern, flags) else compile_now(pattern, flags)
+        # Confined: only reportlab's paragraph module, importing in this thread, ever gets a
+        # stand-in. Any other caller (another thread, another module) gets a real re.Pattern.
+        if (threading.get_ident() == importer and _costly(pattern, flags)
+                and sys._getframe(1).f_globals.get("__name__") == _DEFERRED_IN):
+            return _PatternOnFirstUse(pattern, flags)
+        return compile_now(pattern, flags)
 
     re.compile = compile_or_defer
     try:
@@ -47,4 +56,5 @@ def _import_platypus() -> None:
         re.compile = compile_now
 
 
+_DEFERRED_IN = "reportlab.platypus.paragraph"
 _import_platypus()

@@ -119,7 +119,7 @@ def _running_text(handout: Handout, template: Template, words: parts.Words) -> d
         "title": handout.title, "patient": handout.patient, "date": handout.date,
         "clinic": handout.clinician.get("clinic", ""), "clinician": handout.clinician.get("name", ""),
     }
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for where in ("header", "footer"):
         out[where] = {}
         for side, pattern in template[where].items():
@@ -206,8 +206,16 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             if not text:
                 return
             font = fonts.BOLD if align == "left" else fonts.REGULAR
-            while text and self.stringWidth(text, font, size) > max_width:
-                text = text[:-2].rstrip() + "\u2026"
+            if self.stringWidth(text, font, size) > max_width:
+                # The longest prefix that fits with an ellipsis, found by halving (text may be long).
+                def fits(n: int) -> bool:
+                    return self.stringWidth(text[:n].rstrip() + "\u2026", font, size) <= max_width
+
+                low, high = 0, max(0, len(text) - 2)
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    low, high = (middle, high) if fits(middle) else (low, middle - 1)
+                text = text[:low].rstrip() + "\u2026"
             self.setFont(font, size)
             (self.drawString if align == "left" else self.drawRightString)(x, y, text)
 

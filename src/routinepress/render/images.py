@@ -19,6 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..errors import InputError
+from ..paths import read_regular
 
 MAX_PPI = 300
 MAX_SOURCE_PIXELS = 40_000_000  # ~ a 40 MP photo; larger is refused, not decoded
@@ -77,9 +78,12 @@ def _read(path: Path) -> bytes:
             raise InputError.single(
                 path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)"
             )
-        return path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)  # a pipe swapped in after the check is refused too
     except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the picture ({exc.strerror})") from None
+        raise InputError.single(path, "", f"cannot read the picture ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError.single(path, "", f"picture file is too large (limit {MAX_FILE_BYTES // 1_000_000} MB)")
+    return data
 
 
 def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: bool) -> PreparedImage:
@@ -88,12 +92,14 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
             # Pillow only warns about damaged metadata ("Corrupt EXIF data"); the pixels decide.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ("PNG", "JPEG"):
+            image: Image.Image = Image.open(io.BytesIO(data))
+            if image.format not in ("PNG", "JPEG", "MPO"):
                 raise InputError.single(path, "", f"is a {image.format} file; use PNG or JPEG")
             if image.width * image.height > MAX_SOURCE_PIXELS:
                 raise InputError.single(path, "", f"picture is too large ({image.width}x{image.height} pixels)")
-            source_format = image.format
+            # A phone's MPO is a JPEG with more frames after it (a depth map, a second view):
+            # the first frame is the photo.
+            source_format = "JPEG" if image.format == "MPO" else image.format
             image = _upright(image)
             image.load()
     except InputError:
@@ -110,7 +116,8 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
     limit_w, limit_h = round(box_w / 72 * MAX_PPI), round(box_h / 72 * MAX_PPI)
     scale = min(1.0, limit_w / image.width, limit_h / image.height)
     if scale < 1.0:
-        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.LANCZOS)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     if source_format == "JPEG":
         # A JPEG buffer passes through reportlab undecoded: small files, fast builds.
         buffer = io.BytesIO()
@@ -143,7 +150,11 @@ def _upright(image: Image.Image) -> Image.Image:
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """Transparent parts become white paper, not black."""
+    """Transparent parts become white paper, not black; 16-bit grey becomes 8-bit grey."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I"):
+        # Pillow clips these to 0-255 when converting, so a 16-bit grey (0-65535) would print
+        # almost white: scale the levels down instead.
+        return image.convert("I").point(lambda level: level / 257).convert("L")
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))

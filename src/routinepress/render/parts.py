@@ -161,7 +161,7 @@ def intro(handout: Handout, styles: Styles) -> list[Flowable]:
 def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     if not handout.show_at_a_glance:
         return []
-    header = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
+    header: list[object] = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
     rows: list[list[object]] = [header]
     section_rows = []
     for section in handout.sections:

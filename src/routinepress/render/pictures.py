@@ -62,16 +62,30 @@ class PictureSource:
 
 
 def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Flowable]:
-    contents = [p.read_bytes() for p in paths]
+    contents = [_read_pose(p) for p in paths]
     key = hashlib.sha256(repr((
         _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
         round(width, 3), round(height, 3), mirror, line_scale,
     )).encode()).hexdigest()
-    if key not in _DRAWN:
+    # Read once into a local: another thread may clear the dict between any two lines here.
+    recordings = _DRAWN.get(key)
+    if recordings is None:
+        recordings = _from_disk(key) or _to_disk(key, _record(paths, width, height, mirror, line_scale))
         if len(_DRAWN) >= _DRAWN_LIMIT:
             _DRAWN.clear()
-        _DRAWN[key] = _from_disk(key) or _to_disk(key, _record(paths, width, height, mirror, line_scale))
-    return [RecordedDrawing(*recording) for recording in _DRAWN[key]]
+        _DRAWN[key] = recordings
+    return [RecordedDrawing(*recording) for recording in recordings]
+
+
+def _read_pose(path: Path) -> bytes:
+    from ..errors import InputError
+    from ..jsonfile import MAX_INPUT_BYTES
+    from ..paths import read_regular
+
+    try:
+        return read_regular(path, MAX_INPUT_BYTES)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot read the pose file ({exc.strerror or exc})") from None
 
 
 def _record(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Recording]:
@@ -84,10 +98,14 @@ def _record(paths: list[Path], width: float, height: float, mirror: bool, line_s
 
 @functools.cache
 def _engine_version() -> str:
-    """A hash of the drawing code itself: a changed engine never reuses an old recording."""
+    """A hash of the drawing code itself and reportlab's version (it writes the operators):
+    a changed engine or an upgraded reportlab never reuses an old recording."""
+    from reportlab import Version
+
     package = Path(__file__).resolve().parent.parent
     sources = sorted((package / "illustrate").glob("*.py")) + [Path(__file__).resolve()]
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+    code = b"".join(p.read_bytes() for p in sources) + f"reportlab {Version}".encode()
+    return hashlib.sha256(code).hexdigest()[:16]
 
 
 def _cache_dir() -> Path | None:
@@ -114,14 +132,19 @@ def _to_disk(key: str, recorded: list[Recording]) -> list[Recording]:
     folder = _cache_dir()
     if folder:
         data = [{"width": w, "height": h, "operators": ops} for w, h, ops in recorded]
+        tmp = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh)
             os.replace(tmp, folder / f"{key}.json")
+            tmp = None
         except OSError:
             pass  # a read-only home folder only costs speed
+        finally:  # an interrupted write (Ctrl-C) leaves no stray file either
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
     return recorded
 
 

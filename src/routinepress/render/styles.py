@@ -53,6 +53,19 @@ class Table(PlatypusTable):
         super().setStyle(tblstyle)
         self._measured_at = None  # a new style (padding, spans) changes the size
 
+    def split(self, availWidth: float, availHeight: float) -> list:
+        parts = super().split(availWidth, availHeight)
+        # With splitInRow, reportlab may cut off a first part of no height and leave the rest
+        # as it was: the frame never fills and the layout never ends (a card's last, empty
+        # row with a point of page left). A rest with nothing in it is dropped (it is only
+        # padding); otherwise that is no split, and the table moves to the next page.
+        if parts and parts[0].wrap(availWidth, availHeight)[1] <= 0:
+            rest = parts[1:]
+            if all(not cell for table in rest for row in getattr(table, "_cellvalues", [[1]]) for cell in row):
+                return parts[:1]
+            return []
+        return parts
+
 
 _PARSED: dict[tuple[str, int, str | None], tuple[ParagraphStyle, list]] = {}
 _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when full
@@ -60,7 +73,9 @@ _PARSED_LIMIT = 5_000  # a few handouts' worth of distinct texts; cleared when f
 # What reportlab's wrap leaves on a paragraph, by (text, style id, bullet, width): the style
 # itself, and the line breaks and the sizes made from them.
 _BROKEN: dict[tuple, tuple[ParagraphStyle, dict]] = {}
-_WRAP_RESULT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
+# Every attribute reportlab's wrap sets; tests/test_caches.py fails if an upgrade sets another.
+_WRAP_RESULT = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max", "_splitLongWordCount",
+                "_hyphenations")
 
 
 class Paragraph(PlatypusParagraph):
@@ -100,8 +115,11 @@ class Paragraph(PlatypusParagraph):
         # some table code replace or delete blPara, and then the lines are broken again.
         if (self._wrapped is None or self._wrapped[0] != availWidth
                 or self._wrapped[1] is not getattr(self, "blPara", None)):
-            style, known = _BROKEN.get((*self._key, availWidth), (None, None)) if self._key else (None, None)
-            if style is self.style and "autoLeading" not in self.__dict__:  # the very style: an id can be reused
+            style, known = _BROKEN.get((*self._key, availWidth), (None, {})) if self._key else (None, {})
+            # Only the very style (an id can be reused), and never right-to-left text: drawing
+            # reverses its words in place, which would reverse them for every sharer.
+            if (style is not None and style is self.style and "autoLeading" not in self.__dict__
+                    and style.wordWrap != "RTL"):
                 self.__dict__.update(known)
                 self._shared = True
             else:
@@ -113,7 +131,7 @@ class Paragraph(PlatypusParagraph):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list:
-        if self._shared:  # break its own lines to cut up, at the width the shared ones were for
+        if self._shared and self._wrapped:  # break its own lines to cut up, at the width the shared ones were for
             width = self._wrapped[0]
             PlatypusParagraph.wrap(self, width, availHeight)
             self._shared, self._wrapped = False, (width, self.blPara)

@@ -121,7 +121,7 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
                 days: range, day_width: float, per_line: int) -> Table:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
-    header = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
+    header: list[object] = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
     rows: list[list[object]] = [header]
     for r, row in enumerate(spec.rows):
@@ -132,8 +132,8 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{esc(row.target)}</b>" if row.target else esc(row.name)
         rows.append([Paragraph(name, styles.small), *boxes])
     if spec.pain_score:
-        rows.append([Paragraph(esc(words["pain_score"]), styles.label)] +
-                    [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
+        pain: list[object] = [Paragraph(esc(words["pain_score"]), styles.label)]
+        rows.append(pain + [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
     pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
     name_width = styles.frame_width - len(days) * day_width
     table = Table(rows, colWidths=[name_width] + [day_width] * len(days), repeatRows=1, splitInRow=1)

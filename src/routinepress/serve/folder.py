@@ -1,0 +1,113 @@
+"""The clinic folder the server works on: its handouts, its catalog, and builds of its specs.
+
+Nothing is kept between requests except what is on disk (a catalog, a config, a spec
+are read again each time), so several worker processes can share one folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..build import BuildOptions, Rendered, catalog_folders, render_checked, write_atomic
+from ..catalog import Catalog
+from ..config import Config, apply_defaults, find_config
+from ..errors import Diagnostic, InputError
+from ..jsonfile import MAX_INPUT_BYTES
+from ..model import build_model
+from ..spec import Spec, check_spec
+
+HANDOUTS = "handouts"
+# A handout name becomes a file name: letters, digits, '-' and '_', no dots, so it can
+# never name a folder above, a hidden file or another extension.
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+UNSAVED = "untitled"  # the name a spec is built under before it has one
+
+
+class NotFound(Exception):
+    """A handout or catalog entry that does not exist."""
+
+
+def bad_name(name: str) -> InputError:
+    return InputError([Diagnostic("request", "name", f"{name[:40]!r} is not a usable handout name",
+                                  "use letters, digits, '-' and '_' (up to 80), e.g. jane-hip-week-1")])
+
+
+@dataclass(frozen=True)
+class ClinicFolder:
+    root: Path
+
+    @property
+    def handouts(self) -> Path:
+        return self.root / HANDOUTS
+
+    # --- the folder's settings -------------------------------------------------------
+    def config(self) -> Config:
+        """The routinepress.toml in force for handouts/, read afresh (InputError on a bad one)."""
+        return find_config(self.handouts if self.handouts.is_dir() else self.root)
+
+    def catalog(self, config: Config | None = None) -> Catalog:
+        """The built-in catalog with the config's overlays (entries are cached by file mtime)."""
+        return Catalog(catalog_folders(config or self.config(), BuildOptions()))
+
+    # --- handouts --------------------------------------------------------------------
+    def spec_path(self, name: str) -> Path:
+        """handouts/NAME.json, refusing any name that could leave the folder."""
+        if not isinstance(name, str) or not NAME.match(name):
+            raise bad_name(str(name))
+        target = self.handouts / f"{name}.json"
+        # handouts/ itself (or the file) could be a symbolic link that points elsewhere
+        resolved = target.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise InputError([Diagnostic("request", "name", "that handout lies outside the clinic folder")])
+        return target
+
+    def list_handouts(self) -> list[dict[str, Any]]:
+        found = []
+        for file in sorted(self.handouts.glob("*.json")) if self.handouts.is_dir() else []:
+            if not NAME.match(file.stem) or not file.resolve().is_relative_to(self.root.resolve()):
+                continue
+            try:
+                with open(file, "rb") as fh:  # a title is worth reading a spec for, not a huge file
+                    raw = fh.read(MAX_INPUT_BYTES + 1)
+                title = json.loads(raw).get("title") if len(raw) <= MAX_INPUT_BYTES else None
+            except (OSError, ValueError, AttributeError, RecursionError):
+                title = None
+            found.append({"name": file.stem, "title": title if isinstance(title, str) else None})
+        return found
+
+    def read_handout(self, name: str) -> Any:
+        from ..jsonfile import read_json
+
+        path = self.spec_path(name)
+        if not path.is_file():
+            raise NotFound(f"no handout named {name}")
+        return read_json(path)
+
+    def save_handout(self, name: str, doc: Any) -> Path:
+        """Check the spec as a build would, then write it atomically; a spec that would not
+        build is refused, so every file in handouts/ builds (`make` builds them all)."""
+        self.check(doc, name)
+        path = self.spec_path(name)
+        write_atomic(path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return path
+
+    # --- building ----------------------------------------------------------------------
+    def checked(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:
+        """The spec as `routinepress build handouts/NAME.json` reads it: the config's defaults
+        filled in, checked against the schema and the catalog."""
+        config = self.config()
+        catalog = self.catalog(config)
+        path = self.spec_path(name or UNSAVED)
+        return check_spec(apply_defaults(doc, config, path.parent), path, catalog), catalog
+
+    def check(self, doc: Any, name: str | None = None) -> None:
+        """As `routinepress validate` checks a spec: schema, catalog and model."""
+        build_model(*self.checked(doc, name))
+
+    def build(self, doc: Any, name: str | None = None) -> Rendered:
+        """The PDF that `routinepress build handouts/NAME.json` writes for this spec."""
+        return render_checked(*self.checked(doc, name), BuildOptions())

@@ -1,0 +1,107 @@
+"""Internals that could fail under load or after an upgrade (issue 13, section 6)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as PlatypusParagraph
+
+from routinepress.render import pictures, styles
+
+POSES = sorted((Path(__file__).resolve().parents[1] / "catalog" / "illustrations").glob("bridge-*.pose.json"))
+
+
+def test_re_compile_stand_in_never_reaches_another_thread():
+    """While routinepress.render imports reportlab, another thread compiling the very kind of
+    pattern that is deferred gets a real re.Pattern."""
+    program = r'''
+import re, sys, threading
+costly = "[a-z\u00a1-\uffff]+"
+seen, stop = [], threading.Event()
+def compile_all_the_time():
+    while not stop.is_set():
+        seen.append(type(re.compile(costly, re.IGNORECASE)))
+        re.purge()
+thread = threading.Thread(target=compile_all_the_time)
+thread.start()
+import routinepress.render  # noqa
+stop.set(); thread.join()
+import reportlab.platypus.paragraph as paragraph
+assert re.compile is re.__dict__["compile"] and re.compile.__module__ == "re", re.compile
+assert seen and set(seen) == {re.Pattern}, set(seen)
+assert type(paragraph.uri_pat).__name__ == "_PatternOnFirstUse"  # the one deferred pattern
+assert paragraph.uri_pat.match("https://example.org/x")
+print("ok", len(seen))
+'''
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok ")
+
+
+def test_drawing_cache_key_changes_with_reportlabs_version(monkeypatch):
+    import reportlab
+
+    before = pictures._engine_version()
+    monkeypatch.setattr(reportlab, "Version", reportlab.Version + ".upgraded")
+    pictures._engine_version.cache_clear()
+    try:
+        assert pictures._engine_version() != before
+    finally:
+        monkeypatch.undo()
+        pictures._engine_version.cache_clear()
+    assert pictures._engine_version() == before
+
+
+class _ClearedByAnotherThread(dict):
+    """A drawing cache that another thread empties right after every store."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.clear()
+
+
+def test_drawing_cache_cleared_between_store_and_use(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
+    monkeypatch.setattr(pictures, "_DRAWN", _ClearedByAnotherThread())
+    drawn = pictures._draw(POSES, 150, 100, False, 1.0)
+    assert len(drawn) == len(POSES) == 2
+    assert all(d.operators for d in drawn)
+
+
+def _set_by_wrap(paragraph) -> set[str]:
+    before = {k: id(v) for k, v in paragraph.__dict__.items()}
+    paragraph.wrap(120, 1000)
+    return {k for k, v in paragraph.__dict__.items() if before.get(k) != id(v)}
+
+
+def test_shared_line_breaks_copy_everything_reportlabs_wrap_sets():
+    """If a reportlab upgrade makes wrap set another attribute, sharing would leave it out: fail."""
+    style = ParagraphStyle("probe", fontName="Helvetica", fontSize=12, leading=14)
+    samples = [("Plain words that wrap over several lines of a narrow column.", None),
+               ("Some <b>bold</b> and <i>italic</i> &amp; markup " * 4, None),
+               ("A very long word: " + "x" * 200, "1."),
+               ("Hyphen-ated words and a URL https://example.org/a/b/c/d/e/f/g/h", None),
+               ("", None)]
+    set_by_wrap = set()
+    for text, bullet in samples:
+        set_by_wrap |= _set_by_wrap(PlatypusParagraph(text, style, bulletText=bullet))
+    assert set_by_wrap <= set(styles._WRAP_RESULT), set_by_wrap - set(styles._WRAP_RESULT)
+    assert "frags" in set_by_wrap  # markup is rebuilt as words by wrap: it must be shared too
+
+
+def test_right_to_left_paragraphs_never_share_line_breaks():
+    """drawPara reverses a right-to-left line's words in place; shared, every sharer would flip."""
+    style = ParagraphStyle("rtl-probe", fontName="Helvetica", fontSize=12, leading=14, wordWrap="RTL")
+    first = styles.Paragraph("one two three four five six seven eight nine ten", style)
+    first.wrap(80, 1000)
+    second = styles.Paragraph("one two three four five six seven eight nine ten", style)
+    second.wrap(80, 1000)
+    assert second.blPara is not first.blPara
+    ltr = ParagraphStyle("ltr-probe", fontName="Helvetica", fontSize=12, leading=14)
+    a, b = styles.Paragraph("shared words here and there", ltr), styles.Paragraph("shared words here and there", ltr)
+    a.wrap(80, 1000)
+    b.wrap(80, 1000)
+    assert b.blPara is a.blPara  # left-to-right text is shared, as before

@@ -1,0 +1,263 @@
+"""The prescription is the only source of numbers, and warnings are chosen for the patient.
+
+Each test reads the built PDF back (or the model, where the question is what is chosen,
+not how it is laid out). Doses are ones the catalog never uses, so a number that leaks
+from catalog text cannot pass for the prescribed one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+from conftest import REPO, minimal_spec
+from pdfread import ReadPdf
+
+import routinepress
+from routinepress.catalog import Catalog
+from routinepress.model import build_model
+from routinepress.spec import check_spec
+from routinepress.templates import load_template
+
+CATALOG = Catalog()
+IDS = CATALOG.ids()
+
+UNUSUAL = {"sets": 4, "reps": 9, "hold_seconds": 7, "side": "left"}
+UNUSUAL_FREQUENCY = {"days_per_week": 5, "times_per_day": 2}
+NO_HOLD = {"hold_seconds": None, "rest_seconds": None, "duration_seconds": None, "side": "each"}
+
+# Every figure a patient could follow, by what it counts; the last group is the number.
+FIGURES = {
+    "seconds": re.compile(r"\b(\d+)\s*(?:seconds?|secs?)\b", re.I),
+    "minutes": re.compile(r"\b(\d+)\s*(?:minutes?|mins?)\b", re.I),
+    "sets": re.compile(r"\b(\d+)\s*sets?\b", re.I),
+    "per_day": re.compile(r"\b(\d+)\s*times\s+a\s+day\b", re.I),
+    "reps": re.compile(r"\b(\d+)\s*(?:times|reps?|repeats?|repetitions?)\b(?!\s+a\s+day)", re.I),
+    "days": re.compile(r"\b(\d+)\s*(?:days?\s+(?:a|per)\s+week|of\s+7\s+days)\b", re.I),
+}
+
+
+def _pdf_text(tmp_path, doc: dict, name: str) -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(routinepress.build_handout(doc, base_dir=tmp_path))
+    return ReadPdf(path).text
+
+
+def _one(exercise_id: str, dosage: dict, frequency: dict | None = None, **extra) -> dict:
+    entry: dict = {"ref": exercise_id, "dosage": dosage}
+    if frequency:
+        entry["frequency"] = frequency
+    return minimal_spec(sections=[{"title": "Today", "exercises": [entry]}], tracker={"weeks": 1}, **extra)
+
+
+def _figures(text: str) -> dict[str, set[int]]:
+    return {what: {int(n) for n in pattern.findall(text)} for what, pattern in FIGURES.items()}
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_unusual_one_side_dose_is_the_only_dose_printed(tmp_path, exercise_id):
+    text = _pdf_text(tmp_path, _one(exercise_id, UNUSUAL, UNUSUAL_FREQUENCY), exercise_id)
+    found = _figures(text)
+    assert found["seconds"] <= {7}, found
+    assert not found["minutes"], found
+    assert found["sets"] <= {4}, found
+    assert found["reps"] <= {9}, found
+    assert found["per_day"] <= {2}, found
+    assert found["days"] <= {5}, found
+    assert "Hold 7 seconds" in text  # the dose itself is printed
+    # One side only: the handout names it and never says to switch.
+    assert "Left side only" in text
+    for phrase in ("switch", "each side", "other side", "both sides", "right leg"):
+        assert phrase not in text.lower(), phrase
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_removed_hold_leaves_no_seconds_anywhere(tmp_path, exercise_id):
+    text = _pdf_text(tmp_path, _one(exercise_id, NO_HOLD), exercise_id)
+    found = _figures(text)
+    assert not found["seconds"] and not found["minutes"], found
+    assert not re.search(r"\bhold for\b", text, re.I), "a step still says how long to hold"
+
+
+def test_steps_say_the_prescribed_hold_where_the_catalog_asks_for_it(tmp_path):
+    text = _pdf_text(tmp_path, _one("clamshell", {"hold_seconds": 2, "side": "each"}), "clamshell")
+    assert "Hold for 2 seconds. Lower the knee slowly." in text
+    assert "Do all your repeats on one side, then switch sides." in text
+
+
+def test_left_only_step_names_the_leg(tmp_path):
+    text = _pdf_text(tmp_path, _one("clamshell", {"side": "left"}), "left")
+    assert "Do this with your left leg only." in text
+
+
+# --- the model: warnings and cues chosen for this patient ---------------------------------
+
+def _model(doc: dict, tmp_path):
+    return build_model(check_spec(doc, tmp_path / "spec.json", CATALOG), CATALOG)
+
+
+def test_no_pelvic_floor_warnings_without_a_pelvic_condition(tmp_path):
+    every_exercise = minimal_spec(sections=[{"title": "All", "exercises": IDS}])
+    man_with_arthritis = _model(every_exercise | {"conditions": ["hip-arthritis"]}, tmp_path)
+    printed = str(man_with_arthritis.to_json()).lower()
+    assert "pelvic floor" not in printed and "bladder" not in printed
+    postpartum = _model(every_exercise | {"conditions": ["postpartum"]}, tmp_path)
+    assert any("pelvic floor" in line for line in postpartum.stop_if)
+    assert any("bladder" in line for line in postpartum.stop_if)
+
+
+def test_pelvic_warnings_printed_for_postpartum_and_not_otherwise(tmp_path):
+    text = _pdf_text(tmp_path, minimal_spec(conditions=["postpartum"]), "postpartum")
+    assert "pelvic floor" in text and "bladder" in text
+    text = _pdf_text(tmp_path, minimal_spec(conditions=["hip-arthritis"]), "arthritis")
+    assert "pelvic floor" not in text and "bladder" not in text
+
+
+def test_before_you_start_advice_is_a_note_at_the_top_not_a_stop_item(tmp_path):
+    handout = _model(minimal_spec(conditions=["recent-hip-surgery"]), tmp_path)
+    assert any("hip surgery" in line for line in handout.before_you_start)
+    assert not any("hip surgery" in line for line in handout.stop_if)
+    text = _pdf_text(tmp_path, minimal_spec(conditions=["recent-hip-surgery"]), "surgery")
+    assert text.index("Before you start") < text.index("hip surgery not long ago") < text.index("Stop and call")
+
+
+def test_care_cues_never_sit_under_stop_and_nothing_is_printed_twice(tmp_path):
+    handout = _model(minimal_spec(sections=[{"title": "All", "exercises": IDS}], conditions=["postpartum"]), tmp_path)
+    care = {line for card in handout.cards for line in card.care}
+    tips = {line for card in handout.cards for line in card.tips}
+    red = {line for flags in handout.red_flags for line in flags.lines}
+    assert red and care
+    assert not red & care and not red & tips and not red & set(handout.stop_if)
+    assert not any("You should feel" in line for line in [*red, *handout.stop_if])
+
+
+def test_pain_rule_is_printed_and_generic_pain_lines_give_way(tmp_path):
+    spec = _one("standing-hip-abduction", {}) | {"pain_rule": "up-to-3-settles-in-a-day"}
+    text = _pdf_text(tmp_path, spec, "rule")
+    assert "How much pain is OK" in text and "3 out of 10" in text
+    assert "This exercise makes your hip pain worse." not in text
+    assert "does not settle down" not in text
+    without = _pdf_text(tmp_path, _one("standing-hip-abduction", {}), "no-rule")
+    assert "This exercise makes your hip pain worse." in without
+    assert "does not settle down" in without
+    own = _pdf_text(tmp_path, _one("bridge", {}) | {"pain_rule": {"text": "Aching up to 2 of 10 is fine."}}, "own")
+    assert "Aching up to 2 of 10 is fine." in own
+
+
+def test_general_warnings_can_be_dropped_or_replaced_by_id(tmp_path):
+    dropped = _model(minimal_spec(general_warnings={"drop": ["numbness"]}), tmp_path)
+    assert not any("numbness" in line for line in dropped.stop_if)
+    assert any("sharp pain" in line for line in dropped.stop_if)
+    only = _model(minimal_spec(general_warnings={"use": ["pain-spreads"]}, stop_if=["Your knee swells."]), tmp_path)
+    assert only.stop_if == ("Pain spreads down your leg during exercise or in the hour or two after.",
+                            "Your knee swells.")
+
+
+def test_spec_replaces_tips_care_red_flags_and_video_for_this_patient(tmp_path):
+    entry = {"ref": "clamshell", "tips": [], "care": ["Keep the band loose today."],
+             "red_flags": ["Your knee clicks and hurts."], "video_url": "https://example.org/clam"}
+    handout = _model(minimal_spec(sections=[{"title": "S", "exercises": [entry]}]), tmp_path)
+    card = handout.cards[0]
+    assert card.tips == () and card.care == ("Keep the band loose today.",)
+    assert handout.red_flags[0].lines == ("Your knee clicks and hurts.",)
+    assert card.video_url == "https://example.org/clam"
+
+
+def test_next_steps_name_a_card_in_this_handout_or_say_what_the_exercise_is(tmp_path):
+    both = _model(minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "single-leg-bridge"]}]), tmp_path)
+    assert both.cards[0].progressions == ("Single-leg bridge (exercise 2 in this handout)",)
+    alone = _model(minimal_spec(), tmp_path)
+    (line,) = alone.cards[0].progressions
+    assert line.startswith("Single-leg bridge: ") and len(line) > len("Single-leg bridge: ") + 10
+
+
+def test_frequency_comes_from_the_entry_then_the_section_then_the_catalog(tmp_path):
+    spec = minimal_spec(sections=[
+        {"title": "A", "frequency": {"days_per_week": 4},
+         "exercises": [{"ref": "bridge", "frequency": {"days_per_week": 6}}, "clamshell"]},
+        {"title": "B", "exercises": ["supine-hamstring-stretch"]},
+    ])
+    handout = _model(spec, tmp_path)
+    assert [c.frequency_text for c in handout.cards] == ["6 days a week", "4 days a week", "Every day"]
+    text = _pdf_text(tmp_path, spec, "frequency")
+    assert "6 days a week" in text and "4 days a week" in text
+
+
+def test_pain_score_row_follows_the_tracker_setting(tmp_path):
+    assert "Pain (0-10)" in _pdf_text(tmp_path, minimal_spec(tracker={"weeks": 1}), "pain")
+    assert "Pain (0-10)" not in _pdf_text(tmp_path, minimal_spec(tracker={"weeks": 1, "pain_score": False}), "none")
+
+
+def test_left_side_dose_draws_the_mirrored_picture(tmp_path):
+    """The page carries the mirrored drawing's own operators, not the right side's."""
+    from routinepress.render.pictures import PictureSource
+
+    handout = _model(_one("standing-hip-abduction", {"side": "left"}), tmp_path)
+    card = handout.cards[0]
+    t = load_template("standard")["card"]
+    width, height = t["illustration_width_mm"] * 72 / 25.4, t["illustration_height_mm"] * 72 / 25.4
+    drawings = {mirror: PictureSource().flowables(card.pictures, width, height, mirror, t["line_scale"])
+                for mirror in (False, True)}
+    pdf = tmp_path / "left.pdf"
+    pdf.write_bytes(routinepress.build_handout(_one("standing-hip-abduction", {"side": "left"}), base_dir=tmp_path))
+    content = ""
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            page.contents_coalesce()
+            content += page.Contents.read_bytes().decode("latin-1")
+    assert all(d.operators in content for d in drawings[True])
+    assert not any(d.operators in content for d in drawings[False])
+
+
+# --- dates and languages -----------------------------------------------------------------
+
+@pytest.mark.parametrize("language, weekday, day", [("en-US", "Mon", "11/23"), ("en-GB", "Mon", "23/11"),
+                                                    ("es", "lun", "23/11")])
+def test_tracker_dates_follow_the_language(tmp_path, language, weekday, day):
+    handout = _model(minimal_spec(language=language, tracker={"weeks": 1, "start_date": "2026-11-23"}), tmp_path)
+    assert handout.tracker.days[0] == (weekday, day)
+    text = _pdf_text(tmp_path, minimal_spec(language=language, tracker={"weeks": 1, "start_date": "2026-11-23"}),
+                     language)
+    assert f"{weekday} {day}" in text
+
+
+def test_unsupported_language_is_an_error_not_english_under_a_false_lang(tmp_path, cli):
+    from conftest import write_spec
+
+    spec = write_spec(tmp_path, minimal_spec(language="fr"))
+    result = cli("validate", spec.name, cwd=tmp_path)
+    assert result.code == 1
+    assert "$.language: no printed words for language 'fr' yet; available: en, es" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plural_forms_come_from_the_language(tmp_path):
+    one = _model(_one("bridge", {"sets": 1, "reps": 1, "hold_seconds": 1}), tmp_path).cards[0]
+    assert ("Sets", "1 set") in one.dose_rows and ("Hold", "1 second") in one.dose_rows
+    es = _model(_one("bridge", {"sets": 1, "reps": 3}) | {"language": "es"}, tmp_path).cards[0]
+    assert "1 serie" in es.dose_summary and "3 veces" in es.dose_summary
+
+
+def test_unknown_condition_pain_rule_and_warning_ids_get_hints(tmp_path, cli):
+    from conftest import write_spec
+
+    spec = write_spec(tmp_path, minimal_spec(conditions=["postpartm"], pain_rule="no-pian",
+                                             general_warnings={"drop": ["numbnes"]}))
+    result = cli("validate", spec.name, cwd=tmp_path)
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert "error: spec.json: $.conditions[0]: unknown condition 'postpartm'" in lines
+    assert "error: spec.json: $.pain_rule: unknown pain rule 'no-pian'" in lines
+    assert "error: spec.json: $.general_warnings.drop[0]: unknown general warning 'numbnes'" in lines
+    assert "  hint: did you mean 'postpartum'?" in lines
+
+
+def test_examples_show_tailoring():
+    import json
+
+    docs = [json.loads(p.read_text()) for p in sorted((REPO / "handouts").glob("*.json"))]
+    assert any(d.get("conditions") for d in docs)
+    assert any(d.get("pain_rule") for d in docs)
+    assert any(isinstance(e, dict) and ("care" in e or "red_flags" in e or "tips" in e)
+               for d in docs for s in d["sections"] for e in s["exercises"])
