@@ -7,14 +7,13 @@ reads only the exercises its spec uses.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import resources
-from .errors import Diagnostic, InputError, display_path
+from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json, schema_diagnostics
 from .paths import confined
 
@@ -253,8 +252,7 @@ class Catalog:
 
     def suggest(self, unknown: str) -> str | None:
         """A 'did you mean' hint for an unknown id, matching ids and names."""
-        close = difflib.get_close_matches(unknown, self.ids(), n=1, cutoff=0.6)
-        return f"did you mean '{close[0]}'?" if close else None
+        return did_you_mean(unknown, self.ids())
 
     def general_files(self) -> list[Path]:
         """The general.json in force: the last folder's that has one."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import patient_text
 from .catalog import Catalog, Exercise, General, Line, load_entry
-from .errors import Diagnostic, InputError, display_path
+from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json
 
 SEARCH_FIELDS = ("id", "name", "aliases", "targets", "summary")
@@ -202,14 +202,14 @@ def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str]
         lines = [(f"$.{field}", value)] if isinstance(value, str) else [
             (f"$.{field}[{i}]", item) for i, item in enumerate(value or [])]
         for where, line in lines:
-            text = line["text"] if isinstance(line, dict) else line
-            if isinstance(line, dict):
-                where += ".text"
-            problems += [Diagnostic(shown, where, message) for message in patient_text.problems(text)]
-            for c, condition in enumerate(line.get("conditions", []) if isinstance(line, dict) else []):
+            if not isinstance(line, dict):
+                problems += [Diagnostic(shown, where, message) for message in patient_text.problems(line)]
+                continue
+            problems += [Diagnostic(shown, f"{where}.text", message) for message in patient_text.problems(line["text"])]
+            for c, condition in enumerate(line.get("conditions", [])):
                 if conditions is not None and condition not in conditions:
-                    problems.append(Diagnostic(shown, f"{where[:-5]}.conditions[{c}]",
-                                               f"unknown condition '{condition}'", _suggest(condition, conditions)))
+                    problems.append(Diagnostic(shown, f"{where}.conditions[{c}]", f"unknown condition '{condition}'",
+                                               did_you_mean(condition, sorted(conditions))))
     return problems
 
 
@@ -228,7 +228,8 @@ def general_text_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic
         for c, condition in enumerate(warning.get("conditions", [])):
             if condition not in conditions:
                 problems.append(Diagnostic(shown, f"$.warnings[{i}].conditions[{c}]",
-                                           f"unknown condition '{condition}'", _suggest(condition, conditions)))
+                                           f"unknown condition '{condition}'",
+                                           did_you_mean(condition, sorted(conditions))))
     for field in ("conditions", "warnings", "pain_rules"):
         seen: set[str] = set()
         for i, item in enumerate(doc.get(field, [])):
@@ -238,9 +239,6 @@ def general_text_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic
     return problems
 
 
-def _suggest(unknown: str, known: set[str]) -> str | None:
-    close = difflib.get_close_matches(unknown, sorted(known), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _duplicates(catalog: Catalog) -> list[Diagnostic]:

@@ -6,7 +6,6 @@ they all report problems the same way: file, JSON path, message, hint.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import resources
-from .errors import Diagnostic, InputError, display_path
+from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .paths import NotRegularFile, read_regular
 
 if TYPE_CHECKING:
@@ -417,8 +416,7 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         allowed = list(error.schema.get("properties", {}))
         extras = sorted(set(error.instance) - set(allowed))
         name = extras[0] if extras else "?"
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(allowed)}"
+        hint = did_you_mean(name, allowed) or f"allowed fields: {', '.join(allowed)}"
         path = f"{where}.{name}" if _is_identifier(name) else f"{where}[{json.dumps(name)}]"
         return Diagnostic(file, path, f"unknown field '{name}'", hint)
     if error.validator == "required":

@@ -7,7 +7,6 @@ references', so a clinician fixes a spec in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
-from .errors import Diagnostic, InputError, display_path
+from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import control_diagnostics, path_key, read_json, schema_diagnostics, surrogate_diagnostics
 from .paths import confined
 
@@ -171,8 +170,7 @@ def tailoring_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     what = {"conditions": "condition", "pain_rule": "pain rule", "warnings": "general warning"}
     for kind, where, value in named:
         if isinstance(value, str) and _ID.fullmatch(value) and value not in known[kind]:
-            close = difflib.get_close_matches(value, sorted(known[kind]), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "`routinepress catalog warnings` lists them"
+            hint = did_you_mean(value, sorted(known[kind])) or "`routinepress catalog warnings` lists them"
             found.append(Diagnostic(shown, where, f"unknown {what[kind]} '{value}'", hint))
     return found
 

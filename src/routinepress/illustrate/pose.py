@@ -9,12 +9,11 @@ that makes no sense for a position) are done here. Every problem becomes a
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from routinepress.errors import Diagnostic, InputError, display_path
+from routinepress.errors import Diagnostic, InputError, did_you_mean, display_path
 from routinepress.jsonfile import read_json, schema_errors
 
 POSITIONS = ("standing", "sitting", "kneeling", "half-kneeling", "supine", "prone",
@@ -149,8 +148,7 @@ def _json_path(parts) -> str:
 
 
 def _hint(word: Any, choices) -> str | None:
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f"did you mean '{close[0]}'?" if close else None
+    return did_you_mean(str(word), choices)
 
 
 def _schema_diagnostics(data: Any, file: str) -> list[Diagnostic]:
