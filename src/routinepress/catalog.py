@@ -8,14 +8,17 @@ reads only the exercises its spec uses.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import resources
 from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json, schema_diagnostics
 from .paths import confined
+
+T = TypeVar("T")
 
 EXERCISE_SCHEMA = "exercise.schema.json"
 GENERAL_SCHEMA = "general.schema.json"
@@ -262,18 +265,10 @@ class Catalog:
 
     def general(self) -> General:
         """From the last folder that has general.json (a clinic's catalog can replace the built-in)."""
-        for file in self.general_files():
-            stat = file.stat()
-            cached = _GENERAL.get(file)
-            if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-                return cached[2]
-            doc = read_json(file)
-            problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
-            if problems:
-                raise InputError(problems)
-            _GENERAL[file] = (stat.st_mtime_ns, stat.st_size, General.from_document(doc))
-            return _GENERAL[file][2]
-        return General()
+        files = self.general_files()
+        if not files:
+            return General()
+        return _while_unchanged(_GENERAL, files[0], files[0], lambda: _read_general(files[0]))
 
     def entry_files(self) -> list[tuple[Path, Path]]:
         """Every (entry file, catalog root), including ones an overlay hides."""
@@ -289,13 +284,26 @@ _ENTRIES: dict[tuple[Path, Path, Path | None], tuple[int, int, Exercise]] = {}
 
 
 def load_entry(file: Path, root: Path, fallback: Path | None = None) -> Exercise:
+    return _while_unchanged(_ENTRIES, (file, root, fallback), file, lambda: _read_entry(file, root, fallback))
+
+
+def _while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: Path, read: Callable[[], T]) -> T:
+    """`read()`'s result, kept in `cache` under `key` until `file` changes (its mtime or size)."""
     stat = file.stat()
-    cached = _ENTRIES.get((file, root, fallback))
+    cached = cache.get(key)
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
         return cached[2]
-    exercise = _read_entry(file, root, fallback)
-    _ENTRIES[(file, root, fallback)] = (stat.st_mtime_ns, stat.st_size, exercise)
-    return exercise
+    value = read()
+    cache[key] = (stat.st_mtime_ns, stat.st_size, value)
+    return value
+
+
+def _read_general(file: Path) -> General:
+    doc = read_json(file)
+    problems = schema_diagnostics(doc, GENERAL_SCHEMA, file)
+    if problems:
+        raise InputError(problems)
+    return General.from_document(doc)
 
 
 def _read_entry(file: Path, root: Path, fallback: Path | None) -> Exercise:
