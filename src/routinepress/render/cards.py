@@ -22,10 +22,13 @@ from .styles import Paragraph, Styles, Table, esc
 
 Words = Mapping[str, str]
 BULLET = "\u2022"
-# Smaller pictures for a card that would not fit on a page at the template's size.
-FALLBACK_SCALES = (0.8, 0.65)
-# Narrower than this many type sizes, a third column of tips reads badly (about 32 letters).
-THIRD_COLUMN_EMS = 16
+# Smaller pictures for a card that would not fit on a page at the template's size, each
+# used only while the pictures stay at least MIN_PICTURE_MM wide (large print's 70 mm
+# pictures can halve; the standard template's 38 mm ones stop at 0.65).
+FALLBACK_SCALES = (0.8, 0.65, 0.5)
+MIN_PICTURE_MM = 20
+# Narrower than this many type sizes, a third column of tips reads badly (about 28 letters).
+THIRD_COLUMN_EMS = 14
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,9 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     if with_heading:  # a section's first card carries the section's heading onto its page
         room -= styles.heading.leading + styles.heading.spaceBefore + styles.heading.spaceAfter
     template_pictures = "beside" if styles.template["card"]["pictures"] == "stacked" else "above"
-    tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES)]
+    width_mm = styles.template["card"]["illustration_width_mm"]
+    tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES
+                                           if width_mm * s >= MIN_PICTURE_MM)]
     for modes in tries:
         options = [card_flowables(card, styles, words, pictures, Layout(pictures_at, scale, extras))
                    for pictures_at, scale in modes for extras in _extras_choices(card, styles, pictures_at, scale)]

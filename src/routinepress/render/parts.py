@@ -16,7 +16,7 @@ from reportlab.platypus import (
 )
 
 from ..model import Handout
-from .cards import card_flowables, cards  # noqa: F401  (the card part; document.py names them here)
+from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
 from .pictures import PictureSource
 from .styles import Paragraph, Styles, Table, esc
 
@@ -192,10 +192,41 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
     table.setStyle(TableStyle(commands))
     title = esc(words["at_a_glance"])
-    # Together: a table that fits on a page starts on one with its heading, never a row or
-    # two at the foot of the page before.
-    return [KeepTogether(continued_under(Paragraph(f"{title} {esc(words['continued'])}", styles.heading),
-                                         [Paragraph(title, styles.heading), table]))]
+    heading = Paragraph(title, styles.heading)
+    # Its heading, column names and first rows start under what comes before when they fit
+    # there (a page is not left half empty), never a row or two alone at the foot of a page.
+    table.wrap(width, styles.frame_height)
+    least = stack_height([heading], width) + heading.getSpaceAfter() + sum(table._rowHeights[:1 + GLANCE_LEAST_ROWS])
+    return [StartHereIfRoom(continued_under(Paragraph(f"{title} {esc(words['continued'])}", styles.heading),
+                                            [heading, table]), least)]
+
+
+# The fewest exercises the at-a-glance table shows under its heading before a page ends.
+GLANCE_LEAST_ROWS = 3
+
+
+class StartHereIfRoom(KeepTogether):
+    """Kept together on one page, as KeepTogether keeps it, unless the room left on this page
+    holds at least `least` points of it: then it starts here and continues on the next.
+
+    For a part that is long and splits cleanly (a table repeating its column names), which
+    would otherwise move whole to the next page and leave this one half empty.
+    """
+
+    def __init__(self, flowables: list[Flowable], least: float):
+        super().__init__(flowables)
+        self.least = least
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H <= aH or aH < self.least:
+            return super().split(aW, aH)
+        for flowable in self._content:
+            # Placed one by one: a heading kept with the next flowable would be regrouped
+            # with it into a KeepTogether, which would move both to the next page again.
+            flowable.keepWithNext = 0
+        return list(self._content)
 
 
 class _TopOfEachPage(Flowable):
@@ -224,8 +255,6 @@ def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowabl
     the height on page 1); nothing if there is none. Kept on one page, read as a whole."""
     if not handout.dosing_notes:
         return []
-    from .cards import Columns, stack_height
-
     items = [Paragraph(esc(note), styles.step, bulletText=BULLET) for note in handout.dosing_notes]
     half = (styles.frame_width - styles.gap * 2) / 2
     # Split where the taller column is shortest.

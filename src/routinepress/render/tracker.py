@@ -69,6 +69,9 @@ class WriteIn(Flowable):
         self.canv.line(0, 0, self.width, 0)
 
 
+DAY_PADDING = 4.0  # points either side of a day's boxes or date
+
+
 def day_label(handout: Handout, week: int, day: int) -> str:
     """A column's heading: the model's weekday and date ("Mon", "11/23"), or "Day 1"."""
     lines = handout.tracker.days[week * 7 + day]
@@ -86,8 +89,10 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
                  for label in labels for line in label.split("<br/>"))
     most_boxes = max(row.times_per_day for row in spec.rows)
 
-    def width_for(per_line: int) -> float:  # cell padding is 6 pt a side; a date never wraps mid-number
-        return max(per_line * box + (per_line - 1) * DayBoxes.GAP + 12, widest + 14)
+    def width_for(per_line: int) -> float:
+        # Day cells are padded DAY_PADDING a side, and a date never wraps mid-number; any wider
+        # and the exercises' names would wrap to a second line instead.
+        return max(per_line * box + (per_line - 1) * DayBoxes.GAP, widest + 2) + 2 * DAY_PADDING
 
     # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
     per_line = most_boxes
@@ -134,7 +139,7 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
     if spec.pain_score:
         pain: list[object] = [Paragraph(esc(words["pain_score"]), styles.label)]
         rows.append(pain + [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
-    pad = max(3.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
+    pad = max(2.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
     name_width = styles.frame_width - len(days) * day_width
     table = Table(rows, colWidths=[name_width] + [day_width] * len(days), repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
@@ -143,6 +148,7 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
         ("GRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
         ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
         ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (1, 0), (-1, -1), DAY_PADDING), ("RIGHTPADDING", (1, 0), (-1, -1), DAY_PADDING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     return table
