@@ -136,8 +136,8 @@ def test_tracker_has_one_box_per_exercise_per_day(tmp_path):
     assert pdf.checkbox_count(box) == 3 * 3 * 7
     assert "Exercise tracker" in pdf.text
     assert "Pain (0-10)" in pdf.text
-    # dated columns: Monday 23 November to Sunday 13 December
-    assert "Mon 11/23" in pdf.text and "Sun 12/13" in pdf.text
+    # dated weeks and columns: Monday 23 November to Sunday 13 December
+    assert "Nov 23 – 29 Mon 23" in pdf.text and "Dec 7 – 13" in pdf.text and "Sun 13" in pdf.text
     assert "Week 3" in pdf.text
 
 

@@ -212,14 +212,17 @@ def test_left_side_dose_draws_the_mirrored_picture(tmp_path):
 
 # --- dates and languages -----------------------------------------------------------------
 
-@pytest.mark.parametrize("language, weekday, day", [("en-US", "Mon", "11/23"), ("en-GB", "Mon", "23/11"),
-                                                    ("es", "lun", "23/11")])
-def test_tracker_dates_follow_the_language(tmp_path, language, weekday, day):
-    handout = _model(minimal_spec(language=language, tracker={"weeks": 1, "start_date": "2026-11-23"}), tmp_path)
-    assert handout.tracker.days[0] == (weekday, day)
-    text = _pdf_text(tmp_path, minimal_spec(language=language, tracker={"weeks": 1, "start_date": "2026-11-23"}),
-                     language)
-    assert f"{weekday} {day}" in text
+@pytest.mark.parametrize("language, weekday, week", [("en-US", "Mon", "Nov 23 – 29"),
+                                                     ("en-GB", "Mon", "23 – 29 Nov"), ("es", "lun", "23–29 nov")])
+def test_tracker_dates_follow_the_language(tmp_path, language, weekday, week):
+    """Each day column: its weekday and day of the month; each week: its dates, month named."""
+    spec = minimal_spec(language=language, tracker={"weeks": 2, "start_date": "2026-11-23"})
+    handout = _model(spec, tmp_path)
+    assert handout.tracker.days[0] == (weekday, "23") and handout.tracker.days[7][1] == "30"
+    assert handout.tracker.week_dates[0] == week
+    text = _pdf_text(tmp_path, spec, language)
+    assert f"{week} {weekday} 23" in text  # the week's dates, then its first column
+    assert "30" in handout.tracker.days[7][1] and handout.tracker.week_dates[1].count("30") == 1
 
 
 def test_unsupported_language_is_an_error_not_english_under_a_false_lang(tmp_path, cli):

@@ -79,7 +79,10 @@ class Tracker:
     weeks: int
     pain_score: bool
     rows: tuple[TrackerRow, ...]
-    days: tuple[tuple[str, str], ...]  # per column, week after week: ("Mon", "11/23"), or ("Day 1", "")
+    days: tuple[tuple[str, str], ...]  # per column, week after week: ("Mon", "23"), or ("Day 1", "")
+    # Per week, its dates ("Nov 23 – 29"): the day columns print only the day of the month,
+    # which keeps them narrow and leaves the exercises' names room for one line.
+    week_dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,10 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
     if start:
         first = dt.date.fromisoformat(start)
         days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+        week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
     else:
         days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
+        week_dates = ("",) * weeks
     rows = []
     for card in cards:
         days_per_week = card.frequency.get("days_per_week") or DAYS
@@ -271,7 +276,7 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
         if times_per_day > 1:
             target.append(words["tracker_target_per_day"].format(n=times_per_day))
         rows.append(TrackerRow(f"{card.number}. {card.name}", days_per_week, times_per_day, ", ".join(target)))
-    return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days)
+    return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates)
 
 
 def _inputs(spec: Spec, catalog: Catalog, exercises: list[Exercise], logo: Path | None) -> tuple[str, ...]:

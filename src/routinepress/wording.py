@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -89,9 +89,15 @@ class Words:
         return format_date(day, "medium", locale=self.locale)
 
     def weekday_and_day(self, day: dt.date) -> tuple[str, str]:
-        """A tracker column's two lines: ("Mon", "11/23") in en-US, ("Mon", "23/11") in en-GB,
-        ("lun", "23/11") in es."""
-        return format_date(day, "EEE", locale=self.locale), format_skeleton("Md", day, locale=self.locale)
+        """A tracker column's two lines: ("Mon", "23"); the week's dates name the month."""
+        return format_date(day, "EEE", locale=self.locale), format_skeleton("d", day, locale=self.locale)
+
+    def week_dates(self, first: dt.date) -> str:
+        """A tracker week's seven days: "Nov 23 – 29" in en-US, "23 – 29 Nov" in en-GB,
+        "23–29 nov" in es; "Nov 30 – Dec 6" across a month's end."""
+        dates = format_interval(first, first + dt.timedelta(days=6), "MMMd", locale=self.locale)
+        # CLDR spaces the dash with thin spaces, which the handout's font does not have.
+        return dates.replace("\u2009", " ").replace("\u202f", "\u00a0")
 
     def step(self, text: str, dosage: dict[str, Any]) -> str:
         """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.

@@ -10,7 +10,7 @@ is still too tall is it laid out as one column that may continue on the next pag
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -97,8 +97,56 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
                 story.append(PageBreak())
             if i == 0:
                 body.insert(0, heading)  # keep the section title on the page of its first card
-            story.append(KeepTogether(body))
+            if one_per_page or not _may_tighten(card, styles, body):
+                story.append(KeepTogether(body))
+                continue
+
+            def tighter(card=card, with_heading=heading if i == 0 else None) -> list[Flowable]:
+                flows = shortest_layout(card, styles, words, pictures, TIGHTER_SCALE)
+                return [with_heading, *flows] if with_heading else flows
+
+            story.append(FitToRoom(body, tighter))
     return story
+
+
+# Where a card misses the room left on a page by a little, its pictures may shrink to this
+# share of the template's size to fit there, rather than leave the room empty; only while
+# they stay MIN_TIGHT_PICTURE_MM wide, which still reads at arm's length.
+TIGHTER_SCALE = 0.8
+MIN_TIGHT_PICTURE_MM = 30
+
+
+def _may_tighten(card: Card, styles: Styles, body: list[Flowable]) -> bool:
+    from .parts import continues_on_next_page
+
+    width_mm = styles.template["card"]["illustration_width_mm"] * TIGHTER_SCALE
+    return bool(card.pictures) and width_mm >= MIN_TIGHT_PICTURE_MM and not continues_on_next_page(body)
+
+
+class FitToRoom(KeepTogether):
+    """A card kept whole on one page: in its usual layout where that fits the room left on the
+    page; else in its tighter one (smaller pictures) where that fits; else on the next page in
+    its usual layout, as KeepTogether would.
+
+    The tighter layout is made only when it is needed, so its pictures are drawn (and cached)
+    only for a card that uses them.
+    """
+
+    def __init__(self, usual: list[Flowable], tighter: Callable[[], list[Flowable]]):
+        super().__init__(usual)
+        self._tighter, self._tighter_flows = tighter, None
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH:
+            if self._tighter_flows is None:
+                self._tighter_flows = self._tighter()
+            if stack_height(self._tighter_flows, aW) <= aH:
+                # Its pieces, not a KeepTogether of them: the frame must place what a split
+                # returns as it is, and a KeepTogether always asks to be split. They all fit.
+                return list(self._tighter_flows)
+        return super().split(aW, aH)
 
 
 def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSource,
@@ -124,6 +172,15 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     return continued_under(
         Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
         card_flowables(card, styles, words, pictures, Layout("flow")))
+
+
+def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
+                    scale: float) -> list[Flowable]:
+    """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
+    options = [card_flowables(card, styles, words, pictures, Layout(at, scale, extras))
+               for at in ("beside", "above") for extras in _extras_choices(card, styles, at, scale)]
+    heights = [stack_height(flows, styles.frame_width) for flows in options]
+    return options[heights.index(min(heights))]
 
 
 def _extras_choices(card: Card, styles: Styles, pictures_at: str, scale: float) -> list[str]:

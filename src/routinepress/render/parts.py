@@ -192,41 +192,59 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
     table.setStyle(TableStyle(commands))
     title = esc(words["at_a_glance"])
-    heading = Paragraph(title, styles.heading)
     # Its heading, column names and first rows start under what comes before when they fit
-    # there (a page is not left half empty), never a row or two alone at the foot of a page.
-    table.wrap(width, styles.frame_height)
-    least = stack_height([heading], width) + heading.getSpaceAfter() + sum(table._rowHeights[:1 + GLANCE_LEAST_ROWS])
+    # there (a page is not left half empty); it splits only between rows, leaving at least
+    # GLANCE_LEAST_ROWS exercises on each side.
     return [StartHereIfRoom(continued_under(Paragraph(f"{title} {esc(words['continued'])}", styles.heading),
-                                            [heading, table]), least)]
+                                            [Paragraph(title, styles.heading), table]), GLANCE_LEAST_ROWS)]
 
 
-# The fewest exercises the at-a-glance table shows under its heading before a page ends.
-GLANCE_LEAST_ROWS = 3
+GLANCE_LEAST_ROWS = 2
 
 
 class StartHereIfRoom(KeepTogether):
-    """Kept together on one page, as KeepTogether keeps it, unless the room left on this page
-    holds at least `least` points of it: then it starts here and continues on the next.
+    """A heading and one table with its column names repeated, kept together on one page as
+    KeepTogether keeps them, unless the room left on this page holds the heading and at
+    least `least_rows` of the table's rows: then it starts here and continues on the next
+    page, which gets at least `least_rows` rows too.
 
-    For a part that is long and splits cleanly (a table repeating its column names), which
-    would otherwise move whole to the next page and leave this one half empty.
+    For a table that would otherwise move whole to the next page and leave this one half empty.
     """
 
-    def __init__(self, flowables: list[Flowable], least: float):
+    def __init__(self, flowables: list[Flowable], least_rows: int):
         super().__init__(flowables)
-        self.least = least
+        self.least_rows = least_rows
+        self.table = next(f for f in flowables if isinstance(f, Table))
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._H <= aH or aH < self.least:
+        at = self._content.index(self.table)
+        above = stack_height(self._content[:at], aW) + self._content[at - 1].getSpaceAfter()
+        parts = self._table_parts(aW, aH - above) if self._H > aH else []
+        if not parts:
             return super().split(aW, aH)
-        for flowable in self._content:
+        for flowable in self._content[:at]:
             # Placed one by one: a heading kept with the next flowable would be regrouped
             # with it into a KeepTogether, which would move both to the next page again.
             flowable.keepWithNext = 0
-        return list(self._content)
+        return [*self._content[:at], parts[0], FrameBreak(), parts[1], *self._content[at + 1:]]
+
+    def _table_parts(self, width: float, room: float) -> list[Flowable]:
+        """The table cut in two with at least least_rows rows in each part, the first part
+        fitting `room`; nothing if it cannot be."""
+        table = self.table
+        table.wrap(width, room)
+        heights, header = table._rowHeights, table.repeatRows
+        body = len(heights) - header
+        fit = 0
+        while fit < body and sum(heights[:header + fit + 1]) <= room:
+            fit += 1
+        fit = min(fit, body - self.least_rows)
+        if fit < self.least_rows:
+            return []
+        parts = table.split(width, sum(heights[:header + fit]) + 0.01)
+        return parts if len(parts) == 2 else []
 
 
 class _TopOfEachPage(Flowable):
@@ -242,6 +260,11 @@ class _TopOfEachPage(Flowable):
 
     def frameAction(self, frame) -> None:
         self.canv._doctemplate._topFlowables = [self.heading] if self.heading else []
+
+
+def continues_on_next_page(flowables: list[Flowable]) -> bool:
+    """Whether these were laid out to run onto another page (see continued_under)."""
+    return any(isinstance(f, _TopOfEachPage) for f in flowables)
 
 
 def continued_under(heading: Flowable, content: list[Flowable]) -> list[Flowable]:

@@ -73,7 +73,7 @@ DAY_PADDING = 4.0  # points either side of a day's boxes or date
 
 
 def day_label(handout: Handout, week: int, day: int) -> str:
-    """A column's heading: the model's weekday and date ("Mon", "11/23"), or "Day 1"."""
+    """A column's heading: the model's weekday and day of the month ("Mon", "23"), or "Day 1"."""
     lines = handout.tracker.days[week * 7 + day]
     return "<br/>".join(esc(line) for line in lines if line)
 
@@ -126,7 +126,9 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
                 days: range, day_width: float, per_line: int) -> Table:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
-    header: list[object] = [Paragraph(f"<b>{esc(words['week'].format(n=week + 1))}</b>", styles.small)]
+    dates = spec.week_dates[week] if week < len(spec.week_dates) else ""
+    title = f"<b>{esc(words['week'].format(n=week + 1))}</b>" + (f"<br/>{esc(dates)}" if dates else "")
+    header: list[object] = [Paragraph(title, styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
     rows: list[list[object]] = [header]
     for r, row in enumerate(spec.rows):
