@@ -134,7 +134,8 @@ class FitToRoom(KeepTogether):
 
     def __init__(self, usual: list[Flowable], tighter: Callable[[], list[Flowable]]):
         super().__init__(usual)
-        self._tighter, self._tighter_flows = tighter, None
+        self._tighter = tighter
+        self._tighter_flows: list[Flowable] | None = None
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
