@@ -7,7 +7,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from ..errors import LayoutFailure
 from ..model import Handout
-from .parts import Words
+from .cards import stack_height
+from .parts import StartHereIfRoom, Words
 from .styles import Paragraph, Styles, Table, esc
 
 
@@ -70,6 +71,7 @@ class WriteIn(Flowable):
 
 
 DAY_PADDING = 4.0  # points either side of a day's boxes or date
+WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
 def day_label(handout: Handout, week: int, day: int) -> str:
@@ -116,8 +118,11 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
             tables += [_week_table(handout, styles, words, fillable, week, days, day_width, per_line),
                        Spacer(1, styles.gap * 1.5)]
         # A week stays whole on one page (the first with the tracker's heading); only a week
-        # taller than a page splits, between rows.
-        story.append(KeepTogether([*heading, *tables]))
+        # taller than a page splits, between rows, starting under what comes before it and
+        # leaving no row or two alone on a page.
+        block = [*heading, *tables]
+        taller = len(tables) == 2 and stack_height(block, styles.frame_width) > styles.frame_height
+        story.append(StartHereIfRoom(block, WEEK_LEAST_ROWS) if taller else KeepTogether(block))
         heading = []
     return story
 
