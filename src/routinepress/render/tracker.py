@@ -141,7 +141,9 @@ def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, 
                           per_line)
                  for d in days]
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
-        name = f"{esc(row.name)}&nbsp;&nbsp; <b>{esc(row.target)}</b>" if row.target else esc(row.name)
+        # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
+        target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
+        name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
         rows.append([Paragraph(name, styles.small), *boxes])
     if spec.pain_score:
         pain: list[object] = [Paragraph(esc(words["pain_score"]), styles.label)]
