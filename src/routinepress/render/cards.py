@@ -140,7 +140,10 @@ class FitToRoom(KeepTogether):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._H > aH:
+        # Pictures at TIGHTER_SCALE shorten a card by less than that share of its height (the
+        # text beside them gains as much width as they lose): a card that misses the room by
+        # more is not laid out again, which spares most cards at the foot of a page.
+        if TIGHTER_SCALE * self._H <= aH < self._H:
             if self._tighter_flows is None:
                 self._tighter_flows = self._tighter()
             if stack_height(self._tighter_flows, aW) <= aH:
