@@ -139,7 +139,8 @@ def test_drawing_cache_gives_identical_bytes_and_survives_damage(tmp_path, monke
     pictures._DRAWN.clear()
     assert routinepress.build_handout(spec) == uncached  # drawn, then written to the cache
     entries = sorted(cache.glob("*.json"))
-    assert len(entries) == 2
+    # One entry per exercise's pictures at each size drawn (a card may also be tried smaller)
+    assert len(entries) == len(pictures._DRAWN) >= 2
     pictures._DRAWN.clear()
     assert routinepress.build_handout(spec) == uncached  # read back from the cache
     entries[0].write_text("{not json")

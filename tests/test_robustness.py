@@ -119,8 +119,8 @@ def test_12_week_tracker(tmp_path):
     text = pdf.text
     for week in range(1, 13):
         assert f"Week {week}" in text
-    last = start + dt.timedelta(days=12 * 7 - 1)
-    assert f"{last.month}/{last.day}" in text
+    last = start + dt.timedelta(days=12 * 7 - 1)  # Sunday 14 February: week 12 is Feb 8 - 14
+    assert f"Week 12 {last:%b} {last.day - 6} – {last.day} " in text and f"Sun {last.day}" in text
     box = load_template("standard")["tracker"]["box_size_pt"]
     assert pdf.checkbox_count(box) == 12 * 7 * 3
 

@@ -203,10 +203,10 @@ GLANCE_LEAST_ROWS = 2
 
 
 class StartHereIfRoom(KeepTogether):
-    """A heading and one table with its column names repeated, kept together on one page as
-    KeepTogether keeps them, unless the room left on this page holds the heading and at
-    least `least_rows` of the table's rows: then it starts here and continues on the next
-    page, which gets at least `least_rows` rows too.
+    """A heading and one table (anything with `row_heights` and `header_rows`, repeated when
+    it splits), kept together on one page as KeepTogether keeps them, unless the room left
+    on this page holds the heading and at least `least_rows` of the table's rows: then it
+    starts here and continues on the next page, which gets at least `least_rows` rows too.
 
     For a table that would otherwise move whole to the next page and leave this one half empty.
     """
@@ -214,7 +214,7 @@ class StartHereIfRoom(KeepTogether):
     def __init__(self, flowables: list[Flowable], least_rows: int):
         super().__init__(flowables)
         self.least_rows = least_rows
-        self.table = next(f for f in flowables if isinstance(f, Table))
+        self.table = next(f for f in flowables if hasattr(f, "row_heights"))
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
@@ -243,8 +243,7 @@ class StartHereIfRoom(KeepTogether):
         """The table cut in two with at least least_rows rows in each part, the first part
         fitting `room`; nothing if it cannot be."""
         table = self.table
-        table.wrap(width, room)
-        heights, header = table._rowHeights, table.repeatRows
+        heights, header = table.row_heights(width), table.header_rows
         body = len(heights) - header
         fit = 0
         while fit < body and sum(heights[:header + fit + 1]) <= room:

@@ -49,6 +49,16 @@ class Table(PlatypusTable):
             self._measured_at = availWidth
         return self._width, self._height
 
+    @property
+    def header_rows(self) -> int:
+        """The rows repeated at the top of each part when the table splits."""
+        return self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+
+    def row_heights(self, width: float) -> list[float]:
+        """Each row's height at this width."""
+        self.wrap(width, 1e6)
+        return list(self._rowHeights)
+
     def setStyle(self, tblstyle) -> None:
         super().setStyle(tblstyle)
         self._measured_at = None  # a new style (padding, spans) changes the size

@@ -2,75 +2,168 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ..errors import LayoutFailure
 from ..model import Handout
 from .cards import stack_height
 from .parts import StartHereIfRoom, Words
-from .styles import Paragraph, Styles, Table, esc
+from .styles import Paragraph, Styles, esc
+
+BOX_LINE = 1.25  # a box's outline, heavier than the grid's, so a faint printer still shows it
+GRID_LINE = 0.5
+BOX_GAP = 4.0  # between one day's boxes (two sessions a day)
 
 
-class Checkbox(Flowable):
-    """A square drawn as page content (prints everywhere); optionally a form field on top."""
+def form_checkbox(canv, name: str, x: float, y: float, size: float) -> None:
+    """A form field on a drawn box, so a viewer without forms still shows the box."""
+    canv.acroForm.checkbox(
+        name=name, tooltip=name, x=x, y=y, size=size, relative=True, buttonStyle="check",
+        borderWidth=0, fillColor=None, borderColor=None, fieldFlags="", annotationFlags="print",
+    )
 
-    def __init__(self, size: float, colour, field_name: str | None = None):
+
+@dataclass(frozen=True)
+class WeekRow:
+    label: Flowable
+    sessions: int  # boxes a day; 0 for a line to write a number on (the pain score)
+    field: str | None = None  # form-field name for this row's boxes, with --fillable ("w1_ex3")
+
+
+@dataclass(frozen=True)
+class GridStyle:
+    box: float
+    per_line: int  # a day's boxes to a line (three sessions a day may sit two over one)
+    min_row: float  # no body row is shorter
+    pad: float  # above and below a body row's content
+    name_padding: float
+    day_padding: float
+    rule: Color
+    ink: Color
+    header_fill: Color
+
+
+class WeekGrid(Flowable):
+    """A tracker week, or a run of its rows: names down, days across, a header of dates.
+
+    Drawn flat, as the page shows it: the header's shading, the grid as one path, every
+    box as one more, and each name and date placed in its cell. A table of flowables would
+    lay out and draw each of the week's cells on its own. It splits between rows, the header
+    repeated on the next page.
+    """
+
+    def __init__(self, header: list[Flowable], rows: list[WeekRow], widths: list[float], style: GridStyle,
+                 days: range):
         super().__init__()
-        self.size, self.colour, self.field_name = size, colour, field_name
-        self.width = self.height = size
+        self.header, self.rows, self.widths, self.style, self.days = header, rows, widths, style, days
+        self.width = sum(widths)
+        self._heights: list[float] | None = None
+
+    header_rows = 1
+
+    def row_heights(self, width: float | None = None) -> list[float]:
+        """The header's height, then each row's: a wrapped name makes its row taller (the
+        column widths are the grid's own, whatever the width offered)."""
+        if self._heights is None:
+            st = self.style
+            header = max(f.wrap(w - 2 * self._padding(c), 1e6)[1]
+                         for c, (f, w) in enumerate(zip(self.header, self.widths))) + 2 * HEADER_PAD
+            body = [max(st.min_row, max(row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1],
+                                        self._boxes_size(row.sessions)[1]) + 2 * st.pad)
+                    for row in self.rows]
+            self._heights = [header, *body]
+        return self._heights
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.height = sum(self.row_heights())
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        heights = self.row_heights()
+        fit, used = 0, heights[0]
+        while fit < len(self.rows) and used + heights[1 + fit] <= availHeight:
+            used += heights[1 + fit]
+            fit += 1
+        if fit in (0, len(self.rows)):
+            return []
+        return [WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days),
+                WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days)]
+
+    def _padding(self, column: int) -> float:
+        return self.style.name_padding if column == 0 else self.style.day_padding
+
+    def _boxes_size(self, sessions: int) -> tuple[float, float]:
+        if sessions == 0:
+            return 0.0, 0.0
+        st = self.style
+        across, lines = min(sessions, st.per_line), -(-sessions // st.per_line)
+        return across * st.box + (across - 1) * BOX_GAP, lines * st.box + (lines - 1) * BOX_GAP
 
     def draw(self) -> None:
-        canv = self.canv
-        # drawOn already brackets each flowable in save/restore, so no state leaks out.
-        canv.setStrokeColor(self.colour)
-        canv.setLineWidth(1.25)
-        canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
-        if self.field_name:
-            # The widget sits on the drawn box, so a viewer without forms still shows a box.
-            canv.acroForm.checkbox(
-                name=self.field_name, tooltip=self.field_name, x=0, y=0, size=self.size,
-                relative=True, buttonStyle="check", borderWidth=0, fillColor=None,
-                borderColor=None, fieldFlags="", annotationFlags="print",
-            )
+        canv, st = self.canv, self.style
+        heights = self.row_heights()
+        edges = [0.0]
+        for w in self.widths:
+            edges.append(edges[-1] + w)
+        tops = [self.height]
+        for h in heights:
+            tops.append(tops[-1] - h)
+        canv.setFillColor(st.header_fill)
+        canv.rect(0, tops[1], self.width, heights[0], stroke=0, fill=1)
+        grid = canv.beginPath()
+        for y in tops:
+            grid.moveTo(0, y)
+            grid.lineTo(self.width, y)
+        for x in edges:
+            grid.moveTo(x, 0)
+            grid.lineTo(x, self.height)
+        canv.setStrokeColor(st.rule)
+        canv.setLineWidth(GRID_LINE)
+        canv.drawPath(grid, stroke=1, fill=0)
+        for c, cell in enumerate(self.header):
+            self._place(cell, edges[c] + self._padding(c), tops[1], heights[0], self.widths[c] - 2 * self._padding(c))
+        boxes, lines, fields = canv.beginPath(), canv.beginPath(), []
+        for r, row in enumerate(self.rows):
+            bottom, height = tops[r + 2], heights[r + 1]
+            self._place(row.label, st.name_padding, bottom, height, self.widths[0] - 2 * st.name_padding)
+            for c, day in enumerate(self.days, 1):
+                if row.sessions == 0:  # the pain score: a line across the cell, low in the row
+                    y = bottom + height * 0.2
+                    lines.moveTo(edges[c] + 5, y)
+                    lines.lineTo(edges[c + 1] - 5, y)
+                    continue
+                w, h = self._boxes_size(row.sessions)
+                x0, y0 = edges[c] + (self.widths[c] - w) / 2, bottom + (height - h) / 2
+                for n in range(row.sessions):
+                    line, place = divmod(n, st.per_line)
+                    x, y = x0 + place * (st.box + BOX_GAP), y0 + h - st.box - line * (st.box + BOX_GAP)
+                    boxes.rect(x, y, st.box, st.box)
+                    if row.field:
+                        name = f"{row.field}_d{day + 1}" + (f"_{n + 1}" if row.sessions > 1 else "")
+                        fields.append((name, x, y))
+        canv.setStrokeColor(st.ink)
+        canv.setLineWidth(1)
+        canv.drawPath(lines, stroke=1, fill=0)
+        canv.setLineWidth(BOX_LINE)
+        canv.drawPath(boxes, stroke=1, fill=0)
+        for name, x, y in fields:
+            form_checkbox(canv, name, x, y, st.box)
+
+    def _place(self, flowable: Flowable, x: float, bottom: float, height: float, width: float) -> None:
+        """A cell's content, middle-aligned in its row."""
+        _, h = flowable.wrap(width, 1e6)
+        flowable.drawOn(self.canv, x, bottom + (height - h) / 2)
 
 
-class DayBoxes(Flowable):
-    """A day's boxes: one per prescribed session (two for an exercise done twice a day),
-    `per_line` to a line, so three sessions a day may sit two over one in a narrow column."""
-
-    GAP = 4.0
-
-    def __init__(self, count: int, size: float, colour, field_name: str | None = None, per_line: int = 3):
-        super().__init__()
-        self.boxes = [Checkbox(size, colour, f"{field_name}_{n + 1}" if field_name and count > 1 else field_name)
-                      for n in range(count)]
-        self.per_line, self.size = max(1, per_line), size
-        across, lines = min(count, self.per_line), -(-count // self.per_line)
-        self.width = across * size + (across - 1) * self.GAP
-        self.height = lines * size + (lines - 1) * self.GAP
-
-    def draw(self) -> None:
-        for n, box in enumerate(self.boxes):
-            line, place = divmod(n, self.per_line)
-            step = self.size + self.GAP
-            box.drawOn(self.canv, place * step, self.height - self.size - line * step)
-
-
-class WriteIn(Flowable):
-    """An empty line to write a number on (the daily pain score)."""
-
-    def __init__(self, width: float, height: float, colour):
-        super().__init__()
-        self.width, self.height, self.colour = width, height, colour
-
-    def draw(self) -> None:
-        self.canv.setStrokeColor(self.colour)
-        self.canv.setLineWidth(1)
-        self.canv.line(0, 0, self.width, 0)
+HEADER_PAD = 3.0  # above and below the header's dates
 
 
 DAY_PADDING = 4.0  # points either side of a day's boxes or date
+NAME_PADDING = 6.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
@@ -94,7 +187,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     def width_for(per_line: int) -> float:
         # Day cells are padded DAY_PADDING a side, and a date never wraps mid-number; any wider
         # and the exercises' names would wrap to a second line instead.
-        return max(per_line * box + (per_line - 1) * DayBoxes.GAP, widest + 2) + 2 * DAY_PADDING
+        return max(per_line * box + (per_line - 1) * BOX_GAP, widest + 2) + 2 * DAY_PADDING
 
     # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
     per_line = most_boxes
@@ -115,7 +208,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         tables: list[Flowable] = []
         for first in range(0, 7, per_table):
             days = range(first, min(7, first + per_table))
-            tables += [_week_table(handout, styles, words, fillable, week, days, day_width, per_line),
+            tables += [_week_grid(handout, styles, words, fillable, week, days, day_width, per_line),
                        Spacer(1, styles.gap * 1.5)]
         # A week stays whole on one page (the first with the tracker's heading); only a week
         # taller than a page splits, between rows, starting under what comes before it and
@@ -127,37 +220,29 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     return story
 
 
-def _week_table(handout: Handout, styles: Styles, words: Words, fillable: bool, week: int,
-                days: range, day_width: float, per_line: int) -> Table:
+def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, week: int,
+               days: range, day_width: float, per_line: int) -> WeekGrid:
     spec, t = handout.tracker, styles.template["tracker"]
-    box, row_height, colour = t["box_size_pt"], t["row_height_pt"], styles.colour("checkbox")
+    box, row_height = t["box_size_pt"], t["row_height_pt"]
     dates = spec.week_dates[week] if week < len(spec.week_dates) else ""
     title = f"<b>{esc(words['week'].format(n=week + 1))}</b>" + (f"<br/>{esc(dates)}" if dates else "")
-    header: list[object] = [Paragraph(title, styles.small)]
+    header: list[Flowable] = [Paragraph(title, styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
-    rows: list[list[object]] = [header]
+    rows = []
     for r, row in enumerate(spec.rows):
-        boxes = [DayBoxes(row.times_per_day, box, colour, f"w{week + 1}_ex{r + 1}_d{d + 1}" if fillable else None,
-                          per_line)
-                 for d in days]
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
         # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
         target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
-        rows.append([Paragraph(name, styles.small), *boxes])
+        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day,
+                            f"w{week + 1}_ex{r + 1}" if fillable else None))
     if spec.pain_score:
-        pain: list[object] = [Paragraph(esc(words["pain_score"]), styles.label)]
-        rows.append(pain + [WriteIn(day_width - 10, row_height * 0.6, colour) for _ in days])
-    pad = max(2.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
+        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0))
+    style = GridStyle(
+        box=box, per_line=per_line, min_row=row_height,
+        pad=max(2.0, (row_height - box) / 2),  # rows grow with a wrapped name, never shrink below row_height
+        name_padding=NAME_PADDING, day_padding=DAY_PADDING, rule=styles.colour("rule"),
+        ink=styles.colour("checkbox"), header_fill=styles.colour("table_header_fill"),
+    )
     name_width = styles.frame_width - len(days) * day_width
-    table = Table(rows, colWidths=[name_width] + [day_width] * len(days), repeatRows=1, splitInRow=1)
-    table.setStyle(TableStyle([
-        ("TOPPADDING", (0, 1), (-1, -1), pad),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), pad),
-        ("GRID", (0, 0), (-1, -1), 0.5, styles.colour("rule")),
-        ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (1, 0), (-1, -1), DAY_PADDING), ("RIGHTPADDING", (1, 0), (-1, -1), DAY_PADDING),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
-    return table
+    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days)
