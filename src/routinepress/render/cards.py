@@ -165,8 +165,9 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     width_mm = styles.template["card"]["illustration_width_mm"]
     tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES
                                            if width_mm * s >= MIN_PICTURE_MM)]
+    text = CardText.of(card, styles, words)
     for modes in tries:
-        options = [card_flowables(card, styles, words, pictures, Layout(pictures_at, scale, extras))
+        options = [card_flowables(card, styles, words, pictures, Layout(pictures_at, scale, extras), text)
                    for pictures_at, scale in modes for extras in _extras_choices(card, styles, pictures_at, scale)]
         heights = [stack_height(flows, styles.frame_width) for flows in options]
         if min(heights) <= room:
@@ -175,13 +176,14 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
 
     return continued_under(
         Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
-        card_flowables(card, styles, words, pictures, Layout("flow")))
+        card_flowables(card, styles, words, pictures, Layout("flow"), text))
 
 
 def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                     scale: float) -> list[Flowable]:
     """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
-    options = [card_flowables(card, styles, words, pictures, Layout(at, scale, extras))
+    text = CardText.of(card, styles, words)
+    options = [card_flowables(card, styles, words, pictures, Layout(at, scale, extras), text)
                for at in ("beside", "above") for extras in _extras_choices(card, styles, at, scale)]
     heights = [stack_height(flows, styles.frame_width) for flows in options]
     return options[heights.index(min(heights))]
@@ -205,21 +207,46 @@ def _third_width(styles: Styles, scale: float, pictures_at: str, card: Card) -> 
     return (rest - styles.gap) * 0.45
 
 
+@dataclass(frozen=True)
+class CardText:
+    """A card's flowables that every arrangement shares, made once per card rather than once
+    per arrangement tried (a flowable wraps to whatever width it is measured or drawn at)."""
+
+    head: list[Flowable]  # rule, title, dose
+    steps: list[Flowable]
+    tips: list[Flowable]
+    care: list[Flowable]
+    tail: list[Flowable]  # the clinician's notes, next steps, video
+
+    @classmethod
+    def of(cls, card: Card, styles: Styles, words: Words) -> CardText:
+        head = [
+            HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap * 0.6,
+                       spaceAfter=2),
+            _title(card, styles, bool(styles.template["card"]["show_summary"])),
+            _dose(card, styles),
+        ]
+        steps = [Paragraph(esc(words["steps"]), styles.label)]
+        steps += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
+        tail: list[Flowable] = []
+        if card.notes:
+            tail.append(_notes_box(words["notes_for_you"], card.notes, styles))
+        for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
+            if lines:
+                tail.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
+        if card.video_url:
+            tail.append(_video(card.video_url, styles, words))
+        return cls(head, steps, _list_block(words["tips"], card.tips, styles),
+                   _list_block(words["cautions"], card.care, styles), tail)
+
+
 def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource,
-                   layout: Layout = Layout("flow")) -> list[Flowable]:
+                   layout: Layout = Layout("flow"), text: CardText | None = None) -> list[Flowable]:
     """Rule and title; the dose; the pictures with the steps (and the tips and cautions);
     the clinician's notes, next steps and video."""
     t = styles.template["card"]
-    out: list[Flowable] = [
-        HRFlowable(width="100%", thickness=2, color=styles.colour("card_border"), spaceBefore=styles.gap * 0.6,
-                   spaceAfter=2),
-        _title(card, styles, bool(t["show_summary"])),
-        _dose(card, styles),
-    ]
-    steps = [Paragraph(esc(words["steps"]), styles.label)]
-    steps += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
-    tips = _list_block(words["tips"], card.tips, styles)
-    care = _list_block(words["cautions"], card.care, styles)
+    text = text or CardText.of(card, styles, words)
+    out, steps, tips, care = list(text.head), text.steps, text.tips, text.care
     width, gap = styles.frame_width, styles.gap
     picture_width = t["illustration_width_mm"] * mm * layout.scale
     picture_height = t["illustration_height_mm"] * mm * layout.scale
@@ -234,27 +261,20 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
             else tips + care
     else:
         left = _picture_column(styles, layout.scale) if layout.pictures == "beside" else 0.0
-        text = steps + (tips + care if layout.extras == "under" else [])
+        beside_steps = steps + (tips + care if layout.extras == "under" else [])
         if layout.extras == "third":
             third = _third_width(styles, layout.scale, layout.pictures, card)
             text_columns = [(width - left - third - gap, steps), (third, tips + care)]
         else:
-            text_columns = [(width - left, text)]
+            text_columns = [(width - left, beside_steps)]
         if layout.pictures == "beside":
             out.append(Columns([(left - gap, grid), *text_columns], gap))
         else:
             out += grid
-            out += [Columns(text_columns, gap)] if len(text_columns) > 1 else text
+            out += [Columns(text_columns, gap)] if len(text_columns) > 1 else beside_steps
         if layout.extras == "below":
             out += _side_by_side(tips, care, width, gap)
-    if card.notes:
-        out.append(_notes_box(words["notes_for_you"], card.notes, styles))
-    for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
-        if lines:
-            out.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
-    if card.video_url:
-        out.append(_video(card.video_url, styles, words))
-    return out
+    return out + text.tail
 
 
 def _title(card: Card, styles: Styles, with_summary: bool) -> Paragraph:
