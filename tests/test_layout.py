@@ -223,3 +223,17 @@ def test_three_sessions_a_day_keep_the_week_in_one_table(tmp_path):
         assert len(pages) == 1 and pdf.pages_text[pages[0]].count(f"Week {week} ") == 1  # one table a week
         table = pdf.pages_text[pages[0]].split(f"Week {week} ")[1]
         assert all(f"{day} " in table for day in WEEKDAYS)
+
+
+def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path):
+    """hip-stretches-gentle: the at-a-glance table ends with two rows at the top of page 3. The
+    first card, with half-size pictures, fits under them, rather than leave the page three
+    quarters empty; every other card still has a page of its own."""
+    spec = HANDOUTS / "hip-stretches-gentle.json"
+    pdf, cards = _build(tmp_path, spec, "large-print"), _cards(tmp_path, spec)
+    table_end = pdf.pages_with("Your exercises at a glance (continued)")
+    assert table_end == [2]
+    first, last = _card_pages(pdf, cards[0])
+    assert first == last == table_end
+    starts = [_card_pages(pdf, card)[0][0] for card in cards]
+    assert len(set(starts)) == len(starts), "no two cards share a page"

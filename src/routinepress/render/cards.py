@@ -80,7 +80,10 @@ class Columns(Flowable):
 
 
 def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
-    """Every card, each kept on one page; several share a page unless the template says one a page."""
+    """Every card, each kept on one page; several share a page unless the template says one a
+    page. Even then a card may start under what is not a card (the end of the at-a-glance
+    table, the last lines of a card taller than a page) where it fits there: a large-print
+    page is not left three-quarters empty."""
     from reportlab.platypus import PageBreak
 
     one_per_page = styles.template["card"]["per_page"] == 1
@@ -89,38 +92,49 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
         from .parts import dosing_notes
 
         story += dosing_notes(handout, styles, words)
+    after_card = False  # the last thing placed is a card that ends on its own page
+    scale = tighter_scale(styles)
     for section in handout.sections:
         heading = Paragraph(esc(section.title), styles.heading)
         for i, card in enumerate(section.cards):
             body = fitted_card(card, styles, words, pictures, with_heading=i == 0)
-            if one_per_page and story:
+            if one_per_page and after_card:
                 story.append(PageBreak())
             if i == 0:
                 body.insert(0, heading)  # keep the section title on the page of its first card
-            if one_per_page or not _may_tighten(card, styles, body):
+            continues = _continues(body)
+            after_card = not continues
+            if scale is None or not card.pictures or continues:
                 story.append(KeepTogether(body))
                 continue
 
             def tighter(card=card, with_heading=heading if i == 0 else None) -> list[Flowable]:
-                flows = shortest_layout(card, styles, words, pictures, TIGHTER_SCALE)
+                flows = shortest_layout(card, styles, words, pictures, scale)
                 return [with_heading, *flows] if with_heading else flows
 
-            story.append(FitToRoom(body, tighter))
+            story.append(FitToRoom(body, tighter, scale))
     return story
 
 
-# Where a card misses the room left on a page by a little, its pictures may shrink to this
-# share of the template's size to fit there, rather than leave the room empty; only while
-# they stay MIN_TIGHT_PICTURE_MM wide, which still reads at arm's length.
-TIGHTER_SCALE = 0.8
+# Where a card misses the room left on a page by a little, its pictures may shrink (to 0.8
+# of the template's size, or for large print's 70 mm pictures to half) to fit there, rather
+# than leave the room empty; only while they stay MIN_TIGHT_PICTURE_MM wide, which still
+# reads at arm's length.
+TIGHTER_SCALES = (0.8, 0.5)
 MIN_TIGHT_PICTURE_MM = 30
 
 
-def _may_tighten(card: Card, styles: Styles, body: list[Flowable]) -> bool:
+def tighter_scale(styles: Styles) -> float | None:
+    """The smallest of TIGHTER_SCALES that keeps this template's pictures legible, if any."""
+    width_mm = styles.template["card"]["illustration_width_mm"]
+    legible = [s for s in TIGHTER_SCALES if width_mm * s >= MIN_TIGHT_PICTURE_MM]
+    return min(legible) if legible else None
+
+
+def _continues(body: list[Flowable]) -> bool:
     from .parts import continues_on_next_page
 
-    width_mm = styles.template["card"]["illustration_width_mm"] * TIGHTER_SCALE
-    return bool(card.pictures) and width_mm >= MIN_TIGHT_PICTURE_MM and not continues_on_next_page(body)
+    return continues_on_next_page(body)
 
 
 class FitToRoom(KeepTogether):
@@ -132,18 +146,18 @@ class FitToRoom(KeepTogether):
     only for a card that uses them.
     """
 
-    def __init__(self, usual: list[Flowable], tighter: Callable[[], list[Flowable]]):
+    def __init__(self, usual: list[Flowable], tighter: Callable[[], list[Flowable]], scale: float):
         super().__init__(usual)
-        self._tighter = tighter
+        self._tighter, self._scale = tighter, scale
         self._tighter_flows: list[Flowable] | None = None
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        # Pictures at TIGHTER_SCALE shorten a card by less than that share of its height (the
-        # text beside them gains as much width as they lose): a card that misses the room by
-        # more is not laid out again, which spares most cards at the foot of a page.
-        if TIGHTER_SCALE * self._H <= aH < self._H:
+        # Pictures at `scale` shorten a card by less than that share of its height (the text
+        # beside them gains as much width as they lose): a card that misses the room by more
+        # is not laid out again, which spares most cards at the foot of a page.
+        if self._scale * self._H <= aH < self._H:
             if self._tighter_flows is None:
                 self._tighter_flows = self._tighter()
             if stack_height(self._tighter_flows, aW) <= aH:
