@@ -237,3 +237,17 @@ def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path):
     assert first == last == table_end
     starts = [_card_pages(pdf, card)[0][0] for card in cards]
     assert len(set(starts)) == len(starts), "no two cards share a page"
+
+
+def test_every_form_box_sits_on_a_drawn_box(tmp_path):
+    """With --fillable each tick field lies exactly on the square printed under it (a viewer
+    without forms shows the square; one with forms ticks inside it)."""
+    pdf = _build(tmp_path, HANDOUTS / "mixed-short.json", "standard", "--fillable")
+    from routinepress.templates import load_template
+
+    size = load_template("standard")["tracker"]["box_size_pt"]
+    with pdf.plumber() as doc:
+        for page in doc.pages:
+            drawn = {(round(r["x0"], 1), round(r["top"], 1)) for r in page.rects if abs(r["width"] - size) < 0.6}
+            fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots}
+            assert fields == drawn, f"page {page.page_number}"
