@@ -5,7 +5,8 @@ the pictures, notes), kept together on one page. The pictures sit beside the ste
 them as the template says; the tips and cautions go under the steps, in two columns under
 the pictures and steps, or in a third column, whichever makes the card shortest. A card
 taller than the page is tried again with smaller pictures beside the steps, and only if it
-is still too tall is it laid out as one column that may continue on the next page.
+is still too tall is it laid out as one column that may continue on the next page. A card
+that misses the room left on a page by a little takes smaller pictures there (FitToRoom).
 """
 
 from __future__ import annotations
@@ -86,11 +87,11 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
     page is not left three-quarters empty."""
     from reportlab.platypus import PageBreak
 
+    from .parts import continues_on_next_page, dosing_notes
+
     one_per_page = styles.template["card"]["per_page"] == 1
     story: list[Flowable] = []
     if "at_a_glance" not in styles.template["parts"]:  # a template without the table keeps the advice
-        from .parts import dosing_notes
-
         story += dosing_notes(handout, styles, words)
     after_card = False  # the last thing placed is a card that ends on its own page
     scale = tighter_scale(styles)
@@ -102,7 +103,7 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
                 story.append(PageBreak())
             if i == 0:
                 body.insert(0, heading)  # keep the section title on the page of its first card
-            continues = _continues(body)
+            continues = continues_on_next_page(body)
             after_card = not continues
             if scale is None or not card.pictures or continues:
                 story.append(KeepTogether(body))
@@ -129,12 +130,6 @@ def tighter_scale(styles: Styles) -> float | None:
     width_mm = styles.template["card"]["illustration_width_mm"]
     legible = [s for s in TIGHTER_SCALES if width_mm * s >= MIN_TIGHT_PICTURE_MM]
     return min(legible) if legible else None
-
-
-def _continues(body: list[Flowable]) -> bool:
-    from .parts import continues_on_next_page
-
-    return continues_on_next_page(body)
 
 
 class FitToRoom(KeepTogether):
