@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import minimal_spec, write_spec
 
 from routinepress.coldstart import plain_build
-
-from conftest import minimal_spec, write_spec
 
 CLICK = "import sys; from routinepress.cli import main; main(sys.argv[1:])"
 

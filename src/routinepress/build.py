@@ -41,7 +41,8 @@ class Built:
 
     def summary(self) -> str:
         """The line the command prints for a handout it wrote."""
-        return f"wrote {display_path(self.output or self.spec)}" + (f" ({count_pages(self.pages)})" if self.pages else "")
+        pages = f" ({count_pages(self.pages)})" if self.pages else ""
+        return f"wrote {display_path(self.output or self.spec)}{pages}"
 
 
 def count_pages(n: int) -> str:
