@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -122,3 +123,57 @@ def test_a_successful_build_flushes_what_it_printed_before_leaving(tmp_path):
     assert result.returncode == 0
     assert re.fullmatch(r"wrote out\.pdf \(\d+ pages?\)\n", result.stdout)
     assert (tmp_path / "out.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+
+
+VALIDATOR_LOADED = (
+    "import sys\n"
+    "from routinepress.coldstart import quick_build\n"
+    "code = quick_build(sys.argv[1:])\n"
+    "print(code, 'jsonschema_rs' in sys.modules)\n"
+)
+
+
+def _quick_in_process(args: list[str], cwd: Path, cache: str) -> list[str]:
+    env = {**os.environ, "ROUTINEPRESS_CACHE_DIR": cache}
+    result = subprocess.run([sys.executable, "-c", VALIDATOR_LOADED, *args], capture_output=True, text=True,
+                            cwd=cwd, env=env, timeout=120)
+    return result.stdout.splitlines()[-1:] + result.stderr.splitlines()
+
+
+def test_a_second_build_of_known_documents_needs_no_validator(tmp_path):
+    write_spec(tmp_path, minimal_spec())
+    cache = str(tmp_path / "cache")
+    first = _quick_in_process(["build", "spec.json"], tmp_path, cache)
+    records = sorted((tmp_path / "cache" / "valid").iterdir())
+    assert first == ["0 True"] and len(records) >= 3  # the spec, its exercise, the general warnings, ...
+    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 False"]
+    # Another spec is checked, and recorded; the catalog's documents stay known.
+    write_spec(tmp_path, minimal_spec(title="Another"))
+    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 True"]
+    assert len(list((tmp_path / "cache" / "valid").iterdir())) == len(records) + 1
+
+
+def test_an_invalid_document_is_never_recorded(tmp_path):
+    write_spec(tmp_path, minimal_spec(tracker={"weeks": "three"}))
+    cache = str(tmp_path / "cache")
+    first = _quick_in_process(["build", "spec.json"], tmp_path, cache)
+    assert first[0] == "1 True" and "$.tracker.weeks" in "\n".join(first)
+    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == first
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_no_records_when_the_cache_is_off(tmp_path):
+    write_spec(tmp_path, minimal_spec())
+    assert _quick_in_process(["build", "spec.json"], tmp_path, "off") == ["0 True"]
+    assert not (tmp_path / "off").exists()
+
+
+def test_record_keys_follow_the_schema_and_every_value():
+    from routinepress import validity
+
+    schema = validity.digest([{"type": "object"}])
+    doc = {"a": 1, "b": [1.0, True]}
+    assert validity.key(schema, doc) == validity.key(schema, {"b": [1.0, True], "a": 1})  # order is no content
+    others = [{"a": 1.0, "b": [1.0, True]}, {"a": 1, "b": [1, True]}, {"a": 1, "b": [1.0, 1]}, {"a": "1"}]
+    assert len({validity.key(schema, d) for d in [doc, *others]}) == 5
+    assert validity.key(validity.digest([{"type": "array"}]), doc) != validity.key(schema, doc)

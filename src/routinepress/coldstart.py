@@ -3,12 +3,14 @@ once per handout.
 
 Most of such a process is fixed cost, not layout: starting Python, importing click,
 reportlab and the schema validator, and tearing all of it down again. For the plain
-command line `build SPEC [-o OUT] [--depfile FILE]` this module skips click (the parse
-is trivial); lets reportlab import Pillow's image module without running it (a handout
-without photos or a logo never uses it); and keeps pyphen out of reportlab (it only serves
-hyphenation, which no routinepress style asks for). Any other command line goes to click,
-which stays the one definition of the options; this path must behave exactly like it
-(tests/test_coldstart.py runs both).
+command line `build SPEC [-o OUT] [--depfile FILE]` this module
+- skips click (the parse is trivial);
+- lets reportlab import Pillow's image module without running it (a handout without
+  photos or a logo never uses it);
+- keeps pyphen out of reportlab (it only serves hyphenation, which no style asks for);
+- turns on validity.py's records, so known documents need no schema validator.
+Any other command line goes to click, which stays the one definition of the options;
+this path must behave exactly like it (tests/test_coldstart.py runs both).
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ def quick_build(args: list[str]) -> int | None:
     spec, output, depfile = parsed
     defer_imports(DEFERRED)
     import_reportlab_without_pyphen()
+    from . import validity
     from .build import BuildOptions, build_one, single_target
+
+    validity.enable()  # documents valid last time need no schema validator this time
     from .errors import failure_report
 
     try:
