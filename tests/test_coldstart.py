@@ -129,7 +129,7 @@ VALIDATOR_LOADED = (
     "import sys\n"
     "from routinepress.coldstart import quick_build\n"
     "code = quick_build(sys.argv[1:])\n"
-    "print(code, 'jsonschema_rs' in sys.modules)\n"
+    "print(code, 'jsonschema_rs' in sys.modules, 'babel' in sys.modules)\n"
 )
 
 
@@ -140,31 +140,35 @@ def _quick_in_process(args: list[str], cwd: Path, cache: str) -> list[str]:
     return result.stdout.splitlines()[-1:] + result.stderr.splitlines()
 
 
-def test_a_second_build_of_known_documents_needs_no_validator(tmp_path):
+def test_a_second_build_of_known_documents_needs_no_validator_and_no_babel(tmp_path):
     write_spec(tmp_path, minimal_spec())
     cache = str(tmp_path / "cache")
-    first = _quick_in_process(["build", "spec.json"], tmp_path, cache)
+    first = _quick_in_process(["build", "spec.json", "-o", "first.pdf"], tmp_path, cache)
     records = sorted((tmp_path / "cache" / "valid").iterdir())
-    assert first == ["0 True"] and len(records) >= 3  # the spec, its exercise, the general warnings, ...
-    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 False"]
+    assert first == ["0 True True"] and len(records) >= 3  # the spec, its exercise, the general warnings, ...
+    assert _quick_in_process(["build", "spec.json", "-o", "second.pdf"], tmp_path, cache) == ["0 False False"]
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
     # Another spec is checked, and recorded; the catalog's documents stay known.
     write_spec(tmp_path, minimal_spec(title="Another"))
-    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 True"]
+    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 True False"]
     assert len(list((tmp_path / "cache" / "valid").iterdir())) == len(records) + 1
+    # A tracker starting another day asks Babel again.
+    write_spec(tmp_path, minimal_spec(title="Another", tracker={"weeks": 1, "start_date": "2027-03-01"}))
+    assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == ["0 True True"]
 
 
 def test_an_invalid_document_is_never_recorded(tmp_path):
     write_spec(tmp_path, minimal_spec(tracker={"weeks": "three"}))
     cache = str(tmp_path / "cache")
     first = _quick_in_process(["build", "spec.json"], tmp_path, cache)
-    assert first[0] == "1 True" and "$.tracker.weeks" in "\n".join(first)
+    assert first[0].startswith("1 True") and "$.tracker.weeks" in "\n".join(first)
     assert _quick_in_process(["build", "spec.json"], tmp_path, cache) == first
     assert not (tmp_path / "out.pdf").exists()
 
 
 def test_no_records_when_the_cache_is_off(tmp_path):
     write_spec(tmp_path, minimal_spec())
-    assert _quick_in_process(["build", "spec.json"], tmp_path, "off") == ["0 True"]
+    assert _quick_in_process(["build", "spec.json"], tmp_path, "off") == ["0 True True"]
     assert not (tmp_path / "off").exists()
 
 
@@ -177,3 +181,43 @@ def test_record_keys_follow_the_schema_and_every_value():
     others = [{"a": 1.0, "b": [1.0, True]}, {"a": 1, "b": [1, True]}, {"a": 1, "b": [1.0, 1]}, {"a": "1"}]
     assert len({validity.key(schema, d) for d in [doc, *others]}) == 5
     assert validity.key(validity.digest([{"type": "array"}]), doc) != validity.key(schema, doc)
+
+
+@pytest.mark.parametrize("language", ["en-US", "en-GB", "es", "fr", "de", "pl", "ar", "ja"])
+def test_remembered_cldr_answers_are_babels(language, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from babel import Locale
+    from babel.dates import format_date, format_skeleton
+
+    from routinepress import cldr
+
+    locale = Locale.parse(language.replace("-", "_"))
+    numbers = [*range(0, 31), 100, 101, 1000000, 1.0, 2.0, 5.0]
+    days = [dt.date(2026, 12, 20) + dt.timedelta(days=n) for n in range(0, 400, 7)]
+    expected = ([locale.plural_form(n) for n in numbers] + [format_date(d, "medium", locale=locale) for d in days]
+                + [format_date(d, "EEE", locale=locale) for d in days]
+                + [format_skeleton("Md", d, locale=locale) for d in days])
+
+    def asked() -> list[str]:
+        return ([cldr.plural(language, n) for n in numbers] + [cldr.medium_date(language, d) for d in days]
+                + [cldr.weekday(language, d) for d in days] + [cldr.month_day(language, d) for d in days])
+
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cldr, "enabled", True)
+    monkeypatch.setattr(cldr, "_answers", {})
+    assert cldr.known(language) and asked() == expected  # from Babel
+    cldr.save()
+    monkeypatch.setattr(cldr, "_answers", {})
+    monkeypatch.setattr(cldr, "_ask_babel", lambda *a: pytest.fail(f"asked Babel {a}"))
+    assert cldr.known(language) and asked() == expected  # from the file
+
+
+def test_an_unknown_region_is_not_remembered_as_known(tmp_path, monkeypatch):
+    from routinepress import cldr
+
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cldr, "enabled", True)
+    assert not cldr.known("en-QQ") and not cldr.known("en-QQ")
+    cldr.save()
+    assert not list(tmp_path.rglob("*.json"))

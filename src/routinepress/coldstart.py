@@ -8,7 +8,8 @@ command line `build SPEC [-o OUT] [--depfile FILE]` this module
 - lets reportlab import Pillow's image module without running it (a handout without
   photos or a logo never uses it);
 - keeps pyphen out of reportlab (it only serves hyphenation, which no style asks for);
-- turns on validity.py's records, so known documents need no schema validator.
+- turns on validity.py's and cldr.py's records: documents known to be valid need no
+  schema validator, and dates and plurals asked before no Babel.
 Any other command line goes to click, which stays the one definition of the options;
 this path must behave exactly like it (tests/test_coldstart.py runs both).
 """
@@ -59,18 +60,20 @@ def quick_build(args: list[str]) -> int | None:
     spec, output, depfile = parsed
     defer_imports(DEFERRED)
     import_reportlab_without_pyphen()
-    from . import validity
+    from . import cldr, validity
     from .build import BuildOptions, build_one, single_target
-
-    validity.enable()  # documents valid last time need no schema validator this time
     from .errors import failure_report
 
+    validity.enable()  # documents valid last time need no schema validator this time,
+    cldr.enable()  # and dates and plurals asked last time no Babel
     try:
         built = build_one(spec, single_target(spec, output), BuildOptions(), depfile=depfile)
     except (Exception, KeyboardInterrupt) as exc:
         lines, code = failure_report(exc)
         print(*lines, sep="\n", file=sys.stderr)
         return code
+    finally:
+        cldr.save()
     for warning in built.warnings:
         print(warning.format(), file=sys.stderr)
     print(built.summary())

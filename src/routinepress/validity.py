@@ -32,18 +32,22 @@ def enable() -> None:
     enabled = True
 
 
-def folder() -> Path | None:
-    """The records' folder: `valid` inside ROUTINEPRESS_CACHE_DIR, or in the user's cache;
-    None when they are not in use."""
-    if not enabled:
-        return None
+def cache_root() -> Path | None:
+    """Where a one-handout process keeps what it worked out: ROUTINEPRESS_CACHE_DIR (which also
+    holds the drawings), else routinepress/ in the user's cache; None when it is `off`."""
     setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
     if setting == "off":
         return None
     if setting:
-        return Path(setting) / "valid"
+        return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "routinepress" / "valid"
+    return Path(base) / "routinepress"
+
+
+def folder() -> Path | None:
+    """The records' folder, `valid` in the cache; None when they are not in use."""
+    root = cache_root() if enabled else None
+    return root / "valid" if root else None
 
 
 _validator_id: str | None = None

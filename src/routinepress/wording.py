@@ -14,8 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from . import cldr
 
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -38,16 +37,9 @@ def language_problem(language: str) -> str | None:
     if primary not in available_languages():
         return (f"no printed words for language '{language}' yet; available: {', '.join(available_languages())} "
                 "(a translation is one file, src/routinepress/locale/<language>.json)")
-    try:
-        _babel_locale(language)
-    except (UnknownLocaleError, ValueError):
+    if not cldr.known(language):
         return f"'{language}' is not a language and region that date and plural rules are known for"
     return None
-
-
-@cache
-def _babel_locale(language: str) -> Locale:
-    return Locale.parse(language.replace("-", "_"))
 
 
 @cache
@@ -69,7 +61,6 @@ class Words:
     def __init__(self, language: str = "en"):
         self.language = language
         self.s = strings(language)
-        self.locale = _babel_locale(language)
 
     def __getitem__(self, key: str) -> str:
         return self.s[key]
@@ -80,18 +71,18 @@ class Words:
     def _count(self, key: str, n: float) -> str:
         # CLDR's plural category for this number ("one", "few", "many", "other"); a locale file
         # needs only the forms its language uses, with "other" as the fallback.
-        form = self.locale.plural_form(n) if float(n).is_integer() else "other"
+        form = cldr.plural(self.language, n) if float(n).is_integer() else "other"
         pattern = self.s.get(f"{key}_{form}", self.s[f"{key}_other"])
         return pattern.format(n=_number(n))
 
     def date(self, day: dt.date) -> str:
         """A date as this language and region write it: "Nov 20, 2026", "20 Nov 2026", "20 nov 2026"."""
-        return format_date(day, "medium", locale=self.locale)
+        return cldr.medium_date(self.language, day)
 
     def weekday_and_day(self, day: dt.date) -> tuple[str, str]:
         """A tracker column's two lines: ("Mon", "11/23") in en-US, ("Mon", "23/11") in en-GB,
         ("lun", "23/11") in es."""
-        return format_date(day, "EEE", locale=self.locale), format_skeleton("Md", day, locale=self.locale)
+        return cldr.weekday(self.language, day), cldr.month_day(self.language, day)
 
     def step(self, text: str, dosage: dict[str, Any]) -> str:
         """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.
