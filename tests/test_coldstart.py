@@ -206,6 +206,7 @@ def test_remembered_cldr_answers_are_babels(language, tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cldr, "enabled", True)
     monkeypatch.setattr(cldr, "_answers", {})
+    monkeypatch.setattr(cldr, "_changed", set())
     assert cldr.known(language) and asked() == expected  # from Babel
     cldr.save()
     monkeypatch.setattr(cldr, "_answers", {})
@@ -218,6 +219,8 @@ def test_an_unknown_region_is_not_remembered_as_known(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cldr, "enabled", True)
+    monkeypatch.setattr(cldr, "_answers", {})
+    monkeypatch.setattr(cldr, "_changed", set())
     assert not cldr.known("en-QQ") and not cldr.known("en-QQ")
     cldr.save()
     assert not list(tmp_path.rglob("*.json"))

@@ -100,7 +100,8 @@ def _keep(language: str, question: str, answer: str) -> str:
     if len(answers) >= LIMIT:
         answers.clear()
     answers[question] = answer
-    _changed.add(language)
+    if enabled:
+        _changed.add(language)
     return answer
 
 
@@ -122,7 +123,7 @@ def save() -> None:
     """Write the new answers of a one-handout process (nothing otherwise)."""
     for language in sorted(_changed):
         file = _file(language)
-        if file is None:
+        if file is None or language not in _answers:
             continue
         tmp = None
         try:

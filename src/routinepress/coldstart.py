@@ -76,7 +76,11 @@ def quick_build(args: list[str]) -> int | None:
         cldr.save()
     for warning in built.warnings:
         print(warning.format(), file=sys.stderr)
-    print(built.summary())
+    try:
+        print(built.summary(), flush=True)
+    except BrokenPipeError:  # the reader left (`| head -0`): end with 1 and no traceback, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
