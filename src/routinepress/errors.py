@@ -7,7 +7,6 @@ such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,5 +87,7 @@ def display_path(path: str | Path) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The hint for a misspelt name: the closest choice, if one is close enough."""
+    import difflib  # only for a mistake: a build that goes well never pays for its import
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
