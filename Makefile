@@ -7,7 +7,7 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses clean help
+.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses drawings clean help
 all: handouts
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make golden   regenerate the golden model files (tests/golden/models), then review git diff"
 	@echo "make review-sheet  every exercise's pictures at each template's size beside its steps"
 	@echo "make golden-poses  redraw tests/golden_poses/*.png after an intended drawing change"
+	@echo "make drawings  re-record the built-in drawings shipped in the package (after a pose, drawing or size change)"
 	@echo "make clean    remove build/ and the virtual environment"
 
 $(BIN)/routinepress: pyproject.toml
@@ -71,6 +72,11 @@ review-sheet: $(BIN)/routinepress
 # The golden pictures the test suite compares every pose with; review them in git diff.
 golden-poses: $(BIN)/routinepress
 	$(BIN)/python tests/test_golden_poses.py
+
+# The built-in exercises' drawings, recorded once and shipped, so a first build draws nothing;
+# tests/test_shipped.py says when they are stale.
+drawings: $(BIN)/routinepress
+	$(BIN)/python -m routinepress.render.shipped
 
 clean:
 	rm -rf build $(VENV)

@@ -5,6 +5,7 @@ cold single build, warm per-handout time, a build request to `routinepress serve
 200-handout batch with --jobs 2, peak memory of a 12-week 32-exercise handout, PDF size
 per page, and `--help` time.
 The targets are the ones in the speed issue; each row says whether it is met.
+A second table sets routinepress against plain reportlab and Typst (bench/anchors.py).
 """
 
 from __future__ import annotations
@@ -143,6 +144,49 @@ def main() -> None:
     print(f"{'measure':<40} {'result':>24}  {'target':>10}  met")
     for name, value, target, met in rows:
         print(f"{name:<40} {value:>24}  {target:>10}  {'-' if target == '-' else 'yes' if met else 'NO'}")
+    print()
+    against_alternatives(batch)
+
+
+def against_alternatives(batch: float) -> None:
+    """Issue 17's table: routinepress against plain reportlab and Typst, from one interleaved run
+    when the anchors are installed (bench/anchors.py), else routinepress's own figures."""
+    import anchors
+
+    exe = Path(sys.executable).with_name("routinepress")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "routinepress"]
+    if anchors.available():
+        m = anchors.compare(command)
+        rl, ty = m["reportlab"], m["typst"]
+        print(f"Against the anchors ({anchors.ANCHOR_DIR}, one interleaved run): plain reportlab {rl * 1000:.0f} ms, "
+              f"Typst {ty * 1000:.0f} ms cold, Typst {m['typst_warm'] * 1000:.1f} ms warm")
+        rows = [
+            ("cold build, drawing cache warm", f"{m['cold'] * 1000:.0f} ms",
+             f"{m['cold'] / rl:.2f} x reportlab; {m['cold'] / ty:.1f} x Typst", "<= 0.45 x reportlab",
+             m["cold"] / rl <= 0.45),
+            ("first build after install, no cache", f"{m['first'] * 1000:.0f} ms", f"{m['first'] / rl:.2f} x reportlab",
+             "<= 0.70 x reportlab", m["first"] / rl <= 0.70),
+            ("warm, one process, new text each build", f"{m['warm'] * 1000:.1f} ms",
+             f"{m['warm'] / m['typst_warm']:.2f} x Typst's warm", "<= 0.90 x Typst",
+             m["warm"] / m["typst_warm"] <= 0.90),
+        ]
+    else:
+        print(f"No anchors at {anchors.ANCHOR_DIR} with {anchors.ANCHOR_PYTHON} (see ../shared/anchors/README.md): "
+              "routinepress's own figures, no ratios")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "standard.pdf"
+            cold = median_wall(lambda: cli("build", STANDARD, "-o", out))
+            first = median_wall(lambda: cli("build", STANDARD, "-o", out, env={"ROUTINEPRESS_CACHE_DIR": "off"}))
+        warm = anchors.warm_with_new_text(STANDARD)
+        rows = [
+            ("cold build, drawing cache warm", f"{cold * 1000:.0f} ms", "-", "<= 0.45 x reportlab", None),
+            ("first build after install, no cache", f"{first * 1000:.0f} ms", "-", "<= 0.70 x reportlab", None),
+            ("warm, one process, new text each build", f"{warm * 1000:.1f} ms", "-", "<= 0.90 x Typst", None),
+        ]
+    rows.append((f"batch of {BATCH_SIZE}, --jobs 2", f"{batch:.2f} s", "-", "<= 3 s", batch <= 3))
+    print(f"{'measure':<40} {'routinepress':>12}  {'ratio':<34} {'target':<20} met")
+    for name, value, ratio, target, met in rows:
+        print(f"{name:<40} {value:>12}  {ratio:<34} {target:<20} {'-' if met is None else 'yes' if met else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -128,9 +128,12 @@ def test_illustrate_writes_each_picture(tmp_path, fmt):
 
 def test_drawing_cache_gives_identical_bytes_and_survives_damage(tmp_path, monkeypatch):
     import routinepress
-    from routinepress.render import pictures
+    from routinepress.render import pictures, shipped
 
     spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell"]}]))
+    # Without the drawings shipped for built-in exercises, as for a clinic's own poses.
+    monkeypatch.setattr(shipped, "PACK", tmp_path / "no.pack")
+    monkeypatch.setattr(shipped, "_index", None)
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
     pictures._DRAWN.clear()
     uncached = routinepress.build_handout(spec)

@@ -39,6 +39,30 @@ class Built:
     warnings: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # the formatted problems, when the build failed
 
+    def summary(self) -> str:
+        """The line the command prints for a handout it wrote."""
+        pages = f" ({count_pages(self.pages)})" if self.pages else ""
+        return f"wrote {display_path(self.output or self.spec)}{pages}"
+
+
+def count_pages(n: int) -> str:
+    return "1 page" if n == 1 else f"{n} pages"
+
+
+def single_target(spec: Path, output: str | None, output_format: str = "pdf") -> Path:
+    """Where `build` writes one spec: -o names the file, or a folder (an existing one, or a name
+    ending in /) to hold SPEC.pdf; without -o, routinepress.toml's output folder, else the
+    current folder."""
+    if output is None:
+        from .clinic import default_output
+
+        configured = default_output((spec,), output_format)
+        output = str(configured) if configured else None
+    name = f"{spec.stem}.{output_format}"
+    if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+        return Path(output) / name
+    return Path(output or name)
+
 
 @dataclass
 class Rendered:

@@ -15,7 +15,9 @@ import click
 from . import __version__
 
 EXIT_INPUT = 1
-EXIT_INTERRUPTED = 130  # the shell's own code for a command ended by Ctrl-C (128 + SIGINT)
+# Set when `build` wrote everything it was asked to: the console script may then end the
+# process without the interpreter's teardown (see __main__.py).
+built_everything = False
 
 catalog_option = click.option(
     "--catalog", "catalog_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -37,30 +39,20 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import InputError, RoutinepressError
+        from .errors import RoutinepressError, failure_report
 
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
             return command(*args, **kwargs)
-        except InputError as exc:
-            for diagnostic in exc.diagnostics:
-                click.echo(diagnostic.format(), err=True)
-            sys.exit(EXIT_INPUT)
-        except RoutinepressError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:  # every write is atomic, so stopping leaves no partial file
-            click.echo("interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # a bug of ours, not the user's: say so in one line
-            if debug:
-                raise
-            click.echo(f"internal error: {exc.__class__.__name__}: {exc}", err=True)
-            click.echo("This is a bug in routinepress. Please report it with the command you ran; "
-                       "--debug shows the traceback.", err=True)
-            sys.exit(EXIT_INPUT)
+        except (Exception, KeyboardInterrupt) as exc:
+            if debug and not isinstance(exc, (RoutinepressError, KeyboardInterrupt)):
+                raise  # a bug of ours, and the traceback was asked for
+            lines, code = failure_report(exc)
+            for line in lines:
+                click.echo(line, err=True)
+            sys.exit(code)
 
     return wrapper
 
@@ -122,31 +114,30 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 def build(specs, output, catalog_dirs, page_size, template, fillable, strict, grayscale, jobs, depfile,
           output_format) -> None:
     """Validate specs and write their PDF handouts."""
+    global built_everything
     import os
     import time
 
-    from .build import BuildOptions, build_many, build_one
+    from .build import BuildOptions, build_many, build_one, count_pages, single_target
     from .errors import display_path
     from .templates import is_path
 
     if template and is_path(template):  # typed on the command line: relative to where the user is
         template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
+    if len(specs) == 1:
+        built = build_one(specs[0], single_target(specs[0], output, output_format), options, depfile=depfile)
+        _echo_warnings(built.warnings)
+        click.echo(built.summary())
+        built_everything = True
+        return
+    if depfile:
+        raise click.UsageError("--depfile works with one spec at a time")
     if output is None:
         from .clinic import default_output
 
         configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
         output = str(configured) if configured else None
-    folder = Path(output) if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()) else None
-    if len(specs) == 1:
-        name = f"{specs[0].stem}.{output_format}"
-        target = folder / name if folder else Path(output or name)
-        built = build_one(specs[0], target, options, depfile=depfile)
-        _echo_warnings(built.warnings)
-        click.echo(f"wrote {display_path(target)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
-        return
-    if depfile:
-        raise click.UsageError("--depfile works with one spec at a time")
     started = time.perf_counter()
     show_bar = sys.stderr.isatty() and len(specs) > 1
     with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
@@ -155,17 +146,18 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     for built in results:
         _echo_warnings(built.warnings)
         if built.output is not None:  # None: it failed, and says why below
-            click.echo(f"wrote {display_path(built.output)}" + (f" ({_pages(built.pages)})" if built.pages else ""))
+            click.echo(built.summary())
     failures = [b for b in results if b.error is not None]
     for built in failures:
         click.echo(built.error, err=True)
     pages = sum(b.pages for b in results)
-    summary = (f"built {len(results) - len(failures)} of {len(results)} handouts ({_pages(pages)}) "
+    summary = (f"built {len(results) - len(failures)} of {len(results)} handouts ({count_pages(pages)}) "
                f"in {time.perf_counter() - started:.1f} s")
     if failures:
         click.echo(f"{summary}; failed: " + ", ".join(display_path(b.spec) for b in failures), err=True)
         sys.exit(EXIT_INPUT)
     click.echo(summary)
+    built_everything = True
 
 
 class _NoBar:
@@ -184,8 +176,6 @@ def _echo_warnings(warnings) -> None:
         click.echo(warning.format(), err=True)
 
 
-def _pages(n: int) -> str:
-    return "1 page" if n == 1 else f"{n} pages"
 
 
 @main.group()

@@ -7,7 +7,6 @@ such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +55,27 @@ class LayoutFailure(RoutinepressError):
     """Something in the handout cannot be laid out on a page."""
 
 
+EXIT_INPUT = 1
+EXIT_INTERRUPTED = 130  # the shell's own code for a command ended by Ctrl-C (128 + SIGINT)
+
+
+def failure_report(exc: BaseException) -> tuple[list[str], int]:
+    """The lines a command prints for the error that ended it, and its exit code.
+
+    The user's problems name the file and place; a bug of ours says so in one line, the
+    traceback being for --debug. Every write is atomic, so Ctrl-C leaves no partial file.
+    """
+    if isinstance(exc, InputError):
+        return [d.format() for d in exc.diagnostics], EXIT_INPUT
+    if isinstance(exc, RoutinepressError):
+        return [f"error: {exc}"], EXIT_INPUT
+    if isinstance(exc, KeyboardInterrupt):
+        return ["interrupted"], EXIT_INTERRUPTED
+    return [f"internal error: {exc.__class__.__name__}: {exc}",
+            "This is a bug in routinepress. Please report it with the command you ran; "
+            "--debug shows the traceback."], EXIT_INPUT
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
     p = Path(path)
@@ -67,5 +87,7 @@ def display_path(path: str | Path) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The hint for a misspelt name: the closest choice, if one is close enough."""
+    import difflib  # only for a mistake: a build that goes well never pays for its import
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None

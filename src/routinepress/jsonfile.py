@@ -214,12 +214,14 @@ _fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
 _full: dict[str, Draft202012Validator] = {}
 _LINKED = ("exercise.schema.json", "routine.schema.json")  # the schemas a $ref may name
 _MADE: dict[str, dict] = {}  # schemas completed in code (config.py derives one from the routine schema)
+_digests: dict[str, str] = {}  # each schema's fingerprint, for validity.py's records
 
 
 def register_schema(name: str, schema: dict) -> None:
     """Validate documents of `name` against `schema` instead of schema/<name>."""
     _MADE[name] = schema
     _fast.pop(name, None)
+    _digests.pop(name, None)
     _full.pop(name, None)
 
 
@@ -229,6 +231,22 @@ def _schema(name: str) -> dict:
 
 def is_valid(document: Any, schema_name: str) -> bool:
     """Whether `document` fits the schema: the quick check, with no explanation."""
+    from . import validity
+
+    if validity.folder() is None:
+        return _compiled_check(document, schema_name)
+    if schema_name not in _digests:
+        _digests[schema_name] = validity.digest([_schema(schema_name), *map(resources.schema, _LINKED)])
+    record = validity.key(_digests[schema_name], document)
+    if validity.known_valid(record):
+        return True
+    valid = _compiled_check(document, schema_name)
+    if valid:
+        validity.remember(record)
+    return valid
+
+
+def _compiled_check(document: Any, schema_name: str) -> bool:
     if schema_name not in _fast:
         import jsonschema_rs
 

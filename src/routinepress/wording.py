@@ -14,8 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_skeleton
+from . import cldr
 
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
@@ -38,16 +37,9 @@ def language_problem(language: str) -> str | None:
     if primary not in available_languages():
         return (f"no printed words for language '{language}' yet; available: {', '.join(available_languages())} "
                 "(a translation is one file, src/routinepress/locale/<language>.json)")
-    try:
-        _babel_locale(language)
-    except (UnknownLocaleError, ValueError):
+    if not cldr.known(language):
         return f"'{language}' is not a language and region that date and plural rules are known for"
     return None
-
-
-@cache
-def _babel_locale(language: str) -> Locale:
-    return Locale.parse(language.replace("-", "_"))
 
 
 @cache
@@ -69,7 +61,6 @@ class Words:
     def __init__(self, language: str = "en"):
         self.language = language
         self.s = strings(language)
-        self.locale = _babel_locale(language)
 
     def __getitem__(self, key: str) -> str:
         return self.s[key]
@@ -80,24 +71,22 @@ class Words:
     def _count(self, key: str, n: float) -> str:
         # CLDR's plural category for this number ("one", "few", "many", "other"); a locale file
         # needs only the forms its language uses, with "other" as the fallback.
-        form = self.locale.plural_form(n) if float(n).is_integer() else "other"
+        form = cldr.plural(self.language, n) if float(n).is_integer() else "other"
         pattern = self.s.get(f"{key}_{form}", self.s[f"{key}_other"])
         return pattern.format(n=_number(n))
 
     def date(self, day: dt.date) -> str:
         """A date as this language and region write it: "Nov 20, 2026", "20 Nov 2026", "20 nov 2026"."""
-        return format_date(day, "medium", locale=self.locale)
+        return cldr.medium_date(self.language, day)
 
     def weekday_and_day(self, day: dt.date) -> tuple[str, str]:
         """A tracker column's two lines: ("Mon", "23"); the week's dates name the month."""
-        return format_date(day, "EEE", locale=self.locale), format_skeleton("d", day, locale=self.locale)
+        return cldr.weekday(self.language, day), cldr.day_of_month(self.language, day)
 
     def week_dates(self, first: dt.date) -> str:
         """A tracker week's seven days: "Nov 23 – 29" in en-US, "23 – 29 Nov" in en-GB,
         "23–29 nov" in es; "Nov 30 – Dec 6" across a month's end."""
-        dates = format_interval(first, first + dt.timedelta(days=6), "MMMd", locale=self.locale)
-        # CLDR spaces the dash with thin spaces, which the handout's font does not have.
-        return dates.replace("\u2009", " ").replace("\u202f", "\u00a0")
+        return cldr.week_dates(self.language, first)
 
     def step(self, text: str, dosage: dict[str, Any]) -> str:
         """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.

@@ -1,11 +1,12 @@
 """Laying out the handout with reportlab: styles, parts, pictures, the document.
 
-Importing reportlab's paragraph module compiles a URL pattern routinepress never uses
-(it serves the `uriWasteReduce` style option): case-insensitive character classes up to
-U+FFFF, which cost Python's regex compiler about 27 ms, a tenth of a cold build. The
-first module of this package to load imports reportlab's platypus here, with such
-patterns compiled on first use instead of at import. Every other pattern compiles as usual:
-the stand-in is handed only to that module, in the importing thread, during the import.
+Importing reportlab's platypus compiles two patterns routinepress never uses: a URL pattern
+in its paragraph module (serving the `uriWasteReduce` style option: case-insensitive
+character classes up to U+FFFF, about 27 ms of Python's regex compiler) and the CJK word
+wrap of reportlab.lib.textsplit (a class of 53,000 code points, about 4 ms). The first
+module of this package to load imports platypus here, with such patterns compiled on first
+use instead of at import. Every other pattern compiles as usual: the stand-in is handed
+only to those two modules, in the importing thread, during the import.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ class _PatternOnFirstUse:
 
 
 def _costly(pattern: object, flags: int) -> bool:
-    """Case folding over characters past Latin-1 is what makes a compile slow."""
-    return bool(flags & re.IGNORECASE) and isinstance(pattern, str) and any(ord(c) > 0xFF for c in pattern)
+    """Case folding over characters past Latin-1, or a class running to the end of the Basic
+    Multilingual Plane (a table of tens of thousands of code points), makes a compile slow."""
+    if not isinstance(pattern, str):
+        return False
+    return "\uffff" in pattern or bool(flags & re.IGNORECASE) and any(ord(c) > 0xFF for c in pattern)
 
 
 def _import_platypus() -> None:
@@ -42,10 +46,10 @@ def _import_platypus() -> None:
     importer = threading.get_ident()
 
     def compile_or_defer(pattern, flags=0):
-        # Confined: only reportlab's paragraph module, importing in this thread, ever gets a
+        # Confined: only those two reportlab modules, importing in this thread, ever gets a
         # stand-in. Any other caller (another thread, another module) gets a real re.Pattern.
         if (threading.get_ident() == importer and _costly(pattern, flags)
-                and sys._getframe(1).f_globals.get("__name__") == _DEFERRED_IN):
+                and sys._getframe(1).f_globals.get("__name__") in _DEFERRED_IN):
             return _PatternOnFirstUse(pattern, flags)
         return compile_now(pattern, flags)
 
@@ -56,5 +60,5 @@ def _import_platypus() -> None:
         re.compile = compile_now
 
 
-_DEFERRED_IN = "reportlab.platypus.paragraph"
+_DEFERRED_IN = ("reportlab.platypus.paragraph", "reportlab.lib.textsplit")
 _import_platypus()

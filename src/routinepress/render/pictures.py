@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, TableStyle
 
 from ..catalog import Illustration
 from ..model import Picture
+from . import shipped
 from .styles import Paragraph, Styles, Table, esc
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
@@ -62,19 +63,27 @@ class PictureSource:
 
 
 def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Flowable]:
-    contents = [_read_pose(p) for p in paths]
-    key = hashlib.sha256(repr((
-        _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
-        round(width, 3), round(height, 3), mirror, line_scale,
-    )).encode()).hexdigest()
+    key = _key(paths, width, height, mirror, line_scale)
     # Read once into a local: another thread may clear the dict between any two lines here.
     recordings = _DRAWN.get(key)
     if recordings is None:
-        recordings = _from_disk(key) or _to_disk(key, _record(paths, width, height, mirror, line_scale))
+        # The built-in exercises come recorded with the package (shipped.py); others are drawn once per machine.
+        recordings = (shipped.recordings(key) or _from_disk(key)
+                      or _to_disk(key, _record(paths, width, height, mirror, line_scale)))
         if len(_DRAWN) >= _DRAWN_LIMIT:
             _DRAWN.clear()
         _DRAWN[key] = recordings
     return [RecordedDrawing(*recording) for recording in recordings]
+
+
+def _key(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> str:
+    """What a drawing depends on: the pose files' content, its size, side and line weight, the
+    drawing code and reportlab's version."""
+    contents = [_read_pose(p) for p in paths]
+    return hashlib.sha256(repr((
+        _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
+        round(width, 3), round(height, 3), mirror, line_scale,
+    )).encode()).hexdigest()
 
 
 def _read_pose(path: Path) -> bytes:

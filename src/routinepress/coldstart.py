@@ -1,0 +1,123 @@
+"""The quick way through a one-handout `routinepress build`, the command a Makefile runs
+once per handout.
+
+Most of such a process is fixed cost, not layout: starting Python, importing click,
+reportlab and the schema validator, and tearing all of it down again. For the plain
+command line `build SPEC [-o OUT] [--depfile FILE]` this module
+- skips click (the parse is trivial);
+- lets reportlab import Pillow's image module without running it (a handout without
+  photos or a logo never uses it);
+- keeps pyphen out of reportlab (it only serves hyphenation, which no style asks for);
+- turns on validity.py's and cldr.py's records: documents known to be valid need no
+  schema validator, and dates and plurals asked before no Babel.
+Any other command line goes to click, which stays the one definition of the options;
+this path must behave exactly like it (tests/test_coldstart.py runs both).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# A module reportlab imports at start-up that a handout of drawn poses never calls into: it
+# is loaded on the first use of one of its attributes instead (reportlab only keeps a
+# reference at import; a photo or a logo uses it, and then it loads). A plain `import X`
+# statement would load it at once on Python 3.11, which is why pyphen is hidden instead.
+DEFERRED = ("PIL.Image",)
+
+
+def plain_build(args: list[str]) -> tuple[Path, str | None, Path | None] | None:
+    """(spec, -o, --depfile) when `args` is `build SPEC` with at most -o/--output and --depfile,
+    each once with a separate value; None for anything else, which click then handles."""
+    if not args or args[0] != "build":
+        return None
+    spec: str | None = None
+    values: dict[str, str] = {}
+    words = iter(args[1:])
+    for word in words:
+        option = {"-o": "output", "--output": "output", "--depfile": "depfile"}.get(word)
+        if option:
+            value = next(words, None)
+            if option in values or not value or value.startswith("-"):
+                return None
+            values[option] = value
+        elif word.startswith("-") or spec is not None or not word:
+            return None  # another option, --help, a second spec: click's to handle
+        else:
+            spec = word
+    depfile = values.get("depfile")
+    if spec is None or (depfile and os.path.isdir(depfile)):
+        return None  # click explains these
+    return Path(spec), values.get("output"), Path(depfile) if depfile else None
+
+
+def quick_build(args: list[str]) -> int | None:
+    """Run a plain `build` command line; its exit code, or None when it is not one."""
+    parsed = plain_build(args)
+    if parsed is None:
+        return None
+    spec, output, depfile = parsed
+    defer_imports(DEFERRED)
+    import_reportlab_without_pyphen()
+    from . import cldr, validity
+    from .build import BuildOptions, build_one, single_target
+    from .errors import failure_report
+
+    validity.enable()  # documents valid last time need no schema validator this time,
+    cldr.enable()  # and dates and plurals asked last time no Babel
+    try:
+        built = build_one(spec, single_target(spec, output), BuildOptions(), depfile=depfile)
+    except (Exception, KeyboardInterrupt) as exc:
+        lines, code = failure_report(exc)
+        print(*lines, sep="\n", file=sys.stderr)
+        return code
+    finally:
+        cldr.save()
+    for warning in built.warnings:
+        print(warning.format(), file=sys.stderr)
+    try:
+        print(built.summary(), flush=True)
+    except BrokenPipeError:  # the reader left (`| head -0`): end with 1 and no traceback, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
+
+
+def defer_imports(names: tuple[str, ...]) -> None:
+    """Make each module load on its first attribute access rather than when imported.
+
+    For a single-threaded process only: Python 3.11's lazy loader is not safe when two
+    threads touch a module first at once, so the library and the server never do this.
+    """
+    import importlib.util
+
+    for name in names:
+        if name in sys.modules:
+            continue
+        parent, _, child = name.rpartition(".")
+        try:
+            found = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if found is None or found.loader is None:
+            continue
+        found.loader = importlib.util.LazyLoader(found.loader)
+        module = importlib.util.module_from_spec(found)
+        sys.modules[name] = module
+        found.loader.exec_module(module)
+        if parent:
+            setattr(sys.modules[parent], child, module)
+
+
+def import_reportlab_without_pyphen() -> None:
+    """Import reportlab's paragraphs as if pyphen were not installed (their hyphenation is
+    off unless a style names a language, and none of ours does); later imports see it."""
+    if "reportlab.platypus.paragraph" in sys.modules or "pyphen" in sys.modules:
+        return
+    sys.modules["pyphen"] = None  # type: ignore[assignment]  # the import system's "not installed"
+    try:
+        from . import render  # noqa: F401  # imports reportlab.platypus
+    finally:
+        if "pyphen" in sys.modules and sys.modules["pyphen"] is None:
+            del sys.modules["pyphen"]

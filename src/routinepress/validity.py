@@ -1,0 +1,99 @@
+"""Documents already found valid, remembered by content so the next process need not ask.
+
+The compiled schema check is fast, but importing it and building its validators costs a
+cold build some 15 ms, about as much as laying out a page. The catalog entries, templates
+and general warnings a build checks are the same from run to run, and so is a spec built
+again after an edit elsewhere; a "yes" depends only on the schema, the document and the
+validator, so it is recorded under a hash of the three (never a "no": that path must
+explain itself anyway). The records are empty files beside the drawing cache, under the
+same setting (ROUTINEPRESS_CACHE_DIR; `off` disables both).
+
+Only a one-handout process uses them (coldstart.py turns them on): a process that builds
+again and again has the compiled check loaded, and asks it quicker than it could hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+LIMIT = 4096  # records kept; past this the folder is emptied (a record costs only a check to redo)
+enabled = False
+
+
+def enable() -> None:
+    global enabled
+    enabled = True
+
+
+def cache_root() -> Path | None:
+    """Where a one-handout process keeps what it worked out: ROUTINEPRESS_CACHE_DIR (which also
+    holds the drawings), else routinepress/ in the user's cache; None when it is `off`."""
+    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "routinepress"
+
+
+def folder() -> Path | None:
+    """The records' folder, `valid` in the cache; None when they are not in use."""
+    root = cache_root() if enabled else None
+    return root / "valid" if root else None
+
+
+_validator_id: str | None = None
+
+
+def validator_id() -> str:
+    """What identifies the checking code: our version and the installed jsonschema-rs (a
+    reinstall or an upgrade replaces its folder), found without importing it."""
+    global _validator_id
+    if _validator_id is None:
+        found = importlib.util.find_spec("jsonschema_rs")
+        origin = Path(found.origin).parent if found and found.origin else None
+        try:
+            info = os.stat(origin) if origin else None
+        except OSError:
+            info = None
+        _validator_id = f"{__version__} {origin} {info and (info.st_ino, info.st_mtime_ns)}"
+    return _validator_id
+
+
+def digest(schemas: list[dict]) -> str:
+    """A schema's fingerprint, with the schemas it refers to."""
+    text = json.dumps(schemas, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def key(schema_digest: str, document: Any) -> str:
+    """A hash of the validator, the schema and the document."""
+    text = json.dumps([validator_id(), schema_digest, document], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def known_valid(record: str) -> bool:
+    where = folder()
+    return where is not None and (where / record).is_file()
+
+
+def remember(record: str) -> None:
+    where = folder()
+    if where is None:
+        return
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        if len(os.listdir(where)) >= LIMIT:
+            for name in os.listdir(where):
+                (where / name).unlink(missing_ok=True)
+        (where / record).touch()
+    except OSError:
+        pass  # a read-only cache folder only costs speed
