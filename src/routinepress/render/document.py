@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
@@ -68,7 +69,8 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)
     signature = hashlib.sha256(
-        json.dumps([printed, template.data, page_size, options.fillable], sort_keys=True).encode()
+        json.dumps([_portable(printed), _portable(template.data), page_size, options.fillable],
+                   sort_keys=True).encode()
     ).hexdigest()
     running = _running_text(handout, template, words)
     try:
@@ -220,6 +222,39 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             (self.drawString if align == "left" else self.drawRightString)(x, y, text)
 
     return RunningCanvas
+
+
+def _portable(value):
+    """`value` with every absolute file path replaced by a hash of the file's content: the
+    PDF's /ID then depends on what the pictures and entries hold, not on the folder the
+    project happens to sit in (a fresh clone builds the same bytes)."""
+    if isinstance(value, dict):
+        return {key: _portable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_portable(item) for item in value]
+    if isinstance(value, str) and os.path.isabs(value):
+        return _content_hash(value)  # (a text that only looks like a path is kept as written)
+    return value
+
+
+_HASHED: dict[tuple[str, int, int], str] = {}
+
+
+def _content_hash(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path  # not a file: kept as written
+    key = (path, info.st_mtime_ns, info.st_size)
+    if key not in _HASHED:
+        if len(_HASHED) > 4096:
+            _HASHED.clear()
+        try:
+            with open(path, "rb") as fh:
+                _HASHED[key] = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            return path
+    return _HASHED[key]
 
 
 def _glyph_warnings(printed: dict, source_name: str) -> list[Diagnostic]:
