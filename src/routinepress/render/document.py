@@ -230,7 +230,7 @@ def _portable(value):
     project happens to sit in (a fresh clone builds the same bytes)."""
     if isinstance(value, dict):
         return {key: _portable(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_portable(item) for item in value]
     if isinstance(value, str) and os.path.isabs(value):
         return _content_hash(value)  # (a text that only looks like a path is kept as written)
