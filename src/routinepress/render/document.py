@@ -232,7 +232,7 @@ def _portable(value):
         return {key: _portable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_portable(item) for item in value]
-    if isinstance(value, str) and os.path.isabs(value):
+    if isinstance(value, str) and (os.path.isabs(value) or os.sep in value):
         return _content_hash(value)  # (a text that only looks like a path is kept as written)
     return value
 
