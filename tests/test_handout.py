@@ -177,6 +177,28 @@ def test_same_input_gives_identical_bytes_and_different_inputs_different_ids(tmp
     assert pypdf.PdfReader(a).trailer["/ID"] != pypdf.PdfReader(c).trailer["/ID"]
 
 
+def test_the_same_files_in_another_folder_give_identical_bytes(tmp_path):
+    """A clinic folder copied elsewhere (or the project cloned to another path) builds the
+    same PDF, /ID included: the ID follows what the files hold, not where they are."""
+    import shutil
+
+    first = tmp_path / "clinic-a"
+    (first / "catalog" / "exercises").mkdir(parents=True)
+    entry = json.loads((HANDOUTS.parent / "catalog" / "exercises" / "bridge.json").read_text())
+    entry["id"], entry["name"] = "clinic-bridge", "Our bridge"
+    (first / "catalog" / "exercises" / "clinic-bridge.json").write_text(json.dumps(entry))
+    spec = write_spec(first, minimal_spec(sections=[{"title": "S", "exercises": ["clinic-bridge"]}]))
+    second = tmp_path / "elsewhere" / "clinic-b"
+    shutil.copytree(first, second)
+    outputs = []
+    for folder, spec_arg in ((first, spec.name), (second, str(second / spec.name))):
+        out = tmp_path / f"{folder.name}.pdf"
+        result = run_cli("build", spec_arg, "--catalog", "catalog", "-o", out, cwd=folder)
+        assert result.code == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
 def test_default_output_is_spec_name_in_current_folder(tmp_path):
     spec = write_spec(tmp_path, minimal_spec(), "knee.json")
     work = tmp_path / "work"

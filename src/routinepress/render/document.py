@@ -224,16 +224,20 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
     return RunningCanvas
 
 
-def _portable(value):
-    """`value` with every absolute file path replaced by a hash of the file's content: the
+# The model's fields that name files (a picture, the logo, every input make tracks).
+PATH_FIELDS = ("file", "logo", "inputs")
+
+
+def _portable(value, is_path: bool = False):
+    """`value` with every file the model names replaced by a hash of the file's content: the
     PDF's /ID then depends on what the pictures and entries hold, not on the folder the
-    project happens to sit in (a fresh clone builds the same bytes)."""
+    project happens to sit in or how the spec was named on the command line."""
     if isinstance(value, dict):
-        return {key: _portable(item) for key, item in value.items()}
+        return {key: _portable(item, key in PATH_FIELDS) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_portable(item) for item in value]
-    if isinstance(value, str) and (os.path.isabs(value) or os.sep in value):
-        return _content_hash(value)  # (a text that only looks like a path is kept as written)
+        return [_portable(item, is_path) for item in value]
+    if is_path and isinstance(value, str):
+        return _content_hash(value)
     return value
 
 
