@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as PlatypusParagraph
 
-from routinepress.render import pictures, styles
+from routinepress.render import drawings, styles
 
 POSES = sorted((Path(__file__).resolve().parents[1] / "catalog" / "illustrations").glob("bridge-*.pose.json"))
 
@@ -44,15 +44,15 @@ print("ok", len(seen))
 def test_drawing_cache_key_changes_with_reportlabs_version(monkeypatch):
     import reportlab
 
-    before = pictures._engine_version()
+    before = drawings._engine_version()
     monkeypatch.setattr(reportlab, "Version", reportlab.Version + ".upgraded")
-    pictures._engine_version.cache_clear()
+    drawings._engine_version.cache_clear()
     try:
-        assert pictures._engine_version() != before
+        assert drawings._engine_version() != before
     finally:
         monkeypatch.undo()
-        pictures._engine_version.cache_clear()
-    assert pictures._engine_version() == before
+        drawings._engine_version.cache_clear()
+    assert drawings._engine_version() == before
 
 
 class _ClearedByAnotherThread(dict):
@@ -65,8 +65,8 @@ class _ClearedByAnotherThread(dict):
 
 def test_drawing_cache_cleared_between_store_and_use(monkeypatch, tmp_path):
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
-    monkeypatch.setattr(pictures, "_DRAWN", _ClearedByAnotherThread())
-    drawn = pictures._draw(POSES, 150, 100, False, 1.0)
+    monkeypatch.setattr(drawings, "_DRAWN", _ClearedByAnotherThread())
+    drawn = drawings.draw_poses_recorded(POSES, 150, 100, False, 1.0)
     assert len(drawn) == len(POSES) == 2
     assert all(d.operators for d in drawn)
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from routinepress.errors import InputError
 from routinepress.illustrate import draw_poses, pose_from_data
-from routinepress.render.pictures import RecordedDrawing
+from routinepress.render.drawings import RecordedDrawing
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schema" / "pose.schema.json").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ import pytest
 from conftest import HANDOUTS, minimal_spec
 
 from routinepress import build_handout
-from routinepress.render import pictures, shipped
+from routinepress.render import drawings, shipped
 from routinepress.templates import builtin_names
 
 STALE = "render/drawings.pack is stale: run `make drawings` (the pose files, the drawing code, a template's " \
@@ -17,7 +17,7 @@ STALE = "render/drawings.pack is stale: run `make drawings` (the pose files, the
 
 def test_every_builtin_drawing_is_in_the_pack():
     missing = [(poses[0].name, round(w), round(h), mirror, line) for poses, w, h, mirror, line in shipped.wanted()
-               if shipped.recordings(pictures._key(poses, w, h, mirror, line)) is None]
+               if shipped.recordings(drawings._key(poses, w, h, mirror, line)) is None]
     assert not missing, f"{STALE}; missing {len(missing)}, e.g. {missing[:3]}"
 
 
@@ -25,8 +25,8 @@ def test_the_pack_holds_what_drawing_gives():
     chosen = [w for w in shipped.wanted() if w[0][0].name.startswith(("bridge-", "clamshell-"))]
     assert len(chosen) >= 4 and {w[3] for w in chosen} == {False, True}
     for poses, width, height, mirror, line_scale in chosen[:6]:
-        key = pictures._key(poses, width, height, mirror, line_scale)
-        assert shipped.recordings(key) == pictures._record(poses, width, height, mirror, line_scale), STALE
+        key = drawings._key(poses, width, height, mirror, line_scale)
+        assert shipped.recordings(key) == drawings._record(poses, width, height, mirror, line_scale), STALE
 
 
 @pytest.fixture
@@ -35,15 +35,15 @@ def nothing_drawn(monkeypatch):
     must come from the pack. (A card too tall for a page tries smaller pictures; those sizes
     are not shipped, and are drawn once and kept in the drawing cache.)"""
     full_sizes = {(round(w, 3), round(h, 3)) for _, w, h, _, _ in shipped.wanted()}
-    draw = pictures._record
+    draw = drawings._record
 
     def only_smaller(poses, width, height, mirror, line_scale):
         assert (round(width, 3), round(height, 3)) not in full_sizes, f"drew {poses[0].name}: {STALE}"
         return draw(poses, width, height, mirror, line_scale)
 
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
-    monkeypatch.setattr(pictures, "_record", only_smaller)
-    monkeypatch.setattr(pictures, "_DRAWN", {})
+    monkeypatch.setattr(drawings, "_record", only_smaller)
+    monkeypatch.setattr(drawings, "_DRAWN", {})
 
 
 @pytest.mark.parametrize("template", builtin_names())
@@ -58,11 +58,11 @@ def test_a_first_build_of_builtin_exercises_draws_nothing(nothing_drawn, templat
 def test_without_the_pack_the_same_bytes_are_drawn(monkeypatch, tmp_path):
     spec = HANDOUTS / "mixed-short.json"
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
-    monkeypatch.setattr(pictures, "_DRAWN", {})
+    monkeypatch.setattr(drawings, "_DRAWN", {})
     from_pack = build_handout(spec)
     monkeypatch.setattr(shipped, "PACK", tmp_path / "none.pack")
     monkeypatch.setattr(shipped, "_index", None)
-    monkeypatch.setattr(pictures, "_DRAWN", {})
+    monkeypatch.setattr(drawings, "_DRAWN", {})
     assert build_handout(spec) == from_pack
 
 

@@ -18,7 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 
 from ..model import Card, Handout
-from .pictures import PictureSource, RecordedDrawing, picture_grid
+from .drawings import RecordedDrawing
+from .pictures import PictureSource, picture_grid
 from .styles import Paragraph, Styles, Table, esc
 
 Words = Mapping[str, str]

@@ -1,32 +1,17 @@
-"""A card's pictures: drawn poses as vector graphics, photos through the image cache."""
+"""A card's pictures: drawn poses (replayed from drawings.py's recordings), photos through the
+image cache, and the grid that sets them over their captions."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import io
-import json
-import os
-import re
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
-from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import Flowable
 
 from ..catalog import Illustration
 from ..model import Picture
-from . import shipped
-from .styles import Paragraph, Styles, Table, esc
-
-# Drawn poses depend only on the pose files' content and the drawing parameters, so a
-# process that builds many handouts (a batch worker, an embedding program) draws each once.
-# What is kept is the recording (width, height, operators); each use gets its own flowable,
-# since reportlab attaches a canvas to a flowable while placing it (threads build at once).
-Recording = tuple[float, float, str]
-_DRAWN: dict[str, list[Recording]] = {}
-_DRAWN_LIMIT = 512
-_FONT_ONLY = re.compile(r"BT /F\d+ [\d.]+ Tf [\d.]+ TL ET")
+from .drawings import draw_poses_recorded
+from .styles import Paragraph, Styles, esc
 
 
 class PictureSource:
@@ -50,7 +35,7 @@ class PictureSource:
         if pose_indexes:
             # Poses of one exercise are drawn together: same scale, arrows from one to the next.
             paths = [illustrations[i].path for i in pose_indexes]
-            for i, drawing in zip(pose_indexes, _draw(paths, width, height, mirror, line_scale)):
+            for i, drawing in zip(pose_indexes, draw_poses_recorded(paths, width, height, mirror, line_scale)):
                 out[i] = drawing
         for i, ill in enumerate(illustrations):
             if not ill.is_pose:
@@ -62,130 +47,6 @@ class PictureSource:
         return [f for f in out if f is not None]
 
 
-def _draw(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Flowable]:
-    key = _key(paths, width, height, mirror, line_scale)
-    # Read once into a local: another thread may clear the dict between any two lines here.
-    recordings = _DRAWN.get(key)
-    if recordings is None:
-        # The built-in exercises come recorded with the package (shipped.py); others are drawn once per machine.
-        recordings = (shipped.recordings(key) or _from_disk(key)
-                      or _to_disk(key, _record(paths, width, height, mirror, line_scale)))
-        if len(_DRAWN) >= _DRAWN_LIMIT:
-            _DRAWN.clear()
-        _DRAWN[key] = recordings
-    return [RecordedDrawing(*recording) for recording in recordings]
-
-
-def _key(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> str:
-    """What a drawing depends on: the pose files' content, its size, side and line weight, the
-    drawing code and reportlab's version."""
-    contents = [_read_pose(p) for p in paths]
-    return hashlib.sha256(repr((
-        _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
-        round(width, 3), round(height, 3), mirror, line_scale,
-    )).encode()).hexdigest()
-
-
-def _read_pose(path: Path) -> bytes:
-    from ..errors import InputError
-    from ..jsonfile import MAX_INPUT_BYTES
-    from ..paths import read_regular
-
-    try:
-        return read_regular(path, MAX_INPUT_BYTES)
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot read the pose file ({exc.strerror or exc})") from None
-
-
-def _record(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> list[Recording]:
-    from ..illustrate import PoseStyle, draw_poses, load_pose
-
-    poses = [load_pose(p) for p in paths]
-    drawings = draw_poses(poses, width, height, mirror=mirror, style=PoseStyle(line_scale=line_scale))
-    return [(r.width, r.height, r.operators) for r in map(RecordedDrawing.record, drawings)]
-
-
-@functools.cache
-def _engine_version() -> str:
-    """A hash of the drawing code itself and reportlab's version (it writes the operators):
-    a changed engine or an upgraded reportlab never reuses an old recording."""
-    from reportlab import Version
-
-    package = Path(__file__).resolve().parent.parent
-    sources = sorted((package / "illustrate").glob("*.py")) + [Path(__file__).resolve()]
-    code = b"".join(p.read_bytes() for p in sources) + f"reportlab {Version}".encode()
-    return hashlib.sha256(code).hexdigest()[:16]
-
-
-def _cache_dir() -> Path | None:
-    """Where recordings persist between runs; ROUTINEPRESS_CACHE_DIR=off disables it."""
-    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "routinepress" / "drawings"
-
-
-def _from_disk(key: str) -> list[Recording] | None:
-    folder = _cache_dir()
-    try:
-        data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8")) if folder else None
-        return [(d["width"], d["height"], d["operators"]) for d in data] if data else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no cache, or a damaged entry: draw again
-
-
-def _to_disk(key: str, recorded: list[Recording]) -> list[Recording]:
-    folder = _cache_dir()
-    if folder:
-        data = [{"width": w, "height": h, "operators": ops} for w, h, ops in recorded]
-        tmp = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, folder / f"{key}.json")
-            tmp = None
-        except OSError:
-            pass  # a read-only home folder only costs speed
-        finally:  # an interrupted write (Ctrl-C) leaves no stray file either
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-    return recorded
-
-
-class RecordedDrawing(Flowable):
-    """A vector drawing rendered to PDF operators once and replayed on every later use.
-
-    Drawn poses are paths in greys, with no fonts, images or transparency, so their
-    operators need no page resources and are the same wherever they are placed:
-    replaying them gives the same bytes as drawing again, without formatting
-    thousands of coordinates on every build.
-    """
-
-    def __init__(self, width: float, height: float, operators: str):
-        super().__init__()
-        self.width, self.height, self.operators = width, height, operators
-
-    @classmethod
-    def record(cls, drawing) -> RecordedDrawing:
-        from reportlab.graphics import renderPDF
-        from reportlab.pdfgen.canvas import Canvas
-
-        canvas = Canvas(io.BytesIO())
-        renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
-        # renderPDF selects its default font (unembedded Helvetica) at the start of every
-        # drawing although a pose has no text; dropping that no-op keeps base-14 fonts out.
-        operators = [op for op in canvas._code if not _FONT_ONLY.fullmatch(op)]
-        return cls(drawing.width, drawing.height, "\n".join(operators))
-
-    def draw(self) -> None:
-        self.canv._code.append(self.operators)
-
-
 def _fit(aspect: float, width: float, height: float) -> tuple[float, float]:
     if width / height > aspect:
         return height * aspect, height
@@ -193,22 +54,44 @@ def _fit(aspect: float, width: float, height: float) -> tuple[float, float]:
 
 
 def picture_grid(pictures: list[Flowable], captions: list[str], styles: Styles, cell_width: float,
-                 columns: int | None) -> Table:
+                 columns: int | None) -> PictureGrid:
     """Pictures with their captions underneath; `columns` None fits as many as the frame allows."""
     gap = styles.gap
     per_row = columns or max(1, int((styles.frame_width + gap) // (cell_width + gap)))
-    rows: list[list[object]] = []
-    for start in range(0, len(pictures), per_row):
-        chunk = list(zip(pictures, captions))[start:start + per_row]
-        rows.append([p for p, _ in chunk] + [""] * (per_row - len(chunk)))
-        rows.append([Paragraph(esc(c), styles.caption) for _, c in chunk] + [""] * (per_row - len(chunk)))
-    table = Table(rows, colWidths=[cell_width + gap] * per_row, hAlign="CENTER")
-    table.setStyle(TableStyle([
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), gap / 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), gap / 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ]))
-    return table
+    cells = [(picture, Paragraph(esc(caption), styles.caption)) for picture, caption in zip(pictures, captions)]
+    return PictureGrid([cells[i:i + per_row] for i in range(0, len(cells), per_row)], per_row, cell_width + gap, gap)
+
+
+class PictureGrid(Flowable):
+    """Rows of pictures, each centred in its cell over its caption: drawn flat, where a table
+    of flowables would lay out and draw every cell on its own. Centred in a frame."""
+
+    PAD = 1.0  # above and below each picture and caption
+
+    def __init__(self, rows: list[list[tuple[Flowable, Flowable]]], per_row: int, cell: float, gap: float):
+        super().__init__()
+        self.rows, self.cell, self.gap = rows, cell, gap
+        self.width = per_row * cell
+        self.hAlign = "CENTER"
+        self._bands: list[tuple[float, float]] | None = None  # per row: (pictures' band, captions' band)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._bands is None:
+            inner = self.cell - self.gap
+            self._bands = [(max(p.wrap(inner, 1e6)[1] for p, _ in row) + 2 * self.PAD,
+                            max(c.wrap(inner, 1e6)[1] for _, c in row) + 2 * self.PAD) for row in self.rows]
+        self.height = sum(a + b for a, b in self._bands)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.wrap(self.width, self.height)
+        assert self._bands is not None
+        inner, top = self.cell - self.gap, self.height
+        for row, (pictures_band, captions_band) in zip(self.rows, self._bands):
+            for column, (picture, caption) in enumerate(row):
+                left = column * self.cell + self.gap / 2
+                width, _ = picture.wrap(inner, 1e6)
+                picture.drawOn(self.canv, left + (inner - width) / 2, top - pictures_band + self.PAD)
+                caption.wrap(inner, 1e6)
+                caption.drawOn(self.canv, left, top - pictures_band - captions_band + self.PAD)
+            top -= pictures_band + captions_band

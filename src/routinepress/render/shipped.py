@@ -4,7 +4,7 @@ Drawing a pose means placing every limb and searching for where its motion arrow
 about 20 ms a picture, so a first handout of eight exercises would spend a third of a
 second drawing. The built-in catalog and templates are known in advance, so their
 drawings are recorded once (`make drawings`) into drawings.pack beside this file, under
-the same keys as the drawing cache (pictures.py): pose files, picture size, side, line
+the same keys as the drawing cache (drawings.py): pose files, picture size, side, line
 weight, the drawing code and reportlab's version. Whatever changes one of those simply
 misses here and is drawn as before; tests/test_shipped.py fails while the pack is stale.
 
@@ -66,7 +66,7 @@ def wanted() -> list[tuple[list[Path], float, float, bool, float]]:
 
 def write_pack(path: Path = PACK) -> int:
     """Draw everything `wanted` and write the pack; returns the number of keys."""
-    from .pictures import _key, _record
+    from .drawings import _key, _record
 
     blobs: dict[str, bytes] = {}
     for poses, width, height, mirror, line_scale in wanted():
