@@ -69,7 +69,10 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)
     signature = hashlib.sha256(
-        json.dumps([_portable(printed), _portable(template.data), page_size, options.fillable],
+        # (not the files make tracks: what they say is in the model already, and a spec sent
+        # to the server has no file, yet must give the bytes its saved file gives)
+        json.dumps([_portable({k: v for k, v in printed.items() if k != "inputs"}), _portable(template.data),
+                    page_size, options.fillable],
                    sort_keys=True).encode()
     ).hexdigest()
     running = _running_text(handout, template, words)
@@ -224,8 +227,8 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
     return RunningCanvas
 
 
-# The model's fields that name files (a picture, the logo, every input make tracks).
-PATH_FIELDS = ("file", "logo", "inputs")
+# The model's fields that name files it prints (a picture, the logo).
+PATH_FIELDS = ("file", "logo")
 
 
 def _portable(value, is_path: bool = False):
