@@ -107,7 +107,7 @@ def test_search_add_set_reps_preview_save_download(page, server, tmp_path):
     url, folder = server
     page.fill("[data-path='$.patient.name']", "Ada Lovelace")
     page.fill("#search", "clam")
-    add = page.locator("#results button[data-id=clamshell]")
+    add = page.locator("#results[data-query=clam] button[data-id=clamshell]")
     add.wait_for()
     add.focus()
     page.keyboard.press("Enter")  # the catalog is usable from the keyboard
@@ -148,7 +148,7 @@ def test_search_add_set_reps_preview_save_download(page, server, tmp_path):
 
 def test_a_bad_value_shows_its_message_at_the_field(page):
     page.fill("#search", "bridge")
-    page.locator("#results button[data-id=bridge]").click()
+    page.locator("#results[data-query=bridge] button[data-id=bridge]").click()
     reps = reps_field(page)
     reps.fill("twelve")
     error = page.locator("#" + (reps.get_attribute("id") or "") + "-error")
@@ -186,7 +186,7 @@ def test_open_a_saved_handout_and_reorder(page, server):
 def test_conditions_and_pain_rule_reach_the_handout(page):
     """The routine schema's conditions and pain rule, offered with the catalog's own words."""
     page.fill("#search", "bridge")
-    page.locator("#results button[data-id=bridge]").click()
+    page.locator("#results[data-query=bridge] button[data-id=bridge]").click()
     page.get_by_label("Had a baby in the past year").check()
     rule = page.locator("[data-path='$.pain_rule']")
     rule.select_option("up-to-3-settles-in-a-day")

@@ -210,7 +210,14 @@ async function fillResults() {
       h("img", { class: "thumb small", src: p.url, alt: p.caption || "", title: p.caption || null, width: 72, height: 47, loading: "lazy" }))),
     h("div", { class: "what" }, h("strong", { text: ex.name }), h("small", { text: `${ex.kind} · ${ex.body_regions.join(", ")}${ex.equipment.length ? " · " + ex.equipment.join(", ") : ""}` })),
     h("button", { type: "button", class: "small", "aria-label": `Add ${ex.name}`, "data-id": ex.id, onclick: () => addExercise(ex.id) }, "Add")));
-  $("#results").replaceChildren(...(items.length ? items : [h("li", { class: "none", text: "No exercise matches." })]));
+  // A keyboard user on an Add button keeps it when the list is drawn again (a slower, older
+  // search can answer after they have tabbed in).
+  const shown = $("#results");  // (the form may have been drawn again while the search ran)
+  const focused = shown.contains(document.activeElement) && document.activeElement.dataset.id;
+  shown.replaceChildren(...(items.length ? items : [h("li", { class: "none", text: "No exercise matches." })]));
+  shown.dataset.query = state.filters.q || "";  // which search the list shows (tests wait for it)
+  const again = focused && shown.querySelector(`button[data-id="${CSS.escape(focused)}"]`);
+  if (again) again.focus({ preventScroll: true });
 }
 
 function addExercise(id) {
