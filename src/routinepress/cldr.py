@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -21,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .validity import cache_root
+from .paths import cache_root, installed_package
 
 LIMIT = 20_000  # answers kept per language; past this they are forgotten (and asked again)
 enabled = False  # the files are used (a one-handout process)
@@ -154,17 +153,5 @@ def _file(language: str) -> Path | None:
     root = cache_root() if enabled else None
     if root is None:
         return None
-    name = hashlib.sha256(f"{language} {_babel_id()}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    name = hashlib.sha256(f"{language} {installed_package('babel')}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return root / "cldr" / f"{name}.json"
-
-
-@cache
-def _babel_id() -> str:
-    """The installed Babel, found without importing it: a reinstall replaces its folder."""
-    found = importlib.util.find_spec("babel")
-    origin = Path(found.origin).parent if found and found.origin else None
-    try:
-        info = os.stat(origin) if origin else None
-    except OSError:
-        info = None
-    return f"{origin} {info and (info.st_ino, info.st_mtime_ns)}"

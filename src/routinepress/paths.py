@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -74,3 +75,30 @@ def read_regular(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def cache_root() -> Path | None:
+    """Where routinepress keeps what it worked out between runs: ROUTINEPRESS_CACHE_DIR, else
+    routinepress/ in the user's cache; None when the setting is `off`."""
+    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "routinepress"
+
+
+@functools.cache
+def installed_package(name: str) -> str:
+    """Which installed copy of a package this is, found without importing it: its folder,
+    with the folder's inode and time (a reinstall or an upgrade replaces the folder)."""
+    import importlib.util
+
+    found = importlib.util.find_spec(name)
+    origin = Path(found.origin).parent if found and found.origin else None
+    try:
+        info = os.stat(origin) if origin else None
+    except OSError:
+        info = None
+    return f"{origin} {info and (info.st_ino, info.st_mtime_ns)}"

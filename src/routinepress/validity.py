@@ -15,13 +15,13 @@ again and again has the compiled check loaded, and asks it quicker than it could
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .paths import cache_root, installed_package
 
 LIMIT = 4096  # records kept; past this the folder is emptied (a record costs only a check to redo)
 enabled = False
@@ -32,40 +32,15 @@ def enable() -> None:
     enabled = True
 
 
-def cache_root() -> Path | None:
-    """Where a one-handout process keeps what it worked out: ROUTINEPRESS_CACHE_DIR (which also
-    holds the drawings), else routinepress/ in the user's cache; None when it is `off`."""
-    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "routinepress"
-
-
 def folder() -> Path | None:
     """The records' folder, `valid` in the cache; None when they are not in use."""
     root = cache_root() if enabled else None
     return root / "valid" if root else None
 
 
-_validator_id: str | None = None
-
-
 def validator_id() -> str:
-    """What identifies the checking code: our version and the installed jsonschema-rs (a
-    reinstall or an upgrade replaces its folder), found without importing it."""
-    global _validator_id
-    if _validator_id is None:
-        found = importlib.util.find_spec("jsonschema_rs")
-        origin = Path(found.origin).parent if found and found.origin else None
-        try:
-            info = os.stat(origin) if origin else None
-        except OSError:
-            info = None
-        _validator_id = f"{__version__} {origin} {info and (info.st_ino, info.st_mtime_ns)}"
-    return _validator_id
+    """What identifies the checking code: our version and the installed jsonschema-rs."""
+    return f"{__version__} {installed_package('jsonschema_rs')}"
 
 
 def digest(schemas: list[dict]) -> str:

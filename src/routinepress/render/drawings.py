@@ -89,14 +89,12 @@ def _engine_version() -> str:
 
 
 def _cache_dir() -> Path | None:
-    """Where recordings persist between runs; ROUTINEPRESS_CACHE_DIR=off disables it."""
-    setting = os.environ.get("ROUTINEPRESS_CACHE_DIR")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "routinepress" / "drawings"
+    """Where recordings persist between runs: ROUTINEPRESS_CACHE_DIR itself, else drawings/ in
+    routinepress's cache; None when it is `off`."""
+    from ..paths import cache_root
+
+    root = cache_root()
+    return root if root is None or os.environ.get("ROUTINEPRESS_CACHE_DIR") else root / "drawings"
 
 
 def _from_disk(key: str) -> list[Recording] | None:
