@@ -1,4 +1,5 @@
-"""The tracker: per week, exercises down, days across, an empty box for each."""
+"""The tracker: per week, exercises down, days across, an empty box for each session; each
+week drawn flat (WeekGrid), and split between rows only when it is taller than a page."""
 
 from __future__ import annotations
 
