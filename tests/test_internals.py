@@ -105,3 +105,28 @@ def test_right_to_left_paragraphs_never_share_line_breaks():
     a.wrap(80, 1000)
     b.wrap(80, 1000)
     assert b.blPara is a.blPara  # left-to-right text is shared, as before
+
+
+def test_the_keeptogether_and_frame_internals_our_layout_reads_are_still_there():
+    """FitToRoom and StartHereIfRoom (render/cards.py, render/parts.py) read what reportlab's
+    own KeepTogether reads: its measured height and size offered (_H, _wrapInfo), its content,
+    and the frame placing it (_frame, with _height and _atTop). An upgrade that renames them
+    fails here rather than quietly changing where cards and tables break."""
+    import io
+
+    from reportlab.platypus import Frame, KeepTogether, SimpleDocTemplate, Spacer
+
+    seen = {}
+
+    class Probe(KeepTogether):
+        def split(self, aW, aH):
+            frame = self._frame
+            seen.update(H=self._H, wrapped=self._wrapInfo, content=list(self._content),
+                        frame=(frame._height, frame._atTop, isinstance(frame, Frame)))
+            return super().split(aW, aH)
+
+    doc = SimpleDocTemplate(io.BytesIO())
+    doc.build([Spacer(1, 600), Probe([Spacer(1, 100), Spacer(1, 100)])])
+    assert seen["H"] == 200 and seen["wrapped"][1] < 200 and len(seen["content"]) == 2
+    height, at_top, is_frame = seen["frame"]
+    assert is_frame and height > 600 and at_top in (0, False)

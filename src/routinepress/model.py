@@ -82,7 +82,7 @@ class Tracker:
     days: tuple[tuple[str, str], ...]  # per column, week after week: ("Mon", "23"), or ("Day 1", "")
     # Per week, its dates ("Nov 23 – 29"): the day columns print only the day of the month,
     # which keeps them narrow and leaves the exercises' names room for one line.
-    week_dates: tuple[str, ...] = ()
+    week_dates: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -223,8 +223,8 @@ class StartHereIfRoom(KeepTogether):
         above = stack_height(self._content[:at], aW) + self._content[at - 1].getSpaceAfter()
         parts = self._table_parts(aW, aH - above) if self._H > aH else []
         if not parts:
-            frame = getattr(self, "_frame", None)
-            if self._H > self._frame_height(frame) and not getattr(frame, "_atTop", True):
+            frame = getattr(self, "_frame", None)  # (set by the frame placing it, as KeepTogether reads it)
+            if frame is not None and self._H > frame._height and not frame._atTop:
                 # Taller than a page and too little room here: start at the top of the next
                 # page, split there by this rule rather than at whatever row ends the page.
                 return [FrameBreak(), self]
@@ -234,10 +234,6 @@ class StartHereIfRoom(KeepTogether):
             # with it into a KeepTogether, which would move both to the next page again.
             flowable.keepWithNext = 0
         return [*self._content[:at], parts[0], FrameBreak(), parts[1], *self._content[at + 1:]]
-
-    @staticmethod
-    def _frame_height(frame) -> float:
-        return frame._height if frame is not None else float("inf")
 
     def _table_parts(self, width: float, room: float) -> list[Flowable]:
         """The table cut in two with at least least_rows rows in each part, the first part

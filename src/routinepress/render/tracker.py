@@ -225,7 +225,7 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
                days: range, day_width: float, per_line: int) -> WeekGrid:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height = t["box_size_pt"], t["row_height_pt"]
-    dates = spec.week_dates[week] if week < len(spec.week_dates) else ""
+    dates = spec.week_dates[week]
     title = f"<b>{esc(words['week'].format(n=week + 1))}</b>" + (f"<br/>{esc(dates)}" if dates else "")
     header: list[Flowable] = [Paragraph(title, styles.small)]
     header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
