@@ -177,11 +177,9 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
                                            if width_mm * s >= MIN_PICTURE_MM)]
     text = CardText.of(card, styles, words)
     for modes in tries:
-        options = [card_flowables(card, styles, words, pictures, Layout(pictures_at, scale, extras), text)
-                   for pictures_at, scale in modes for extras in _extras_choices(card, styles, pictures_at, scale)]
-        heights = [stack_height(flows, styles.frame_width) for flows in options]
-        if min(heights) <= room:
-            return options[heights.index(min(heights))]
+        flows, height = _shortest(card, styles, words, pictures, modes, text)
+        if height <= room:
+            return flows
     from .parts import continued_under
 
     return continued_under(
@@ -192,11 +190,19 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
 def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                     scale: float) -> list[Flowable]:
     """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
-    text = CardText.of(card, styles, words)
+    modes = [("beside", scale), ("above", scale)]
+    return _shortest(card, styles, words, pictures, modes, CardText.of(card, styles, words))[0]
+
+
+def _shortest(card: Card, styles: Styles, words: Words, pictures: PictureSource,
+              modes: list[tuple[str, float]], text: CardText) -> tuple[list[Flowable], float]:
+    """Of every arrangement with the pictures where and how large `modes` says, the shortest
+    (the first of equals), and its height."""
     options = [card_flowables(card, styles, words, pictures, Layout(at, scale, extras), text)
-               for at in ("beside", "above") for extras in _extras_choices(card, styles, at, scale)]
+               for at, scale in modes for extras in _extras_choices(card, styles, at, scale)]
     heights = [stack_height(flows, styles.frame_width) for flows in options]
-    return options[heights.index(min(heights))]
+    best = heights.index(min(heights))
+    return options[best], heights[best]
 
 
 def _extras_choices(card: Card, styles: Styles, pictures_at: str, scale: float) -> list[str]:
