@@ -70,3 +70,20 @@ def _every_pdf_is_valid(tmp_path: Path):
     yield
     for pdf in sorted(tmp_path.rglob("*.pdf")):
         assert_structurally_valid(pdf)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    """The built-in catalog, loaded once per test module."""
+    from routinepress.catalog import Catalog
+
+    return Catalog()
+
+
+@pytest.fixture(scope="module")
+def workdir():
+    """A folder shared by a module's generated cases (Hypothesis runs many per test)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="routinepress-cases-") as folder:
+        yield Path(folder)

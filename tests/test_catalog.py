@@ -28,11 +28,6 @@ CONTRACT_IDS = {
 MAX_STEPS_GRADE = 7.0
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
-
-
 def test_catalog_covers_the_contract(catalog):
     assert CONTRACT_IDS <= set(catalog.ids())
 

@@ -16,18 +16,14 @@ import datetime as dt
 import io
 import json
 import re
-import tempfile
-from pathlib import Path
 
 import pikepdf
-import pytest
 from click.testing import CliRunner
 from conftest import CATALOG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routinepress.build import BuildOptions, render_spec
-from routinepress.catalog import Catalog
 from routinepress.cli import main
 
 IDS = sorted(p.stem for p in (CATALOG / "exercises").glob("*.json"))
@@ -36,17 +32,6 @@ IDS = sorted(p.stem for p in (CATALOG / "exercises").glob("*.json"))
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture(scope="module")
-def workdir():
-    with tempfile.TemporaryDirectory(prefix="routinepress-props-") as folder:
-        yield Path(folder)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
 
 
 # --- strategies ------------------------------------------------------------------------------------

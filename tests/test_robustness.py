@@ -23,15 +23,9 @@ from pdfread import ReadPdf
 from PIL import Image
 
 from routinepress import build as build_module
-from routinepress.catalog import Catalog
 from routinepress.cli import main
 from routinepress.errors import InputError
 from routinepress.templates import load_template
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
 
 
 def build(tmp_path: Path, doc: dict, *extra: str, name: str = "spec") -> ReadPdf:

@@ -14,7 +14,6 @@ import io
 import json
 import math
 import signal
-import tempfile
 from pathlib import Path
 
 import pikepdf
@@ -80,17 +79,6 @@ def from_schema(schema: dict) -> st.SearchStrategy:
 
 def templates() -> st.SearchStrategy[dict]:
     return from_schema(SCHEMA).map(lambda doc: {"extends": "standard", **doc})
-
-
-@pytest.fixture(scope="module")
-def workdir():
-    with tempfile.TemporaryDirectory(prefix="routinepress-templates-") as folder:
-        yield Path(folder)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog()
 
 
 class _Hang(Exception):
