@@ -8,17 +8,14 @@ reads only the exercises its spec uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import resources
 from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json, schema_diagnostics
-from .paths import confined
-
-T = TypeVar("T")
+from .paths import confined, while_unchanged
 
 EXERCISE_SCHEMA = "exercise.schema.json"
 GENERAL_SCHEMA = "general.schema.json"
@@ -268,7 +265,7 @@ class Catalog:
         files = self.general_files()
         if not files:
             return General()
-        return _while_unchanged(_GENERAL, files[0], files[0], lambda: _read_general(files[0]))
+        return while_unchanged(_GENERAL, files[0], files[0], lambda: _read_general(files[0]))
 
     def entry_files(self) -> list[tuple[Path, Path]]:
         """Every (entry file, catalog root), including ones an overlay hides."""
@@ -284,18 +281,7 @@ _ENTRIES: dict[tuple[Path, Path, Path | None], tuple[int, int, Exercise]] = {}
 
 
 def load_entry(file: Path, root: Path, fallback: Path | None = None) -> Exercise:
-    return _while_unchanged(_ENTRIES, (file, root, fallback), file, lambda: _read_entry(file, root, fallback))
-
-
-def _while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: Path, read: Callable[[], T]) -> T:
-    """`read()`'s result, kept in `cache` under `key` until `file` changes (its mtime or size)."""
-    stat = file.stat()
-    cached = cache.get(key)
-    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-        return cached[2]
-    value = read()
-    cache[key] = (stat.st_mtime_ns, stat.st_size, value)
-    return value
+    return while_unchanged(_ENTRIES, (file, root, fallback), file, lambda: _read_entry(file, root, fallback))
 
 
 def _read_general(file: Path) -> General:

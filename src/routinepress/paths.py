@@ -5,9 +5,15 @@ from __future__ import annotations
 import functools
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, TypeVar
 
 from .errors import InputError
+
+T = TypeVar("T")
+# The largest picture file a handout may use (render/images.py refuses bigger ones).
+MAX_PICTURE_BYTES = 30 * 1024 * 1024
 
 
 def confined(root: Path, relative: str, *, named_in: Path, where: str, within: Path | None = None) -> Path:
@@ -102,3 +108,17 @@ def installed_package(name: str) -> str:
     except OSError:
         info = None
     return f"{origin} {info and (info.st_ino, info.st_mtime_ns)}"
+
+
+def while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: Path, read: Callable[[], T]) -> T:
+    """`read()`'s result, kept in `cache` under `key` until `file` changes (its mtime or size).
+
+    Raises OSError when `file` cannot be looked at.
+    """
+    info = file.stat()
+    cached = cache.get(key)
+    if cached and cached[:2] == (info.st_mtime_ns, info.st_size):
+        return cached[2]
+    value = read()
+    cache[key] = (info.st_mtime_ns, info.st_size, value)
+    return value

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
@@ -244,24 +244,20 @@ def _portable(value, is_path: bool = False):
     return value
 
 
-_HASHED: dict[tuple[str, int, int], str] = {}
+# Each named file's digest, kept while the file is unchanged (pictures recur build after build).
+_HASHED: dict[str, tuple[int, int, str]] = {}
 
 
 def _content_hash(path: str) -> str:
+    from ..paths import MAX_PICTURE_BYTES, read_regular, while_unchanged
+
+    def digest() -> str:  # (read_regular: never waits on a pipe swapped in for a picture)
+        return "sha256:" + hashlib.sha256(read_regular(Path(path), MAX_PICTURE_BYTES)).hexdigest()
+
     try:
-        info = os.stat(path)
+        return while_unchanged(_HASHED, path, Path(path), digest)
     except OSError:
-        return path  # not a file: kept as written
-    key = (path, info.st_mtime_ns, info.st_size)
-    if key not in _HASHED:
-        if len(_HASHED) > 4096:
-            _HASHED.clear()
-        try:
-            with open(path, "rb") as fh:
-                _HASHED[key] = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError:
-            return path
-    return _HASHED[key]
+        return path  # not a readable file: kept as written
 
 
 def _glyph_warnings(printed: dict, source_name: str) -> list[Diagnostic]:

@@ -50,20 +50,25 @@ def draw_poses_recorded(paths: list[Path], width: float, height: float, mirror: 
 def _key(paths: list[Path], width: float, height: float, mirror: bool, line_scale: float) -> str:
     """What a drawing depends on: the pose files' content, its size, side and line weight, the
     drawing code and reportlab's version."""
-    contents = [_read_pose(p) for p in paths]
     return hashlib.sha256(repr((
-        _engine_version(), [hashlib.sha256(c).hexdigest() for c in contents],
+        _engine_version(), [_pose_digest(p) for p in paths],
         round(width, 3), round(height, 3), mirror, line_scale,
     )).encode()).hexdigest()
 
 
-def _read_pose(path: Path) -> bytes:
+# Each pose file's digest, kept while the file is unchanged: a build asks for the same
+# exercise's drawing once for every arrangement of its card it tries.
+_POSE_DIGESTS: dict[Path, tuple[int, int, str]] = {}
+
+
+def _pose_digest(path: Path) -> str:
     from ..errors import InputError
     from ..jsonfile import MAX_INPUT_BYTES
-    from ..paths import read_regular
+    from ..paths import read_regular, while_unchanged
 
     try:
-        return read_regular(path, MAX_INPUT_BYTES)
+        return while_unchanged(_POSE_DIGESTS, path, path,
+                               lambda: hashlib.sha256(read_regular(path, MAX_INPUT_BYTES)).hexdigest())
     except OSError as exc:
         raise InputError.single(path, "", f"cannot read the pose file ({exc.strerror or exc})") from None
 

@@ -19,11 +19,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..errors import InputError
-from ..paths import read_regular
+from ..paths import MAX_PICTURE_BYTES, read_regular
 
 MAX_PPI = 300
 MAX_SOURCE_PIXELS = 40_000_000  # ~ a 40 MP photo; larger is refused, not decoded
-MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_IMAGES_PER_BUILD = 400
 JPEG_QUALITY = 88
 
@@ -74,15 +73,16 @@ class ImageCache:
 def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > MAX_PICTURE_BYTES:
             raise InputError.single(
-                path, "", f"picture file is too large ({size // 1_000_000} MB; limit {MAX_FILE_BYTES // 1_000_000} MB)"
+                path, "",
+                f"picture file is too large ({size // 1_000_000} MB; limit {MAX_PICTURE_BYTES // 1_000_000} MB)"
             )
-        data = read_regular(path, MAX_FILE_BYTES)  # a pipe swapped in after the check is refused too
+        data = read_regular(path, MAX_PICTURE_BYTES)  # a pipe swapped in after the check is refused too
     except OSError as exc:
         raise InputError.single(path, "", f"cannot read the picture ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError.single(path, "", f"picture file is too large (limit {MAX_FILE_BYTES // 1_000_000} MB)")
+    if len(data) > MAX_PICTURE_BYTES:
+        raise InputError.single(path, "", f"picture file is too large (limit {MAX_PICTURE_BYTES // 1_000_000} MB)")
     return data
 
 
