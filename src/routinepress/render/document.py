@@ -71,7 +71,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
     signature = hashlib.sha256(
         # (not the files make tracks: what they say is in the model already, and a spec sent
         # to the server has no file, yet must give the bytes its saved file gives)
-        json.dumps([_portable({k: v for k, v in printed.items() if k != "inputs"}), _portable(template.data),
+        json.dumps([_portable({k: v for k, v in printed.items() if k != "inputs"}), template.data,
                     page_size, options.fillable],
                    sort_keys=True).encode()
     ).hexdigest()

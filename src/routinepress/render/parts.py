@@ -220,7 +220,7 @@ class StartHereIfRoom(KeepTogether):
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         at = self._content.index(self.table)
-        above = stack_height(self._content[:at], aW) + self._content[at - 1].getSpaceAfter()
+        above = stack_height(self._content[:at], aW) + (self._content[at - 1].getSpaceAfter() if at else 0)
         parts = self._table_parts(aW, aH - above) if self._H > aH else []
         if not parts:
             frame = getattr(self, "_frame", None)  # (set by the frame placing it, as KeepTogether reads it)
