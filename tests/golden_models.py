@@ -13,14 +13,19 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 SPECS = sorted((GOLDEN / "specs").glob("*.json"))
 
 
-def model_json(spec: Path) -> dict:
-    """The model of `spec` with machine-specific paths written relative to the repository."""
+def model(spec: Path):
+    """The Handout model of `spec`."""
     from routinepress.catalog import Catalog
     from routinepress.model import build_model
     from routinepress.spec import load_spec
 
     catalog = Catalog()
-    data = build_model(load_spec(spec, catalog), catalog).to_json()
+    return build_model(load_spec(spec, catalog), catalog)
+
+
+def model_json(spec: Path) -> dict:
+    """The model of `spec` with machine-specific paths written relative to the repository."""
+    data = model(spec).to_json()
     repo = str(GOLDEN.parent.parent)
     return json.loads(json.dumps(data).replace(repo, "<repo>"))
 

@@ -115,6 +115,15 @@ def test_api_takes_a_dict_and_raises_input_error(tmp_path):
     assert out.read_bytes() == routinepress.build_handout(HANDOUTS / "mixed-short.json")
 
 
+def test_api_takes_the_page_size_in_either_case_and_refuses_others(tmp_path):
+    a4 = routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="A4")
+    assert a4 == routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="a4")
+    assert a4 != routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="letter")
+    with pytest.raises(InputError) as info:
+        routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="A5")
+    assert "unknown page size 'A5'" in info.value.diagnostics[0].message
+
+
 def test_wheel_carries_the_data_and_builds_from_any_folder(tmp_path):
     """`pip install .` (not editable): the wheel has catalog, templates and schemas inside."""
     dist = tmp_path / "dist"

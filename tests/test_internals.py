@@ -130,3 +130,27 @@ def test_the_keeptogether_and_frame_internals_our_layout_reads_are_still_there()
     assert seen["H"] == 200 and seen["wrapped"][1] < 200 and len(seen["content"]) == 2
     height, at_top, is_frame = seen["frame"]
     assert is_frame and height > 600 and at_top in (0, False)
+
+
+def test_the_ascii_shortcut_encodes_text_exactly_as_reportlab_does():
+    """fonts.Font skips reportlab's per-character subset lookup for printable ASCII. Run side
+    by side with reportlab's own TTFont over the same text (ASCII, accents, dashes, a no-break
+    space, control characters, glyphs the font lacks), every run, and the subsets left at the
+    end, must be the same: an upgrade that moves ASCII out of codes 32-126 fails here."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from routinepress.render import fonts
+
+    fonts.register()
+    ours = fonts.Font("t-ours", fonts.path(fonts.REGULAR))
+    theirs = TTFont("t-theirs", fonts.path(fonts.REGULAR))
+    assert ours._ascii_is_itself
+    texts = ["Hold 5 seconds.", "", "caf\u00e9 \u2013 3\u00d710", "plain again", "tab\there", "no\u00a0break",
+             "x\u2603y", "~{}|", "\x7f", "Kn\u00e9e", "Relax, then repeat 10 times."] * 3
+    for _ in range(2):  # two documents: each has its own subsets
+        doc_ours, doc_theirs = PDFDocument(), PDFDocument()
+        for text in texts:
+            assert ours.splitString(text, doc_ours) == theirs.splitString(text, doc_theirs), repr(text)
+        assert ours.state[doc_ours].subsets == theirs.state[doc_theirs].subsets
+        assert ours.state[doc_ours].assignments == theirs.state[doc_theirs].assignments

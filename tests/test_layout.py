@@ -68,7 +68,7 @@ def test_large_print_gives_each_card_its_own_page_and_splits_only_what_is_taller
 
 
 @pytest.mark.parametrize("example,template,most", [
-    ("therapydia-six", "standard", 5), ("therapydia-six", "compact", 4), ("therapydia-six", "large-print", 10),
+    ("therapydia-six", "standard", 5), ("therapydia-six", "compact", 4), ("therapydia-six", "large-print", 9),
     ("mixed-short", "standard", 5), ("mixed-short", "large-print", 9), ("hip-pain-general", "standard", 9),
 ])
 def test_routines_fit_in_few_pages(tmp_path, example, template, most):
@@ -110,6 +110,23 @@ def test_a_card_takes_smaller_pictures_rather_than_leave_half_a_page_empty(tmp_p
             words = card["steps"][0].split()[:3]
             return min(w["x0"] for w in page.extract_words() if w["text"] == words[0])
         assert step_left(cards[0]) < step_left(cards[1]) - 15  # 8 mm less picture = 23 pt
+
+
+def test_long_tips_take_the_third_column_and_the_cautions_go_under_the_steps(tmp_path):
+    """Compact bridge card: four long tips and one caution. With the caution under the steps
+    and the tips alone in the third column, the columns end nearer level and the card is
+    shorter than with both in the third column, so that arrangement is chosen."""
+    pdf = _build(tmp_path, HANDOUTS / "therapydia-six.json", "compact")
+    bridge = next(c for c in _cards(tmp_path, HANDOUTS / "therapydia-six.json") if c["name"] == "Bridge")
+    [page] = _card_pages(pdf, bridge)[0]
+    with pdf.plumber() as doc:
+        words = doc.pages[page].extract_words()
+        labels = next(w["top"] for w in words if w["text"] == "Tips") - 1  # (under the dose's "How often")
+        below = [w for w in words if w["top"] > labels]
+        left = {text: min(w["x0"] for w in below if w["text"] == text) for text in ("How", "Tips", "Take")}
+        tops = {text: min(w["top"] for w in below if w["text"] == text) for text in ("How", "Tips", "Take")}
+    assert abs(left["Take"] - left["How"]) < 1 and left["Tips"] > left["How"] + 100  # care under the steps
+    assert abs(tops["Tips"] - tops["How"]) < 1 and tops["Take"] > tops["How"] + 50
 
 
 def test_a_large_print_card_is_laid_out_tighter_rather_than_continue(tmp_path):
@@ -162,7 +179,7 @@ def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template
 
 @pytest.mark.parametrize("example,template", [
     ("mixed-short", "standard"), ("mixed-short", "compact"), ("mixed-short", "large-print"),
-    ("hip-pain-general", "standard"), ("hip-pain-general", "compact"),
+    ("therapydia-six", "large-print"), ("hip-pain-general", "standard"), ("hip-pain-general", "compact"),
     # (13 exercises in 16 pt make a week taller than a page: it splits between rows, header repeated)
 ])
 def test_a_week_stays_whole_on_one_page(tmp_path, example, template):
@@ -251,3 +268,22 @@ def test_every_form_box_sits_on_a_drawn_box(tmp_path):
             drawn = {(round(r["x0"], 1), round(r["top"], 1)) for r in page.rects if abs(r["width"] - size) < 0.6}
             fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots}
             assert fields == drawn, f"page {page.page_number}"
+
+
+@pytest.mark.parametrize("example,template,notes_first", [
+    ("hip-pain-general", "large-print", False), ("therapydia-six", "large-print", True),
+    ("hip-pain-general", "standard", True), ("mixed-short", "compact", True),
+])
+def test_the_notes_never_stand_alone_on_a_page(tmp_path, example, template, notes_first):
+    """The closing notes come before the tracker, as the templates order them, unless they
+    would be alone at the top of a page with the first week too tall to follow them: then
+    they close the handout, under the last week. Either way they share their page."""
+    doc = json.loads((HANDOUTS / f"{example}.json").read_text())
+    pdf = _build(tmp_path, HANDOUTS / f"{example}.json", template)
+    notes = squash(doc["notes"].split("\n\n")[0])[:40]
+    [page] = pdf.pages_with(notes)
+    assert (pdf.text.find(notes) < pdf.text.find("Exercise tracker")) == notes_first
+    text = pdf.pages_text[page]
+    assert "Week " in text or "Repeat:" in text, f"the notes stand alone on page {page + 1}"
+    if not notes_first:  # they close the handout, under the last week
+        assert page == pdf.page_count - 1 and text.find(f"Week {doc['tracker']['weeks']} ") < text.find(notes)

@@ -243,9 +243,9 @@ def test_standard_cards_fit_and_never_say_continued(tmp_path):
 
 
 def test_a_week_that_must_split_splits_evenly(tmp_path):
-    # Dates in 24 pt leave no room for seven day columns beside the names: 4 + 3 days, never
+    # Dates in 26 pt leave no room for seven day columns beside the names: 4 + 3 days, never
     # 6 + 1. (The built-in templates keep a week whole; see test_layout.py.)
-    (tmp_path / "huge.json").write_text(json.dumps({"extends": "large-print", "sizes": {"small": 24}}))
+    (tmp_path / "huge.json").write_text(json.dumps({"extends": "large-print", "sizes": {"small": 26}}))
     spec = json.loads((HANDOUTS / "mixed-short.json").read_text()) | {"template": "huge.json"}
     out = tmp_path / "huge.pdf"
     result = run_cli("build", write_spec(tmp_path, spec), "-o", out, "--page-size", "letter")

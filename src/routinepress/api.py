@@ -16,6 +16,7 @@ from .build import BuildOptions, render_checked, write_atomic
 from .catalog import Catalog
 from .errors import InputError
 from .spec import check_spec, load_spec
+from .templates import PAPER_MM
 
 
 def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | os.PathLike | None = None,
@@ -36,6 +37,12 @@ def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | o
         checked = check_spec(doc, Path(base_dir or Path.cwd()) / "<spec>", catalog)
     else:
         checked = load_spec(Path(spec), catalog)
+    if page_size is not None:
+        # As the command line takes it: either case, and a clear refusal of anything else.
+        if page_size.lower() not in PAPER_MM:
+            raise InputError.single("<page_size>", "", f"unknown page size {page_size!r}",
+                                    f"use one of: {', '.join(PAPER_MM)}")
+        page_size = page_size.lower()
     options = BuildOptions(page_size=page_size, template=template, fillable=fillable)
     return render_checked(checked, catalog, options).data
 

@@ -3,7 +3,8 @@
 A card is a short column of flat flowables (rule, title, dose line, columns of steps beside
 the pictures, notes), kept together on one page. The pictures sit beside the steps or above
 them as the template says; the tips and cautions go under the steps, in two columns under
-the pictures and steps, or in a third column, whichever makes the card shortest. A card
+the pictures and steps, or in a third column (the tips alone there, the cautions under the
+steps, when that ends the columns nearer level), whichever makes the card shortest. A card
 taller than the page is tried again with smaller pictures beside the steps, and only if it
 is still too tall is it laid out as one column that may continue on the next page. A card
 that misses the room left on a page by a little takes smaller pictures there (FitToRoom).
@@ -37,7 +38,10 @@ THIRD_COLUMN_EMS = 14
 class Layout:
     pictures: str  # "beside" the steps, "above" them, or "flow" (one splittable column)
     scale: float = 1.0  # of the template's picture size
-    extras: str = "under"  # tips and cautions: "under" the steps, "below" in two columns, or a "third" column
+    # tips and cautions: "under" the steps, "below" in two columns, both in a "third" column,
+    # or "split": the cautions under the steps and the tips in a third column (the columns
+    # end nearer level when the tips are long)
+    extras: str = "under"
 
 
 def stack_height(flowables: list[Flowable], width: float) -> float:
@@ -210,7 +214,7 @@ def _extras_choices(card: Card, styles: Styles, pictures_at: str, scale: float) 
         return ["under"] if pictures_at == "beside" and card.pictures else ["below"]
     choices = ["under", "below"] if pictures_at == "beside" and card.pictures else ["below"]
     if _third_width(styles, scale, pictures_at, card) >= styles.body.fontSize * THIRD_COLUMN_EMS:
-        choices.append("third")
+        choices += ["third", "split"]
     return choices
 
 
@@ -278,9 +282,10 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     else:
         left = _picture_column(styles, layout.scale) if layout.pictures == "beside" else 0.0
         beside_steps = steps + (tips + care if layout.extras == "under" else [])
-        if layout.extras == "third":
+        if layout.extras in ("third", "split"):
             third = _third_width(styles, layout.scale, layout.pictures, card)
-            text_columns = [(width - left - third - gap, steps), (third, tips + care)]
+            middle, right = (steps, tips + care) if layout.extras == "third" else (steps + care, tips)
+            text_columns = [(width - left - third - gap, middle), (third, right)]
         else:
             text_columns = [(width - left, beside_steps)]
         if layout.pictures == "beside":

@@ -63,8 +63,14 @@ def render(handout: Handout, template: Template, options: RenderOptions = Render
         "tracker": lambda: tracker(handout, styles, words, options.fillable),
     }
     story = parts.front_matter(handout, styles, words, pictures)
-    for part in template["parts"]:
-        story += builders[part]()
+    order = template["parts"]
+    for i, part in enumerate(order):
+        if part == "tracker" and i and order[i - 1] == "notes":
+            continue  # built with the notes
+        if part == "notes" and order[i + 1:i + 2] == ["tracker"]:
+            story += parts.notes_then_tracker(builders["notes"](), builders["tracker"]())
+        else:
+            story += builders[part]()
 
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)

@@ -14,6 +14,7 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..model import Handout
 from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
@@ -249,6 +250,48 @@ class StartHereIfRoom(KeepTogether):
             return []
         parts = table.split(width, sum(heights[:header + fit]) + 0.01)
         return parts if len(parts) == 2 else []
+
+
+class NotesBeforeTracker(Flowable):
+    """The closing notes and then the tracker, as the template orders them, unless the notes
+    would stand alone on a page: at the top of a page, with the tracker's first week too tall
+    to follow them there. Then the notes go after the tracker's last week, where they fill
+    a page the tracker leaves part empty, rather than leave one nearly blank.
+
+    Never placed whole: the frame asks it to split, and it answers with its parts in the
+    order chosen for the room where it stands.
+    """
+
+    def __init__(self, notes: list[Flowable], tracker: list[Flowable]):
+        super().__init__()
+        self.notes, self.tracker = notes, tracker
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, availHeight + 1  # taller than any room: split() decides
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)  # (set by the frame placing it; see test_internals)
+        at_top = frame is None or bool(frame._atTop)
+        above = 0 if at_top else self.notes[0].getSpaceBefore()
+        if not at_top and stack_height(self.notes, aW) + above > aH:
+            return []  # the notes miss this page too: decide at the top of the next one
+        first = self.tracker[0]
+        _, first_height = first.wrapOn(self.canv, aW, 1e6)  # (a KeepTogether measures on the canvas,
+        if isinstance(first, KeepTogether):                  # and answers "too tall" to be split)
+            first_height = first._H
+        together = (stack_height(self.notes, aW) + max(self.notes[-1].getSpaceAfter(), first.getSpaceBefore())
+                    + first_height)
+        if not at_top or together <= aH:
+            order = [KeepTogether(self.notes), *self.tracker]
+        else:
+            order = [*self.tracker, KeepTogether(self.notes)]
+        # The frame places a split's first part as it is: a no-op first, so that every part
+        # is then placed (and kept together or split) by the usual rules.
+        return [NullActionFlowable(), *order]
+
+
+def notes_then_tracker(notes: list[Flowable], tracker: list[Flowable]) -> list[Flowable]:
+    return [NotesBeforeTracker(notes, tracker)] if notes and tracker else notes + tracker
 
 
 class _TopOfEachPage(Flowable):

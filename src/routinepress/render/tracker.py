@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether
 
 from ..errors import LayoutFailure
 from ..model import Handout
@@ -91,8 +91,9 @@ class WeekGrid(Flowable):
             fit += 1
         if fit in (0, len(self.rows)):
             return []
-        return [WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days),
-                WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days)]
+        head = WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days)
+        head.spaceBefore = self.getSpaceBefore()  # the rest starts a page: no space above it
+        return [head, WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days)]
 
     def _padding(self, column: int) -> float:
         return self.style.name_padding if column == 0 else self.style.day_padding
@@ -164,7 +165,7 @@ HEADER_PAD = 3.0  # above and below the header's dates
 
 
 DAY_PADDING = 4.0  # points either side of a day's boxes or date
-NAME_PADDING = 6.0
+NAME_PADDING = 5.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
@@ -188,7 +189,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     def width_for(per_line: int) -> float:
         # Day cells are padded DAY_PADDING a side, and a date never wraps mid-number; any wider
         # and the exercises' names would wrap to a second line instead.
-        return max(per_line * box + (per_line - 1) * BOX_GAP, widest + 2) + 2 * DAY_PADDING
+        return max(per_line * box + (per_line - 1) * BOX_GAP, widest) + 2 * DAY_PADDING
 
     # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
     per_line = most_boxes
@@ -209,13 +210,16 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         tables: list[Flowable] = []
         for first in range(0, 7, per_table):
             days = range(first, min(7, first + per_table))
-            tables += [_week_grid(handout, styles, words, fillable, week, days, day_width, per_line),
-                       Spacer(1, styles.gap * 1.5)]
+            grid = _week_grid(handout, styles, words, fillable, week, days, day_width, per_line)
+            # Space between tables, before each but the first: a frame drops it at the top of
+            # a page, where a space after the last table would have kept a week off the page.
+            grid.spaceBefore = styles.gap * 1.5 if week or first else 0
+            tables.append(grid)
         # A week stays whole on one page (the first with the tracker's heading); only a week
         # taller than a page splits, between rows, starting under what comes before it and
         # leaving no row or two alone on a page.
         block = [*heading, *tables]
-        taller = len(tables) == 2 and stack_height(block, styles.frame_width) > styles.frame_height
+        taller = len(tables) == 1 and stack_height(block, styles.frame_width) > styles.frame_height
         story.append(StartHereIfRoom(block, WEEK_LEAST_ROWS) if taller else KeepTogether(block))
         heading = []
     return story
