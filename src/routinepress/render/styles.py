@@ -17,6 +17,7 @@ from reportlab.platypus import TableStyle
 
 from ..templates import Template
 from . import fonts
+from .plaintext import draw_plain
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 
@@ -139,6 +140,10 @@ class Paragraph(PlatypusParagraph):
                     _BROKEN[(*self._key, availWidth)] = (self.style, {n: getattr(self, n) for n in _WRAP_RESULT})
             self._wrapped = (availWidth, self.blPara)
         return self.width, self.height
+
+    def draw(self) -> None:
+        if not draw_plain(self):  # (a plain paragraph, in a third of reportlab's time)
+            super().draw()
 
     def split(self, availWidth: float, availHeight: float) -> list:
         if self._shared and self._wrapped:  # break its own lines to cut up, at the width the shared ones were for
