@@ -158,15 +158,34 @@ def test_the_ascii_shortcut_encodes_text_exactly_as_reportlab_does():
         assert ours.state[doc_ours].assignments == theirs.state[doc_theirs].assignments
 
 
+# Everything the handouts print, and text that is not plain ASCII: accents, dashes, quotes,
+# a no-break space, a long unbroken word (each in a note, a title, a name and a step).
+UNUSUAL = {"spec_version": 1, "title": "Zo\u00eb \u00c5ngstr\u00f6m\u2013N\u00fa\u00f1ez: \u2018hip\u2019 plan",
+           "patient": {"name": "Ren\u00e9e O\u2019Brien"}, "notes": "Stop \u2014 rest 2\u00a0min. " + "x" * 90,
+           "intro": "Caf\u00e9 stairs \u00d7 3, then \u201cwalk\u201d.",
+           "sections": [{"title": "\u00c9tirements", "exercises": [
+               {"ref": "bridge", "notes": "\u00bd a rep \u2026 then \u00be", "dosage": {"reps": 8, "sets": 2}},
+               "clamshell", {"ref": "side-lying-hip-abduction", "dosage": {"side": "left"}}]}]}
+
+
 @pytest.mark.parametrize("template", ["standard", "compact", "large-print"])
-def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkeypatch, template):
-    """render/plaintext.py writes plain paragraphs' text operators itself. Every example built
-    with it and with reportlab's own drawing (steps with numbers and bullets, lines set with
-    tighter word spaces, accented letters and dashes, several fonts and colours) must give
-    the same bytes; and it must have drawn most paragraphs, or the comparison proves nothing."""
+@pytest.mark.parametrize("example", ["therapydia-six", "postpartum-hip", "hip-pain-general", "mixed-short",
+                                     "hip-stretches-gentle", "unusual"])
+def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkeypatch, tmp_path, example,
+                                                                         template):
+    """render/plaintext.py writes the text operators of most paragraphs itself. Each example
+    built with it and with reportlab's own drawing (numbered steps, bullets, bold runs, lines
+    set with tighter word spaces, accents, dashes, several fonts and colours) must give the
+    same bytes; and it must have drawn most paragraphs, or the comparison proves nothing."""
+    import json
+
     from routinepress.api import build_handout
     from routinepress.render import plaintext
 
+    spec = HANDOUTS / f"{example}.json"
+    if example == "unusual":
+        spec = tmp_path / "unusual.json"
+        spec.write_text(json.dumps(UNUSUAL))
     handled = []
 
     def counted(para):
@@ -174,11 +193,9 @@ def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkey
         handled.append(drawn)
         return drawn
 
-    for example in ("therapydia-six", "postpartum-hip"):
-        spec = HANDOUTS / f"{example}.json"
-        monkeypatch.setattr(styles, "draw_plain", counted)
-        ours = build_handout(spec, template=template)
-        monkeypatch.setattr(styles, "draw_plain", lambda para: False)
-        theirs = build_handout(spec, template=template)
-        assert ours == theirs, f"{example}, {template}: the plain drawing differs from reportlab's"
-    assert sum(handled) > 100 and sum(handled) > len(handled) / 2, (sum(handled), len(handled))
+    monkeypatch.setattr(styles, "draw_plain", counted)
+    ours = build_handout(spec, template=template)
+    monkeypatch.setattr(styles, "draw_plain", lambda para: False)
+    theirs = build_handout(spec, template=template)
+    assert ours == theirs, f"{example}, {template}: the plain drawing differs from reportlab's"
+    assert sum(handled) > len(handled) * 0.7, (sum(handled), len(handled))

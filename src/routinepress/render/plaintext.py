@@ -30,23 +30,35 @@ def draw_plain(para) -> bool:
         return False
     canvas = para.canv
     doc = canvas._doc
-    size = lines.fontSize
-    cur_y = para.height - size if rl_paragraph.paraFontSizeHeightOffset else para.height - lines.ascent
+    first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
+    cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
+             else para.height - getattr(first, "ascent", first.fontSize))
     bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
     if bullet is None:
         return False
-    font = getFont(lines.fontName)
     leading = style.leading
+    code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+    if lines.kind == 0:
+        _one_font_lines(code, lines, leading, doc)
+    elif not _mixed_lines(code, lines, leading, canvas):
+        return False
+    code.append("ET")
     canvas.saveState()
     if bullet:
         canvas._code.append(bullet)
-    canvas.setFillColor(lines.textColor)
-    code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
-    switch = f"{fp_str(size)} Tf {fp_str(leading)} TL"
-    subset = -1
+    if lines.kind == 0:  # (one colour: set outside the text object; mixed ones set theirs inside)
+        canvas.setFillColor(lines.textColor)
+    canvas._code.append(" ".join(code))
+    canvas.restoreState()
+    return True
+
+
+def _one_font_lines(code: list[str], lines, leading: float, doc) -> None:
+    """reportlab's lines of one font and colour (kind 0): words, with a line a hair too long
+    set with tighter word spaces, as reportlab sets it."""
+    font, switch, subset = getFont(lines.fontName), f"{fp_str(lines.fontSize)} Tf {fp_str(leading)} TL", -1
     for extra, words in lines.lines:
         text = " ".join(words)
-        # A line a hair too long is set with tighter word spaces, as reportlab sets it.
         spaces = len(words) + text.count("\xa0") - 1 if extra <= -1e-8 else 0
         if spaces > 0:
             code.append(f"{fp_str(extra / float(spaces))} Tw")
@@ -54,15 +66,49 @@ def draw_plain(para) -> bool:
         code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
-    code.append("ET")
-    canvas._code.append(" ".join(code))
-    canvas.restoreState()
+
+
+def _mixed_lines(code: list[str], lines, leading: float, canvas) -> bool:
+    """reportlab's lines of fragments (kind 1: bold and plain runs, several sizes or colours),
+    as its _putFragLine writes them; False for anything more (links, underlines, raised or
+    shaded text, images)."""
+    doc, font, key, colour, switch, subset = canvas._doc, None, None, None, "", -1
+    for n, line in enumerate(lines.lines):
+        frags = line.words
+        if any(hasattr(f, "cbDefn") or getattr(f, "us_lines", None) or getattr(f, "link", None)
+               or getattr(f, "backColor", None) or getattr(f, "rise", 0) for f in frags):
+            return False
+        spaces = 0
+        if line.extraSpace <= -1e-8:
+            spaces = line.wordCount + sum(f.text.count("\xa0") for f in frags) - 1
+            if spaces > 0:
+                code.append(f"{fp_str(line.extraSpace / float(spaces))} Tw")
+        if n == 0:  # the leading, set as the first line starts (after its word spacing)
+            code.append(f"{fp_str(leading)} TL")
+        for f in frags:
+            if key != (f.fontName, f.fontSize):
+                key, font, subset = (f.fontName, f.fontSize), getFont(f.fontName), -1
+                if not font._dynamicFont:
+                    return False
+                switch = f"{fp_str(f.fontSize)} Tf {fp_str(leading)} TL"
+            if colour != f.textColor:
+                colour = f.textColor
+                colour_op = _text_colour(canvas, colour)
+                if colour_op is None:
+                    return False
+                code.append(colour_op)
+            subset = _show(code, f.text, font, doc, switch, subset)
+            if f is frags[-1]:
+                code[-1] += " T*"
+        if spaces > 0:
+            code.append("0 Tw")
     return True
 
 
 def _is_plain(para, style, lines) -> bool:
     return (
-        lines.kind == 0 and bool(lines.lines) and style.alignment == TA_LEFT and not style.firstLineIndent
+        lines.kind in (0, 1) and bool(lines.lines) and style.alignment == TA_LEFT and not style.firstLineIndent
+        and not getattr(style, "endDots", None)
         and not para.debug and not any(getattr(para, "_offsets", None) or ())
         and style.wordWrap not in ("RTL", "CJK") and not style.backColor
         and not (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
@@ -70,7 +116,7 @@ def _is_plain(para, style, lines) -> bool:
         and getattr(para, "autoLeading", getattr(style, "autoLeading", "")) not in ("max", "min")
         and "preformatted" not in type(para).__name__.lower()
         and (para.bulletText is None or (isinstance(para.bulletText, str) and style.bulletAnchor == "start"))
-        and getFont(lines.fontName)._dynamicFont and para.canv.bottomup
+        and (lines.kind == 1 or getFont(lines.fontName)._dynamicFont) and para.canv.bottomup
     )
 
 
