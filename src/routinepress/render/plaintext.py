@@ -16,7 +16,8 @@ reportlab upgrade that writes text differently fails there rather than in a prin
 from __future__ import annotations
 
 from reportlab.lib.colors import CMYKColor, Color
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
@@ -29,20 +30,20 @@ def draw_plain(para) -> bool:
     if not _is_plain(para, style, lines):
         return False
     canvas = para.canv
-    doc = canvas._doc
     first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
     cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
              else para.height - getattr(first, "ascent", first.fontSize))
     bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
     if bullet is None:
         return False
-    leading = style.leading
     code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+    centred = style.alignment == TA_CENTER
     if lines.kind == 0:
-        _one_font_lines(code, lines, leading, doc)
-    elif not _mixed_lines(code, lines, leading, canvas):
+        _one_font_lines(code, lines, style.leading, canvas._doc, centred)
+    elif not _mixed_lines(code, lines, style.leading, canvas, centred):
         return False
     code.append("ET")
+    _box(canvas, para, style)
     canvas.saveState()
     if bullet:
         canvas._code.append(bullet)
@@ -53,22 +54,26 @@ def draw_plain(para) -> bool:
     return True
 
 
-def _one_font_lines(code: list[str], lines, leading: float, doc) -> None:
+def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool) -> None:
     """reportlab's lines of one font and colour (kind 0): words, with a line a hair too long
-    set with tighter word spaces, as reportlab sets it."""
+    set with tighter word spaces, as reportlab sets it; a centred line moved in by half its
+    spare width, and back."""
     font, switch, subset = getFont(lines.fontName), f"{fp_str(lines.fontSize)} Tf {fp_str(leading)} TL", -1
     for extra, words in lines.lines:
         text = " ".join(words)
         spaces = len(words) + text.count("\xa0") - 1 if extra <= -1e-8 else 0
+        shift = 0.5 * extra if centred and spaces <= 0 else 0.0
         if spaces > 0:
             code.append(f"{fp_str(extra / float(spaces))} Tw")
+        _move(code, shift)
         subset = _show(code, text, font, doc, switch, subset)
         code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
+        _move(code, -shift)
 
 
-def _mixed_lines(code: list[str], lines, leading: float, canvas) -> bool:
+def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool) -> bool:
     """reportlab's lines of fragments (kind 1: bold and plain runs, several sizes or colours),
     as its _putFragLine writes them; False for anything more (links, underlines, raised or
     shaded text, images)."""
@@ -81,9 +86,11 @@ def _mixed_lines(code: list[str], lines, leading: float, canvas) -> bool:
         spaces = 0
         if line.extraSpace <= -1e-8:
             spaces = line.wordCount + sum(f.text.count("\xa0") for f in frags) - 1
-            if spaces > 0:
-                code.append(f"{fp_str(line.extraSpace / float(spaces))} Tw")
-        if n == 0:  # the leading, set as the first line starts (after its word spacing)
+        shift = 0.5 * line.extraSpace if centred and spaces <= 0 else 0.0
+        if spaces > 0:
+            code.append(f"{fp_str(line.extraSpace / float(spaces))} Tw")
+        _move(code, shift)
+        if n == 0:  # the leading, set as the first line starts (after its spacing and move)
             code.append(f"{fp_str(leading)} TL")
         for f in frags:
             if key != (f.fontName, f.fontSize):
@@ -102,16 +109,51 @@ def _mixed_lines(code: list[str], lines, leading: float, canvas) -> bool:
                 code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
+        _move(code, -shift)
     return True
+
+
+def _move(code: list[str], dx: float) -> None:
+    """Move the line start across by dx, as reportlab's text object does: a move straight
+    after another is merged with it (its written, rounded value read back), and a move of
+    next to nothing is not written."""
+    if -1e-6 <= dx <= 1e-6:
+        return
+    if code[-1].endswith(" Td"):
+        dx += float(code.pop().split()[0])
+    code.append(f"{fp_str(dx, 0)} Td")
+
+
+def _box(canvas, para, style) -> None:
+    """The paragraph's shading and border, drawn before its text, as reportlab draws them."""
+    fill = style.backColor
+    line_colour, line_width = getattr(style, "borderColor", None), getattr(style, "borderWidth", None)
+    stroked = bool(line_colour and line_width)
+    if not (fill or stroked):
+        return
+    top, right, bottom, left = normalizeTRBL(getattr(style, "borderPadding", 0))
+    x, width = style.leftIndent - left, para.width - style.leftIndent - style.rightIndent + left + right
+    canvas.saveState()
+    radius = getattr(style, "borderRadius", 0) if stroked else 0
+    if stroked:
+        canvas.setStrokeColor(line_colour)
+        canvas.setLineWidth(line_width)
+    if fill:
+        canvas.setFillColor(fill)
+    shape = dict(stroke=int(stroked), fill=int(bool(fill)))
+    if radius:
+        canvas.roundRect(x, -bottom, width, para.height + top + bottom, radius, **shape)
+    else:
+        canvas.rect(x, -bottom, width, para.height + top + bottom, **shape)
+    canvas.restoreState()
 
 
 def _is_plain(para, style, lines) -> bool:
     return (
-        lines.kind in (0, 1) and bool(lines.lines) and style.alignment == TA_LEFT and not style.firstLineIndent
-        and not getattr(style, "endDots", None)
+        lines.kind in (0, 1) and bool(lines.lines) and style.alignment in (TA_LEFT, TA_CENTER)
+        and not style.firstLineIndent and not getattr(style, "endDots", None)
         and not para.debug and not any(getattr(para, "_offsets", None) or ())
-        and style.wordWrap not in ("RTL", "CJK") and not style.backColor
-        and not (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
+        and style.wordWrap not in ("RTL", "CJK")
         and not getattr(lines, "us_lines", None) and not getattr(lines, "link", None)
         and getattr(para, "autoLeading", getattr(style, "autoLeading", "")) not in ("max", "min")
         and "preformatted" not in type(para).__name__.lower()
