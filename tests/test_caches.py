@@ -115,3 +115,25 @@ def test_line_breaks_are_shared_only_with_the_very_same_style():
     other = styles.Paragraph(text, base.small)
     other.wrap(150, 1000)
     assert not other._shared and other.blPara is not first.blPara
+
+
+def test_paragraphs_share_the_parsed_fragments_until_they_break_their_own_lines():
+    """A paragraph made from cached markup holds the cached fragments themselves (no copy)
+    until it must break lines: then it works on its own copy, so the cache is never
+    marked or changed, whatever widths and splits its sharers go through."""
+    style = styles.make_styles(routinepress_template(), "letter").body
+    text = " ".join(["<b>Bold words</b> then plain words that run on and on."] * 12)
+    styles.Paragraph(text, style).wrap(200, 1000)
+    cached = styles._PARSED[(text, id(style), None)][1]
+    snapshot = [dict(frag.__dict__) for frag in cached]
+
+    shared = styles.Paragraph(text, style)
+    assert shared.frags is cached  # not copied
+    shared.wrap(200, 1000)  # the shared line breaks: still nothing copied
+    assert shared._shared and not shared._owns_frags
+    shared.wrap(150, 1000)  # a width nobody broke lines at: its own copy
+    assert shared._owns_frags and all(own is not frag for own, frag in zip(shared.frags, cached))
+    fresh = styles.Paragraph(text, style)
+    fresh.wrap(200, 1000)
+    assert len(fresh.split(200, style.leading * 3.5)) == 2
+    assert [dict(frag.__dict__) for frag in cached] == snapshot

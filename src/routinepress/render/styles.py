@@ -103,13 +103,15 @@ class Paragraph(PlatypusParagraph):
     _wrapped: tuple[float, object] | None = None  # (width, the line breaks made for it)
     _key: tuple[str, int, str | None] | None = None  # set when built from text, not split off
     _shared = False  # its line breaks are the ones in _BROKEN
+    _owns_frags = True  # False while self.frags is the cached parse, or another's line breaks
 
     def __init__(self, text: str, style: ParagraphStyle, bulletText: str | None = None, frags=None, **kwargs):
         if frags is not None or kwargs:  # reportlab splitting a paragraph: already parsed
             super().__init__(text, style, bulletText, frags=frags, **kwargs)
             return
         # Parsing markup is a third of a warm build: each (text, style) is parsed once per
-        # process and every paragraph gets its own copy of the fragments.
+        # process. A paragraph copies the fragments only if it breaks its own lines (most
+        # take shared line breaks, and never read them): copying them all was 6% of a build.
         key = self._key = (text, id(style), bulletText)
         cached = _PARSED.get(key)
         if cached is None:
@@ -117,9 +119,19 @@ class Paragraph(PlatypusParagraph):
             if len(_PARSED) >= _PARSED_LIMIT:
                 _PARSED.clear()
                 _BROKEN.clear()  # its keys hold style ids that only _PARSED keeps alive
-            _PARSED[key] = (style, [frag.clone() for frag in self.frags])  # the style is kept alive with its id
+            parsed: list = [frag.clone() for frag in self.frags]  # type: ignore[has-type]
+            _PARSED[key] = (style, parsed)  # the style is kept alive with its id
+            self._parsed = parsed
         else:
-            super().__init__(text, style, bulletText, frags=[frag.clone() for frag in cached[1]])
+            super().__init__(text, style, bulletText, frags=cached[1])
+            self._parsed, self._owns_frags = cached[1], False
+
+    def _own_frags(self) -> None:
+        """Its own copy of the parsed fragments, before reportlab breaks lines from them
+        (breaking marks and replaces them)."""
+        if not self._owns_frags:
+            self.frags = [frag.clone() for frag in self._parsed]
+            self._owns_frags = True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Trusted only while those very line breaks are still attached: splitting and
@@ -132,8 +144,9 @@ class Paragraph(PlatypusParagraph):
             if (style is not None and style is self.style and "autoLeading" not in self.__dict__
                     and style.wordWrap != "RTL"):
                 self.__dict__.update(known)
-                self._shared = True
+                self._shared, self._owns_frags = True, False
             else:
+                self._own_frags()
                 super().wrap(availWidth, availHeight)
                 self._shared = False
                 if self._key:
@@ -148,6 +161,7 @@ class Paragraph(PlatypusParagraph):
     def split(self, availWidth: float, availHeight: float) -> list:
         if self._shared and self._wrapped:  # break its own lines to cut up, at the width the shared ones were for
             width = self._wrapped[0]
+            self._own_frags()
             PlatypusParagraph.wrap(self, width, availHeight)
             self._shared, self._wrapped = False, (width, self.blPara)
         return super().split(availWidth, availHeight)
