@@ -10,15 +10,18 @@ from reportlab.platypus import Flowable
 
 from ..catalog import Illustration
 from ..model import Picture
-from .drawings import draw_poses_recorded
+from .drawings import RecordedDrawing, draw_poses_recorded
 from .styles import Paragraph, Styles, esc
 
 
 class PictureSource:
-    """Per-build caches: each photo decoded once; drawn poses shared by the whole process."""
+    """Per-build caches: each photo decoded once; drawn poses shared by the whole process,
+    and within a build looked up once per size (a card tries several arrangements, and the
+    process-wide lookup reads each pose file's state from disk to notice an edit)."""
 
     def __init__(self, grayscale: bool = False):
         self.grayscale = grayscale
+        self._poses: dict[tuple, list[RecordedDrawing]] = {}
 
     @functools.cached_property
     def images(self):
@@ -35,8 +38,12 @@ class PictureSource:
         if pose_indexes:
             # Poses of one exercise are drawn together: same scale, arrows from one to the next.
             paths = [illustrations[i].path for i in pose_indexes]
-            for i, drawing in zip(pose_indexes, draw_poses_recorded(paths, width, height, mirror, line_scale)):
-                out[i] = drawing
+            key = (tuple(paths), width, height, mirror, line_scale)
+            if key not in self._poses:
+                self._poses[key] = draw_poses_recorded(paths, width, height, mirror, line_scale)
+            for i, drawn in zip(pose_indexes, self._poses[key]):
+                # a flowable of its own for each use (reportlab attaches the canvas to it)
+                out[i] = RecordedDrawing(drawn.width, drawn.height, drawn.operators)
         for i, ill in enumerate(illustrations):
             if not ill.is_pose:
                 from .images import RasterImage
