@@ -199,3 +199,30 @@ def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkey
     theirs = build_handout(spec, template=template)
     assert ours == theirs, f"{example}, {template}: the plain drawing differs from reportlab's"
     assert sum(handled) > len(handled) * 0.7, (sum(handled), len(handled))
+
+
+def test_measuring_a_keeptogether_copies_the_frame_through_our_shallow_copy(monkeypatch):
+    """reportlab measures a KeepTogether against a deep copy of the current frame; the page's
+    frame (document._BodyFrame) answers with a shallow copy. The measuring must still leave
+    the frame as it was, and must go through that copy (else the class is dead code)."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, KeepTogether
+
+    from routinepress.render import document
+
+    frame = document._BodyFrame(0, 0, 300, 500, id="body")
+    doc = BaseDocTemplate(io.BytesIO())
+    canvas = Canvas(io.BytesIO())
+    canvas._doctemplate, doc.frame = doc, frame
+    before = dict(frame.__dict__)
+    copies = []
+    original = document._BodyFrame.__deepcopy__
+    monkeypatch.setattr(document._BodyFrame, "__deepcopy__",
+                        lambda self, memo: copies.append(1) or original(self, memo))
+    style = ParagraphStyle("t", fontSize=12, leading=14)
+    kept = KeepTogether([styles.Paragraph("Lift your hips. " * 20, style), styles.Paragraph("Lower them.", style)])
+    kept.wrapOn(canvas, 300, 500)
+    assert copies, "reportlab no longer copies the frame to measure: _BodyFrame can go"
+    assert doc.frame is frame and frame.__dict__ == before and kept._H > 14 * 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -105,9 +106,18 @@ def _culprit(handout: Handout, styles: Styles, words: parts.Words, page_size: st
     return "part of the handout"
 
 
+class _BodyFrame(Frame):
+    """The page's one frame. reportlab deep-copies the current frame each time it measures a
+    KeepTogether (cards, tracker weeks), so that anything the measuring adds to the frame is
+    added to the copy; a copy with its own attributes is all that needs (3% of a build)."""
+
+    def __deepcopy__(self, memo: dict) -> _BodyFrame:
+        return copy.copy(self)
+
+
 def _document(buffer: io.BytesIO, handout: Handout, styles: Styles, page_size: str) -> BaseDocTemplate:
     m = styles.margins
-    frame = Frame(
+    frame = _BodyFrame(
         m["left"], m["bottom"] + styles.footer_space, styles.frame_width, styles.frame_height,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
     )
