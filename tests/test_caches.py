@@ -137,3 +137,24 @@ def test_paragraphs_share_the_parsed_fragments_until_they_break_their_own_lines(
     fresh.wrap(200, 1000)
     assert len(fresh.split(200, style.leading * 3.5)) == 2
     assert [dict(frag.__dict__) for frag in cached] == snapshot
+
+
+@pytest.mark.parametrize("template", ["standard", "compact", "large-print"])
+def test_plain_text_skips_the_markup_parser_and_gets_what_it_would_give(template):
+    """Text without markup becomes one run in the style's font without reportlab's parser;
+    its fragments and text must be exactly the parser's, in every style of every template."""
+    from reportlab.platypus import Paragraph as PlatypusParagraph
+
+    from routinepress.templates import load_template
+
+    all_styles = styles.make_styles(load_template(template), "letter")
+    texts = ["Lie on your back.", "  Bend your knees.\n  Lift your hips.  ", "Caf\u00e9 \u2013 3\u00d7 a day",
+             "a  b   c", "x", "\ttab", "trailing ", "no\u00a0break", "it's \"fine\" > ok", "10 to 15 times"]
+    for name in ("body", "body_bold", "small", "caption", "title", "heading", "card_title", "label", "step",
+                 "stop_line", "dose", "boxed"):
+        style = getattr(all_styles, name)
+        for text in texts:
+            styles._PARSED.clear()
+            ours, theirs = styles.Paragraph(text, style), PlatypusParagraph(text, style)
+            assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags], (name, text)
+            assert ours.text == theirs.text, (name, text)

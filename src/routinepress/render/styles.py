@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph as PlatypusParagraph
 from reportlab.platypus import Table as PlatypusTable
 from reportlab.platypus import TableStyle
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from ..templates import Template
 from . import fonts
@@ -89,6 +90,18 @@ _WRAP_RESULT = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max
                 "_hyphenations")
 
 
+_RUNS: dict[int, tuple[ParagraphStyle, object]] = {}
+
+
+def _one_run(style: ParagraphStyle):
+    """The parser's fragment for a run of plain text in `style` (its text to be replaced)."""
+    known = _RUNS.get(id(style))
+    if known is None or known[0] is not style:
+        [run] = PlatypusParagraph("x", style).frags
+        known = _RUNS[id(style)] = (style, run)  # the style kept alive with its id
+    return known[1]
+
+
 class Paragraph(PlatypusParagraph):
     """A platypus Paragraph that breaks its lines once per width and text.
 
@@ -115,7 +128,13 @@ class Paragraph(PlatypusParagraph):
         key = self._key = (text, id(style), bulletText)
         cached = _PARSED.get(key)
         if cached is None:
-            super().__init__(text, style, bulletText)
+            if text and "<" not in text and "&" not in text:
+                # No markup: one run in the style's own font, as the parser would make it
+                # (most steps and tips; the parser is a fifth of a first build).
+                clean = cleanBlockQuotedText(text)
+                super().__init__(clean, style, bulletText, frags=[_one_run(style).clone(text=clean)])
+            else:
+                super().__init__(text, style, bulletText)
             if len(_PARSED) >= _PARSED_LIMIT:
                 _PARSED.clear()
                 _BROKEN.clear()  # its keys hold style ids that only _PARSED keeps alive
