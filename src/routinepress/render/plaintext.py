@@ -1,16 +1,17 @@
-"""Plain paragraphs drawn straight into the page: the same operators reportlab writes, in a
-third of the time.
+"""Paragraphs drawn straight into the page: the same operators reportlab writes, in a
+fraction of the time.
 
-Drawing paragraphs was a third of a warm build. Most of a handout's paragraphs are plain:
-one font and colour, left-aligned, perhaps a bullet or number hanging in the margin (a
-step, a tip, a label, a tracker row). For those, reportlab's general drawing code builds a
-text object and formats each line through several layers. `draw_plain` writes the very
-same text operators itself: line for line, byte for byte, so a handout's PDF is unchanged.
-Anything else (markup that changes font or colour mid-line, centring, links, underlines,
-borders, right-to-left text) returns False and is drawn by reportlab.
+Drawing paragraphs was a third of a warm build, nearly all of it reportlab's general
+machinery: a text object, and each line formatted through several layers that handle
+links, underlines, images in text, justification and right-to-left scripts. A handout's
+paragraphs use none of that: left-aligned or centred lines in one font, or in runs of
+bold and plain, perhaps a number or bullet hanging in the margin, perhaps a shaded or
+bordered box. `draw_plain` writes their text operators itself, line for line and byte for
+byte as reportlab would, so a handout's PDF is unchanged. Anything more returns False, and
+reportlab draws it.
 
-tests/test_internals.py draws a corpus of paragraphs both ways and compares the bytes, so a
-reportlab upgrade that writes text differently fails there rather than in a printed page.
+tests/test_internals.py builds every example in every template both ways and compares the
+bytes, so a reportlab upgrade that writes text differently fails there, not on paper.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ def _box(canvas, para, style) -> None:
 
 
 def _is_plain(para, style, lines) -> bool:
+    """Whether reportlab would draw this paragraph with nothing more than this module writes."""
     return (
         lines.kind in (0, 1) and bool(lines.lines) and style.alignment in (TA_LEFT, TA_CENTER)
         and not style.firstLineIndent and not getattr(style, "endDots", None)
