@@ -164,8 +164,8 @@ class WeekGrid(Flowable):
 HEADER_PAD = 3.0  # above and below the header's dates
 
 
-DAY_PADDING = 4.0  # points either side of a day's boxes or date
-NAME_PADDING = 5.0
+DAY_PADDING = 3.5  # points either side of a day's boxes or date
+NAME_PADDING = 4.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
