@@ -173,10 +173,13 @@ UNUSUAL = {"spec_version": 1, "title": "Zo\u00eb \u00c5ngstr\u00f6m\u2013N\u00fa
                                      "hip-stretches-gentle", "unusual"])
 def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkeypatch, tmp_path, example,
                                                                          template):
-    """render/plaintext.py writes the text operators of most paragraphs itself. Each example
-    built with it and with reportlab's own drawing (numbered steps, bullets, bold runs, lines
-    set with tighter word spaces, accents, dashes, several fonts and colours) must give the
-    same bytes; and it must have drawn most paragraphs, or the comparison proves nothing."""
+    """render/plaintext.py writes the text operators of most paragraphs itself, and keeps
+    them to use again. Each example built with it (once making them, once using the kept
+    ones) and with reportlab's own drawing (numbered steps, bullets, bold runs, lines set
+    with tighter word spaces, accents, dashes, several fonts and colours) must give the same
+    bytes; and it must have drawn most paragraphs, or the comparison proves nothing. The
+    examples run one after another in one process, so kept text objects meet documents
+    that number their fonts differently."""
     import json
 
     from routinepress.api import build_handout
@@ -194,11 +197,15 @@ def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkey
         return drawn
 
     monkeypatch.setattr(styles, "draw_plain", counted)
-    ours = build_handout(spec, template=template)
+    plaintext._DRAWN.clear()
+    ours = build_handout(spec, template=template)  # each text object made (or met again in the document)
+    replayed = build_handout(spec, template=template)  # most text objects kept from the first build
+    kept = len(plaintext._DRAWN)
     monkeypatch.setattr(styles, "draw_plain", lambda para: False)
     theirs = build_handout(spec, template=template)
     assert ours == theirs, f"{example}, {template}: the plain drawing differs from reportlab's"
-    assert sum(handled) > len(handled) * 0.7, (sum(handled), len(handled))
+    assert replayed == theirs, f"{example}, {template}: a kept text object differs from reportlab's"
+    assert sum(handled) > len(handled) * 0.7 and kept > 20, (sum(handled), len(handled), kept)
 
 
 def test_measuring_a_keeptogether_copies_the_frame_through_our_shallow_copy(monkeypatch):

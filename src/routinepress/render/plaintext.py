@@ -16,12 +16,22 @@ bytes, so a reportlab upgrade that writes text differently fails there, not on p
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
+
+# A paragraph's text object, by its text, style, bullet and width (the line-break cache's
+# key): a batch or a server prints the same steps in handout after handout. Kept with font
+# names left as places to fill (each document numbers its fonts in the order it meets
+# them), and only for plain ASCII, whose codes are the same in every document.
+_DRAWN: dict[tuple, tuple[Any, str, tuple[tuple[Any, int], ...]]] = {}
+_DRAWN_LIMIT = 5_000
+_NAME = "\x00"  # where a font's name goes (never in text: control characters are refused, and escaped)
 
 
 def draw_plain(para) -> bool:
@@ -31,35 +41,57 @@ def draw_plain(para) -> bool:
     if not _is_plain(para, style, lines):
         return False
     canvas = para.canv
+    doc = canvas._doc
     first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
     cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
              else para.height - getattr(first, "ascent", first.fontSize))
     bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
-    if bullet is None:
+    colour = _text_colour(canvas, lines.textColor) if lines.kind == 0 else ""
+    if bullet is None or colour is None:
         return False
-    code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
-    centred = style.alignment == TA_CENTER
-    if lines.kind == 0:
-        _one_font_lines(code, lines, style.leading, canvas._doc, centred)
-    elif not _mixed_lines(code, lines, style.leading, canvas, centred):
-        return False
-    code.append("ET")
+    key = para.drawn_key() if hasattr(para, "drawn_key") else None
+    known = _DRAWN.get(key) if key else None
+    if known is not None and known[0] is style:
+        _, template, fonts = known
+        for font, _subset in fonts:  # (its subsets set up as reportlab's first use sets them)
+            if doc not in font.state:
+                font.splitString(" ", doc)
+    else:
+        fonts_used: list[tuple[Any, int]] = []
+        code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+        centred = style.alignment == TA_CENTER
+        ascii_only: bool | None
+        if lines.kind == 0:
+            ascii_only = _one_font_lines(code, lines, style.leading, doc, centred, fonts_used)
+        else:
+            ascii_only = _mixed_lines(code, lines, style.leading, canvas, centred, fonts_used)
+            if ascii_only is None:
+                return False
+        code.append("ET")
+        template, fonts = " ".join(code), tuple(fonts_used)
+        if key and ascii_only:
+            if len(_DRAWN) >= _DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = (style, template, fonts)  # (the style kept alive with its id)
+    # The font names, asked in the order the text uses them: a document numbers its fonts
+    # as they are first asked for.
+    parts = template.split(_NAME)
+    text = parts[0] + "".join(font.getSubsetInternalName(subset, doc) + part
+                              for (font, subset), part in zip(fonts, parts[1:]))
     _box(canvas, para, style)
-    canvas.saveState()
-    if bullet:
-        canvas._code.append(bullet)
-    if lines.kind == 0:  # (one colour: set outside the text object; mixed ones set theirs inside)
-        canvas.setFillColor(lines.textColor)
-    canvas._code.append(" ".join(code))
-    canvas.restoreState()
+    # What saveState, setFillColor and restoreState write; the canvas's own state is the
+    # same after them as before, so it is not touched.
+    canvas._code.extend(op for op in ("q", bullet, colour, text, "Q") if op)
     return True
 
 
-def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool) -> None:
+def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool,
+                    fonts: list[tuple[Any, int]]) -> bool:
     """reportlab's lines of one font and colour (kind 0): words, with a line a hair too long
     set with tighter word spaces, as reportlab sets it; a centred line moved in by half its
-    spare width, and back."""
+    spare width, and back. Whether all of it was plain ASCII."""
     font, switch, subset = getFont(lines.fontName), f"{fp_str(lines.fontSize)} Tf {fp_str(leading)} TL", -1
+    ascii_only = True
     for extra, words in lines.lines:
         text = " ".join(words)
         spaces = len(words) + text.count("\xa0") - 1 if extra <= -1e-8 else 0
@@ -67,23 +99,27 @@ def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool) 
         if spaces > 0:
             code.append(f"{fp_str(extra / float(spaces))} Tw")
         _move(code, shift)
-        subset = _show(code, text, font, doc, switch, subset)
+        subset = _show(code, text, font, doc, switch, subset, fonts)
+        ascii_only = ascii_only and text.isascii() and text.isprintable()
         code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
         _move(code, -shift)
+    return ascii_only
 
 
-def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool) -> bool:
+def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool,
+                 fonts: list[tuple[Any, int]]) -> bool | None:
     """reportlab's lines of fragments (kind 1: bold and plain runs, several sizes or colours),
-    as its _putFragLine writes them; False for anything more (links, underlines, raised or
-    shaded text, images)."""
+    as its _putFragLine writes them; whether all of it was plain ASCII, or None for anything
+    more (links, underlines, raised or shaded text, images)."""
     doc, font, key, colour, switch, subset = canvas._doc, None, None, None, "", -1
+    ascii_only = True
     for n, line in enumerate(lines.lines):
         frags = line.words
         if any(hasattr(f, "cbDefn") or getattr(f, "us_lines", None) or getattr(f, "link", None)
                or getattr(f, "backColor", None) or getattr(f, "rise", 0) for f in frags):
-            return False
+            return None
         spaces = 0
         if line.extraSpace <= -1e-8:
             spaces = line.wordCount + sum(f.text.count("\xa0") for f in frags) - 1
@@ -97,21 +133,22 @@ def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool) 
             if key != (f.fontName, f.fontSize):
                 key, font, subset = (f.fontName, f.fontSize), getFont(f.fontName), -1
                 if not font._dynamicFont:
-                    return False
+                    return None
                 switch = f"{fp_str(f.fontSize)} Tf {fp_str(leading)} TL"
             if colour != f.textColor:
                 colour = f.textColor
                 colour_op = _text_colour(canvas, colour)
                 if colour_op is None:
-                    return False
+                    return None
                 code.append(colour_op)
-            subset = _show(code, f.text, font, doc, switch, subset)
+            subset = _show(code, f.text, font, doc, switch, subset, fonts)
+            ascii_only = ascii_only and f.text.isascii() and f.text.isprintable()
             if f is frags[-1]:
                 code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
         _move(code, -shift)
-    return True
+    return ascii_only
 
 
 def _move(code: list[str], dx: float) -> None:
@@ -192,13 +229,20 @@ def _text_colour(canvas, colour) -> str | None:
     return f"{fp_str((colour.red, colour.green, colour.blue))} rg"
 
 
-def _show(code: list[str], text: str, font, doc, switch: str, subset: int) -> int:
+def _show(code: list[str], text: str, font, doc, switch: str, subset: int,
+          fonts: list[tuple[Any, int]] | None = None) -> int:
     """Append `text` as reportlab's text object shows it: the subset's font when it changes,
-    then each run; the subset in use after it."""
+    then each run; the subset in use after it. With `fonts`, each font's name is left as a
+    place to fill, and the font and subset are added to `fonts` in the order of the places."""
     runs = []
     for run_subset, run in font.splitString(text, doc):
         if run_subset != subset:
-            runs.append(f"{font.getSubsetInternalName(run_subset, doc)} {switch}")
+            if fonts is None:
+                name = font.getSubsetInternalName(run_subset, doc)
+            else:
+                name = _NAME
+                fonts.append((font, run_subset))
+            runs.append(f"{name} {switch}")
             subset = run_subset
         runs.append(f"({escapePDF(run)}) Tj")
     code.append(" ".join(runs))

@@ -173,6 +173,13 @@ class Paragraph(PlatypusParagraph):
             self._wrapped = (availWidth, self.blPara)
         return self.width, self.height
 
+    def drawn_key(self) -> tuple | None:
+        """What its drawing depends on, for plaintext.py to keep it by: the text, style and
+        bullet, and the width of the line breaks it holds (None for a part split off)."""
+        if self._key and self._wrapped and self._wrapped[1] is getattr(self, "blPara", None):
+            return (*self._key, self._wrapped[0])
+        return None
+
     def draw(self) -> None:
         if not draw_plain(self):  # (a plain paragraph, in a third of reportlab's time)
             super().draw()
