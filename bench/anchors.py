@@ -22,7 +22,7 @@ from pathlib import Path
 ANCHOR_DIR = Path(os.environ.get("ANCHOR_DIR", "/tmp/anchors"))
 ANCHOR_PYTHON = Path(os.environ.get("ANCHOR_PYTHON", "/tmp/anchorvenv/bin/python"))
 SPEC = "routinepress-standard8.json"  # the anchors' content as a routinepress spec
-WARM_ROUNDS = 3  # warm medians of 30 builds each, routinepress's and Typst's in turn
+WARM_ROUNDS = 5  # warm medians of 30 builds each, routinepress's and Typst's in turn
 
 # Builds one handout per process, each with its own text: the anchors' warm measure.
 WARM = r"""

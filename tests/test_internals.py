@@ -233,3 +233,29 @@ def test_measuring_a_keeptogether_copies_the_frame_through_our_shallow_copy(monk
     kept.wrapOn(canvas, 300, 500)
     assert copies, "reportlab no longer copies the frame to measure: _BodyFrame can go"
     assert doc.frame is frame and frame.__dict__ == before and kept._H > 14 * 3
+
+
+def test_every_stream_is_deflated_through_our_level(tmp_path):
+    """document.py sets the deflate level on reportlab's one stream-filter object. Every page
+    and font stream of a handout must still come out through it: each is exactly zlib's
+    output at DEFLATE_LEVEL for its decoded bytes (reportlab's own default is level 6)."""
+    import zlib
+
+    import pikepdf
+    from reportlab.pdfbase import pdfdoc
+
+    from routinepress.api import build_handout_file
+    from routinepress.render import document
+
+    assert pdfdoc.PDFZCompress.encode is document._deflate
+    out = build_handout_file(HANDOUTS / "mixed-short.json", tmp_path / "h.pdf")
+    streams = 0
+    with pikepdf.open(out) as pdf:
+        for obj in pdf.objects:
+            filters = obj.get("/Filter") if isinstance(obj, pikepdf.Stream) else None
+            if filters is not None and [str(f) for f in (filters if isinstance(filters, pikepdf.Array)
+                                                         else [filters])] == ["/FlateDecode"]:
+                raw, data = obj.read_raw_bytes(), obj.read_bytes()
+                assert raw == zlib.compress(data, document.DEFLATE_LEVEL), obj.objgen
+                streams += 1
+    assert streams >= 8  # pages, fonts, font programs and page-number forms
