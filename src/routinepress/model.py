@@ -10,6 +10,7 @@ dates written as the language writes them. The renderer only decides *where*.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,8 @@ class Picture:
     file: str  # a pose file or an image, resolved and confined to its catalog (or spec) folder
     caption: str
 
-    @property
-    def path(self) -> Path:
+    @functools.cached_property
+    def path(self) -> Path:  # (asked for by each card arrangement tried: made once)
         return Path(self.file)
 
     @property
