@@ -37,9 +37,9 @@ class PictureSource:
         pose_indexes = [i for i, ill in enumerate(illustrations) if ill.is_pose]
         if pose_indexes:
             # Poses of one exercise are drawn together: same scale, arrows from one to the next.
-            paths = [illustrations[i].path for i in pose_indexes]
-            key = (tuple(paths), width, height, mirror, line_scale)
+            key = (tuple(str(illustrations[i].path) for i in pose_indexes), width, height, mirror, line_scale)
             if key not in self._poses:
+                paths = [illustrations[i].path for i in pose_indexes]
                 self._poses[key] = draw_poses_recorded(paths, width, height, mirror, line_scale)
             for i, drawn in zip(pose_indexes, self._poses[key]):
                 # a flowable of its own for each use (reportlab attaches the canvas to it)
