@@ -10,8 +10,8 @@ dates written as the language writes them. The renderer only decides *where*.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
