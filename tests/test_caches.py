@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,32 @@ def test_plain_text_skips_the_markup_parser_and_gets_what_it_would_give(template
             ours, theirs = styles.Paragraph(text, style), PlatypusParagraph(text, style)
             assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags], (name, text)
             assert ours.text == theirs.text, (name, text)
+
+
+def test_a_cards_arrangement_is_chosen_once_and_again_when_its_pictures_change(monkeypatch, tmp_path):
+    """cards.py keeps the arrangement each card took. A second build of the same handout
+    chooses nothing and gives the same bytes; a picture file that changes (here only its
+    time) has its card's arrangement chosen again."""
+    import shutil
+
+    from routinepress.render import cards
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    spec = tmp_path / "spec.json"
+    spec.write_text((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"), encoding="utf-8")
+    chosen = []
+    original = cards._choose
+    monkeypatch.setattr(cards, "_choose", lambda *args: chosen.append(args[0].id) or original(*args))
+    cards._CHOSEN.clear()
+
+    def build() -> bytes:
+        return routinepress.build_handout(spec, catalog_dirs=(catalog,))
+
+    first = build()
+    assert len(chosen) == 6
+    chosen.clear()
+    assert build() == first and chosen == []
+    pose = next((catalog / "illustrations").glob("bridge-*.pose.json"))
+    os.utime(pose, ns=(pose.stat().st_atime_ns, pose.stat().st_mtime_ns + 10**9))
+    assert build() == first and chosen == ["bridge"]

@@ -12,6 +12,7 @@ that misses the room left on a page by a little takes smaller pictures there (Fi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -167,11 +168,40 @@ class FitToRoom(KeepTogether):
         return super().split(aW, aH)
 
 
+# The arrangement each card took, by everything that decides it: the card's content, the
+# styles (template and paper), the labels, and the state of its picture files. A batch or a
+# server lays out the same cards again and again; with this it builds the one arrangement
+# it will use, not every one it would try (a seventh of a warm build).
+_CHOSEN: dict[tuple, tuple[Styles, Layout]] = {}
+_CHOSEN_LIMIT = 2_000
+
+
 def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                 with_heading: bool = False) -> list[Flowable]:
     """The card in its shortest arrangement at the template's picture size; if that is taller
     than a page, with smaller pictures (beside the steps or above them); failing that, as one
     column that may continue on the next page under a "(continued)" heading."""
+    text = CardText.of(card, styles, words)
+    key = (repr(card), id(styles), tuple(words.items()), with_heading, _picture_files(card))
+    known = _CHOSEN.get(key)
+    if known is not None and known[0] is styles:
+        layout = known[1]
+    else:
+        layout = _choose(card, styles, words, pictures, with_heading, text)
+        if len(_CHOSEN) >= _CHOSEN_LIMIT:
+            _CHOSEN.clear()
+        _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
+    flows = card_flowables(card, styles, words, pictures, layout, text)
+    if layout.pictures != "flow":
+        return flows
+    from .parts import continued_under
+
+    return continued_under(
+        Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title), flows)
+
+
+def _choose(card: Card, styles: Styles, words: Words, pictures: PictureSource, with_heading: bool,
+            text: CardText) -> Layout:
     room = styles.frame_height
     if with_heading:  # a section's first card carries the section's heading onto its page
         room -= styles.heading.leading + styles.heading.spaceBefore + styles.heading.spaceAfter
@@ -179,34 +209,43 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     width_mm = styles.template["card"]["illustration_width_mm"]
     tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES
                                            if width_mm * s >= MIN_PICTURE_MM)]
-    text = CardText.of(card, styles, words)
     for modes in tries:
-        flows, height = _shortest(card, styles, words, pictures, modes, text)
+        layout, height = _shortest(card, styles, words, pictures, modes, text)
         if height <= room:
-            return flows
-    from .parts import continued_under
+            return layout
+    return Layout("flow")
 
-    return continued_under(
-        Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title),
-        card_flowables(card, styles, words, pictures, Layout("flow"), text))
+
+def _picture_files(card: Card) -> tuple:
+    """Each picture file's size and time: a redrawn pose or a new photo may be shaped otherwise."""
+    out: list[tuple[str, int | None, int | None]] = []
+    for picture in card.pictures:
+        try:
+            info = os.stat(picture.file)
+            out.append((picture.file, info.st_size, info.st_mtime_ns))
+        except OSError:
+            out.append((picture.file, None, None))
+    return tuple(out)
 
 
 def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                     scale: float) -> list[Flowable]:
     """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
     modes = [("beside", scale), ("above", scale)]
-    return _shortest(card, styles, words, pictures, modes, CardText.of(card, styles, words))[0]
+    text = CardText.of(card, styles, words)
+    return card_flowables(card, styles, words, pictures, _shortest(card, styles, words, pictures, modes, text)[0],
+                          text)
 
 
 def _shortest(card: Card, styles: Styles, words: Words, pictures: PictureSource,
-              modes: list[tuple[str, float]], text: CardText) -> tuple[list[Flowable], float]:
+              modes: list[tuple[str, float]], text: CardText) -> tuple[Layout, float]:
     """Of every arrangement with the pictures where and how large `modes` says, the shortest
     (the first of equals), and its height."""
-    options = [card_flowables(card, styles, words, pictures, Layout(at, scale, extras), text)
-               for at, scale in modes for extras in _extras_choices(card, styles, at, scale)]
-    heights = [stack_height(flows, styles.frame_width) for flows in options]
+    layouts = [Layout(at, scale, extras) for at, scale in modes for extras in _extras_choices(card, styles, at, scale)]
+    heights = [stack_height(card_flowables(card, styles, words, pictures, layout, text), styles.frame_width)
+               for layout in layouts]
     best = heights.index(min(heights))
-    return options[best], heights[best]
+    return layouts[best], heights[best]
 
 
 def _extras_choices(card: Card, styles: Styles, pictures_at: str, scale: float) -> list[str]:
