@@ -25,11 +25,12 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
 
-# A paragraph's text object, by its text, style, bullet and width (the line-break cache's
+# What a paragraph writes, by its text, style, bullet and width (the line-break cache's
 # key): a batch or a server prints the same steps in handout after handout. Kept with font
 # names left as places to fill (each document numbers its fonts in the order it meets
-# them), and only for plain ASCII, whose codes are the same in every document.
-_DRAWN: dict[tuple, tuple[Any, str, tuple[tuple[Any, int], ...]]] = {}
+# them), and only for plain ASCII, whose codes are the same in every document (a no-break
+# space too: it is written as a space).
+_DRAWN: dict[tuple, tuple[Any, str, tuple[tuple[Any, int], ...], tuple[Any, ...]]] = {}
 _DRAWN_LIMIT = 5_000
 _NAME = "\x00"  # where a font's name goes (never in text: control characters are refused, and escaped)
 
@@ -42,47 +43,79 @@ def draw_plain(para) -> bool:
         return False
     canvas = para.canv
     doc = canvas._doc
-    first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
-    cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
-             else para.height - getattr(first, "ascent", first.fontSize))
-    bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
-    colour = _text_colour(canvas, lines.textColor) if lines.kind == 0 else ""
-    if bullet is None or colour is None:
-        return False
     key = para.drawn_key() if hasattr(para, "drawn_key") else None
     known = _DRAWN.get(key) if key else None
     if known is not None and known[0] is style:
-        _, template, fonts = known
+        _, template, fonts, colours = known
+        if any(_text_colour(canvas, colour) is None for colour in colours):
+            return False  # (only if the page's transparency changed since: reportlab writes it)
         for font, _subset in fonts:  # (its subsets set up as reportlab's first use sets them)
             if doc not in font.state:
                 font.splitString(" ", doc)
     else:
-        fonts_used: list[tuple[Any, int]] = []
-        code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
-        centred = style.alignment == TA_CENTER
-        ascii_only: bool | None
-        if lines.kind == 0:
-            ascii_only = _one_font_lines(code, lines, style.leading, doc, centred, fonts_used)
-        else:
-            ascii_only = _mixed_lines(code, lines, style.leading, canvas, centred, fonts_used)
-            if ascii_only is None:
-                return False
-        code.append("ET")
-        template, fonts = " ".join(code), tuple(fonts_used)
+        recorded = _record(para, style, lines, canvas)
+        if recorded is None:
+            return False
+        template, fonts, colours, ascii_only = recorded
         if key and ascii_only:
             if len(_DRAWN) >= _DRAWN_LIMIT:
                 _DRAWN.clear()
-            _DRAWN[key] = (style, template, fonts)  # (the style kept alive with its id)
-    # The font names, asked in the order the text uses them: a document numbers its fonts
+            _DRAWN[key] = (style, template, fonts, colours)  # (the style kept alive with its id)
+    # The font names, asked in the order the page uses them: a document numbers its fonts
     # as they are first asked for.
     parts = template.split(_NAME)
-    text = parts[0] + "".join(font.getSubsetInternalName(subset, doc) + part
-                              for (font, subset), part in zip(fonts, parts[1:]))
+    written = parts[0] + "".join(font.getSubsetInternalName(subset, doc) + part
+                                 for (font, subset), part in zip(fonts, parts[1:]))
     _box(canvas, para, style)
-    # What saveState, setFillColor and restoreState write; the canvas's own state is the
-    # same after them as before, so it is not touched.
-    canvas._code.extend(op for op in ("q", bullet, colour, text, "Q") if op)
+    # One entry for what saveState, the bullet, setFillColor, the text and restoreState write
+    # (the page joins its entries with line ends); the canvas's own state is the same after
+    # them as before, so it is not touched.
+    canvas._code.append(written)
     return True
+
+
+def _record(para, style, lines, canvas) -> tuple[str, tuple, tuple, bool] | None:
+    """What the paragraph writes, font names left as places to fill; those fonts and subsets
+    in order, the colours it sets, and whether all its text was plain ASCII. None if it is
+    more than plain after all."""
+    doc = canvas._doc
+    first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
+    cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
+             else para.height - getattr(first, "ascent", first.fontSize))
+    fonts: list[tuple[Any, int]] = []
+    colours: list[Any] = []
+    ops = ["q"]
+    ascii_only = True
+    if para.bulletText:
+        bullet = _bullet(para, canvas, style, cur_y, fonts, colours)
+        if bullet is None:
+            return None
+        ops.append(bullet)
+        ascii_only = _plain_ascii(para.bulletText)
+    if lines.kind == 0:
+        colour = _text_colour(canvas, lines.textColor)
+        if colour is None:
+            return None
+        ops.append(colour)
+        colours.append(lines.textColor)
+    code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+    centred = style.alignment == TA_CENTER
+    text_ascii: bool | None
+    if lines.kind == 0:
+        text_ascii = _one_font_lines(code, lines, style.leading, doc, centred, fonts)
+    else:
+        text_ascii = _mixed_lines(code, lines, style.leading, canvas, centred, fonts, colours)
+        if text_ascii is None:
+            return None
+    code.append("ET")
+    ops += [" ".join(code), "Q"]
+    return "\n".join(ops), tuple(fonts), tuple(colours), bool(ascii_only and text_ascii)
+
+
+def _plain_ascii(text: str) -> bool:
+    """Printable ASCII (a no-break space counts: the fonts write it as a space)."""
+    text = text.replace("\xa0", " ")
+    return text.isascii() and text.isprintable()
 
 
 def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool,
@@ -100,7 +133,7 @@ def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool,
             code.append(f"{fp_str(extra / float(spaces))} Tw")
         _move(code, shift)
         subset = _show(code, text, font, doc, switch, subset, fonts)
-        ascii_only = ascii_only and text.isascii() and text.isprintable()
+        ascii_only = ascii_only and _plain_ascii(text)
         code[-1] += " T*"
         if spaces > 0:
             code.append("0 Tw")
@@ -109,7 +142,7 @@ def _one_font_lines(code: list[str], lines, leading: float, doc, centred: bool,
 
 
 def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool,
-                 fonts: list[tuple[Any, int]]) -> bool | None:
+                 fonts: list[tuple[Any, int]], colours: list[Any]) -> bool | None:
     """reportlab's lines of fragments (kind 1: bold and plain runs, several sizes or colours),
     as its _putFragLine writes them; whether all of it was plain ASCII, or None for anything
     more (links, underlines, raised or shaded text, images)."""
@@ -141,8 +174,9 @@ def _mixed_lines(code: list[str], lines, leading: float, canvas, centred: bool,
                 if colour_op is None:
                     return None
                 code.append(colour_op)
+                colours.append(colour)
             subset = _show(code, f.text, font, doc, switch, subset, fonts)
-            ascii_only = ascii_only and f.text.isascii() and f.text.isprintable()
+            ascii_only = ascii_only and _plain_ascii(f.text)
             if f is frags[-1]:
                 code[-1] += " T*"
         if spaces > 0:
@@ -201,17 +235,20 @@ def _is_plain(para, style, lines) -> bool:
     )
 
 
-def _bullet(para, canvas, style, cur_y: float) -> str | None:
+def _bullet(para, canvas, style, cur_y: float, fonts: list[tuple[Any, int]], colours: list[Any]) -> str | None:
     """The text object reportlab's _drawBullet writes for a paragraph's bullet or number, in
-    its own font and colour; None where it would write more than this does."""
+    its own font and colour (its font's name left as a place to fill); None where it would
+    write more than this does."""
     text, size = para.bulletText, style.bulletFontSize
     font = getFont(style.bulletFontName)
     end = style.bulletIndent + stringWidth(text, style.bulletFontName, size) + size * 0.6
-    colour = _text_colour(canvas, getattr(style, "bulletColor", style.textColor))
+    fill = getattr(style, "bulletColor", style.textColor)
+    colour = _text_colour(canvas, fill)
     if end - style.leftIndent > 1e-6 or not font._dynamicFont or colour is None:
         return None  # (a wide bullet pushes the first line right: reportlab moves it with Td)
+    colours.append(fill)
     code = ["BT", f"1 0 0 1 {fp_str(style.bulletIndent, cur_y + getattr(style, 'bulletOffsetY', 0))} Tm", colour]
-    _show(code, text, font, canvas._doc, f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL", -1)
+    _show(code, text, font, canvas._doc, f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL", -1, fonts)
     code.append("ET")
     return " ".join(code)
 
