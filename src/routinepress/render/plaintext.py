@@ -43,6 +43,14 @@ def draw_plain(para) -> bool:
         return False
     canvas = para.canv
     doc = canvas._doc
+    first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
+    cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
+             else para.height - getattr(first, "ascent", first.fontSize))
+    # The bullet or number first, as reportlab draws it first (a "•" is coded as each
+    # document first meets it, so it is written afresh every time).
+    bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
+    if bullet is None:
+        return False
     key = para.drawn_key() if hasattr(para, "drawn_key") else None
     known = _DRAWN.get(key) if key else None
     if known is not None and known[0] is style:
@@ -53,7 +61,7 @@ def draw_plain(para) -> bool:
             if doc not in font.state:
                 font.splitString(" ", doc)
     else:
-        recorded = _record(para, style, lines, canvas)
+        recorded = _record(style, lines, canvas, cur_y)
         if recorded is None:
             return False
         template, fonts, colours, ascii_only = recorded
@@ -64,34 +72,23 @@ def draw_plain(para) -> bool:
     # The font names, asked in the order the page uses them: a document numbers its fonts
     # as they are first asked for.
     parts = template.split(_NAME)
-    written = parts[0] + "".join(font.getSubsetInternalName(subset, doc) + part
-                                 for (font, subset), part in zip(fonts, parts[1:]))
+    text = parts[0] + "".join(font.getSubsetInternalName(subset, doc) + part
+                              for (font, subset), part in zip(fonts, parts[1:]))
     _box(canvas, para, style)
     # One entry for what saveState, the bullet, setFillColor, the text and restoreState write
     # (the page joins its entries with line ends); the canvas's own state is the same after
     # them as before, so it is not touched.
-    canvas._code.append(written)
+    canvas._code.append("\n".join(("q", bullet, text, "Q")) if bullet else "\n".join(("q", text, "Q")))
     return True
 
 
-def _record(para, style, lines, canvas) -> tuple[str, tuple, tuple, bool] | None:
-    """What the paragraph writes, font names left as places to fill; those fonts and subsets
-    in order, the colours it sets, and whether all its text was plain ASCII. None if it is
-    more than plain after all."""
-    doc = canvas._doc
-    first = lines if lines.kind == 0 else lines.lines[0]  # (as reportlab measures from)
-    cur_y = (para.height - first.fontSize if rl_paragraph.paraFontSizeHeightOffset
-             else para.height - getattr(first, "ascent", first.fontSize))
+def _record(style, lines, canvas, cur_y: float) -> tuple[str, tuple, tuple, bool] | None:
+    """What the paragraph's text writes (its colour, then its text object), font names left
+    as places to fill; those fonts and subsets in order, the colours it sets, and whether all
+    its text was plain ASCII. None if it is more than plain after all."""
     fonts: list[tuple[Any, int]] = []
     colours: list[Any] = []
-    ops = ["q"]
-    ascii_only = True
-    if para.bulletText:
-        bullet = _bullet(para, canvas, style, cur_y, fonts, colours)
-        if bullet is None:
-            return None
-        ops.append(bullet)
-        ascii_only = _plain_ascii(para.bulletText)
+    ops = []
     if lines.kind == 0:
         colour = _text_colour(canvas, lines.textColor)
         if colour is None:
@@ -100,16 +97,16 @@ def _record(para, style, lines, canvas) -> tuple[str, tuple, tuple, bool] | None
         colours.append(lines.textColor)
     code = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
     centred = style.alignment == TA_CENTER
-    text_ascii: bool | None
+    ascii_only: bool | None
     if lines.kind == 0:
-        text_ascii = _one_font_lines(code, lines, style.leading, doc, centred, fonts)
+        ascii_only = _one_font_lines(code, lines, style.leading, canvas._doc, centred, fonts)
     else:
-        text_ascii = _mixed_lines(code, lines, style.leading, canvas, centred, fonts, colours)
-        if text_ascii is None:
+        ascii_only = _mixed_lines(code, lines, style.leading, canvas, centred, fonts, colours)
+        if ascii_only is None:
             return None
     code.append("ET")
-    ops += [" ".join(code), "Q"]
-    return "\n".join(ops), tuple(fonts), tuple(colours), bool(ascii_only and text_ascii)
+    ops.append(" ".join(code))
+    return "\n".join(ops), tuple(fonts), tuple(colours), ascii_only
 
 
 def _plain_ascii(text: str) -> bool:
@@ -235,20 +232,17 @@ def _is_plain(para, style, lines) -> bool:
     )
 
 
-def _bullet(para, canvas, style, cur_y: float, fonts: list[tuple[Any, int]], colours: list[Any]) -> str | None:
+def _bullet(para, canvas, style, cur_y: float) -> str | None:
     """The text object reportlab's _drawBullet writes for a paragraph's bullet or number, in
-    its own font and colour (its font's name left as a place to fill); None where it would
-    write more than this does."""
+    its own font and colour; None where it would write more than this does."""
     text, size = para.bulletText, style.bulletFontSize
     font = getFont(style.bulletFontName)
     end = style.bulletIndent + stringWidth(text, style.bulletFontName, size) + size * 0.6
-    fill = getattr(style, "bulletColor", style.textColor)
-    colour = _text_colour(canvas, fill)
+    colour = _text_colour(canvas, getattr(style, "bulletColor", style.textColor))
     if end - style.leftIndent > 1e-6 or not font._dynamicFont or colour is None:
         return None  # (a wide bullet pushes the first line right: reportlab moves it with Td)
-    colours.append(fill)
     code = ["BT", f"1 0 0 1 {fp_str(style.bulletIndent, cur_y + getattr(style, 'bulletOffsetY', 0))} Tm", colour]
-    _show(code, text, font, canvas._doc, f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL", -1, fonts)
+    _show(code, text, font, canvas._doc, f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL", -1)
     code.append("ET")
     return " ".join(code)
 
