@@ -272,15 +272,14 @@ class NotesBeforeTracker(Flowable):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         frame = getattr(self, "_frame", None)  # (set by the frame placing it; see test_internals)
         at_top = frame is None or bool(frame._atTop)
-        above = 0 if at_top else self.notes[0].getSpaceBefore()
-        if not at_top and stack_height(self.notes, aW) + above > aH:
+        notes_height = stack_height(self.notes, aW)
+        if not at_top and notes_height + self.notes[0].getSpaceBefore() > aH:
             return []  # the notes miss this page too: decide at the top of the next one
         first = self.tracker[0]
         _, first_height = first.wrapOn(self.canv, aW, 1e6)  # (a KeepTogether measures on the canvas,
         if isinstance(first, KeepTogether):                  # and answers "too tall" to be split)
             first_height = first._H
-        together = (stack_height(self.notes, aW) + max(self.notes[-1].getSpaceAfter(), first.getSpaceBefore())
-                    + first_height)
+        together = notes_height + max(self.notes[-1].getSpaceAfter(), first.getSpaceBefore()) + first_height
         if not at_top or together <= aH:
             order = [KeepTogether(self.notes), *self.tracker]
         else:
