@@ -7,7 +7,7 @@ PDFS   := $(patsubst handouts/%.json,build/%.pdf,$(SPECS))
 # routinepress's own code and wording: a change to the compiler rebuilds the examples too
 TOOL   := $(shell find src/routinepress -name '*.py' -o -name '*.json')
 
-.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses drawings clean help
+.PHONY: all handouts test check lint bench pages sheet review-sheet golden golden-poses drawings screenshots clean help
 all: handouts
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make review-sheet  every exercise's pictures at each template's size beside its steps"
 	@echo "make golden-poses  redraw tests/golden_poses/*.png after an intended drawing change"
 	@echo "make drawings  re-record the built-in drawings shipped in the package (after a pose, drawing or size change)"
+	@echo "make screenshots  refresh the editor screenshots the README shows (docs/*.png; tests write build/screenshots/)"
 	@echo "make clean    remove build/ and the virtual environment"
 
 $(BIN)/routinepress: pyproject.toml
@@ -77,6 +78,10 @@ golden-poses: $(BIN)/routinepress
 # tests/test_shipped.py says when they are stale.
 drawings: $(BIN)/routinepress
 	$(BIN)/python -m routinepress.render.shipped
+
+# The editor's browser tests take these screenshots on every run, into build/screenshots/.
+screenshots: $(BIN)/routinepress
+	ROUTINEPRESS_SCREENSHOTS=$(CURDIR)/docs $(BIN)/python -m pytest tests/test_serve_browser.py
 
 clean:
 	rm -rf build $(VENV)

@@ -21,7 +21,9 @@ from conftest import REPO, run_cli
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
-SCREENSHOT = REPO / "docs" / "serve.png"
+# Each run's screenshots land in build/screenshots/, to look at; `make screenshots` writes
+# the ones the README shows into docs/ (a test run leaves the tracked files alone).
+SCREENSHOT = Path(os.environ.get("ROUTINEPRESS_SCREENSHOTS", REPO / "build" / "screenshots")) / "serve.png"
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
@@ -123,7 +125,7 @@ def test_search_add_set_reps_preview_save_download(page, server, tmp_path):
     after = page.locator("#pages img").first
     assert after.get_attribute("src") != before_png  # the page shows the new dose
     assert after.bounding_box() == before_box  # and did not move or change size
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("document.querySelector('.picker').scrollIntoView({block: 'start'})")
     page.screenshot(path=str(SCREENSHOT))
 
