@@ -188,3 +188,56 @@ def test_a_cards_arrangement_is_chosen_once_and_again_when_its_pictures_change(m
     pose = next((catalog / "illustrations").glob("bridge-*.pose.json"))
     os.utime(pose, ns=(pose.stat().st_atime_ns, pose.stat().st_mtime_ns + 10**9))
     assert build() == first and chosen == ["bridge"]
+
+
+def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monkeypatch, tmp_path):
+    """render/layouts.py records each card's arrangement between runs. A build with the
+    records and an empty memory chooses nothing and gives the bytes of the build that made
+    them; a changed picture file has its card chosen again; the `off` setting records nothing."""
+    import shutil
+
+    from routinepress.render import cards, layouts
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog)
+    spec = tmp_path / "spec.json"
+    spec.write_text((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(layouts, "enabled", True)
+    chosen = []
+    original = cards._choose
+    monkeypatch.setattr(cards, "_choose", lambda *args: chosen.append(args[0].id) or original(*args))
+
+    def fresh_process_build() -> bytes:
+        cards._CHOSEN.clear()  # as a new process starts: nothing in memory
+        return routinepress.build_handout(spec, catalog_dirs=(catalog,))
+
+    first = fresh_process_build()
+    assert len(chosen) == 6 and len(list((tmp_path / "cache" / "layouts").iterdir())) == 6
+    chosen.clear()
+    assert fresh_process_build() == first and chosen == []
+    pose = next((catalog / "illustrations").glob("clamshell-*.pose.json"))
+    os.utime(pose, ns=(pose.stat().st_atime_ns, pose.stat().st_mtime_ns + 10**9))
+    assert fresh_process_build() == first and chosen == ["clamshell"]
+
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
+    chosen.clear()
+    assert fresh_process_build() == first and len(chosen) == 6
+
+
+def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, tmp_path):
+    """A pipe (or a folder) where a record should be is refused without waiting on it: the
+    card is chosen again and the build finishes."""
+    from routinepress.render import cards, layouts
+
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(layouts, "enabled", True)
+    cards._CHOSEN.clear()
+    first = routinepress.build_handout(ROOT / "handouts/mixed-short.json")
+    records = sorted((tmp_path / "cache" / "layouts").iterdir())
+    records[0].unlink()
+    os.mkfifo(records[0])
+    records[1].unlink()
+    records[1].mkdir()
+    cards._CHOSEN.clear()
+    assert routinepress.build_handout(ROOT / "handouts/mixed-short.json") == first

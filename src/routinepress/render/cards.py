@@ -12,6 +12,7 @@ that misses the room left on a page by a little takes smaller pictures there (Fi
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 
 from ..model import Card, Handout
+from . import layouts
 from .drawings import RecordedDrawing
 from .pictures import PictureSource, picture_grid
 from .styles import Paragraph, Styles, Table, esc
@@ -182,12 +184,19 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     than a page, with smaller pictures (beside the steps or above them); failing that, as one
     column that may continue on the next page under a "(continued)" heading."""
     text = CardText.of(card, styles, words)
-    key = (repr(card), id(styles), tuple(words.items()), with_heading, _picture_files(card))
+    decided_by = (repr(card), tuple(words.items()), with_heading, _picture_files(card))
+    key = (*decided_by, id(styles))
     known = _CHOSEN.get(key)
     if known is not None and known[0] is styles:
         layout = known[1]
     else:
-        layout = _choose(card, styles, words, pictures, with_heading, text)
+        # Between runs too, for a one-handout process (layouts.py); the styles are their
+        # template's data and the paper there.
+        record = layouts.record_name((*decided_by, styles.template.data, styles.page_width, styles.page_height))
+        recalled = layouts.recall(record)
+        layout = Layout(**recalled) if recalled else _choose(card, styles, words, pictures, with_heading, text)
+        if not recalled:
+            layouts.remember(record, dataclasses.asdict(layout))
         if len(_CHOSEN) >= _CHOSEN_LIMIT:
             _CHOSEN.clear()
         _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
