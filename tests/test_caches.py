@@ -203,7 +203,7 @@ def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monke
     spec = tmp_path / "spec.json"
     spec.write_text((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(layouts, "enabled", True)
+    monkeypatch.setattr(layouts.RECORDS, "enabled", True)
     chosen = []
     original = cards._choose
     monkeypatch.setattr(cards, "_choose", lambda *args: chosen.append(args[0].id) or original(*args))
@@ -226,12 +226,13 @@ def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monke
 
 
 def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, tmp_path):
-    """A pipe (or a folder) where a record should be is refused without waiting on it: the
-    card is chosen again and the build finishes."""
+    """A pipe or a folder where a record should be is refused without waiting on it, and a
+    record that holds no arrangement is not used: each card is chosen again and the build
+    gives the same bytes."""
     from routinepress.render import cards, layouts
 
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(layouts, "enabled", True)
+    monkeypatch.setattr(layouts.RECORDS, "enabled", True)
     cards._CHOSEN.clear()
     first = routinepress.build_handout(ROOT / "handouts/mixed-short.json")
     records = sorted((tmp_path / "cache" / "layouts").iterdir())
@@ -239,5 +240,7 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     os.mkfifo(records[0])
     records[1].unlink()
     records[1].mkdir()
+    records[2].write_text('{"pictures": "sideways", "scale": 1, "extras": "under"}')
+    records[3].write_text('{"pictures": "beside"}')
     cards._CHOSEN.clear()
     assert routinepress.build_handout(ROOT / "handouts/mixed-short.json") == first

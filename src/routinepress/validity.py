@@ -16,26 +16,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .paths import cache_root, installed_package
+from .paths import installed_package
+from .records import Records
 
-LIMIT = 4096  # records kept; past this the folder is emptied (a record costs only a check to redo)
-enabled = False
+RECORDS = Records("valid")  # empty files, named by the hash of what was found valid
 
 
 def enable() -> None:
-    global enabled
-    enabled = True
+    RECORDS.enable()
 
 
 def folder() -> Path | None:
     """The records' folder, `valid` in the cache; None when they are not in use."""
-    root = cache_root() if enabled else None
-    return root / "valid" if root else None
+    return RECORDS.folder()
 
 
 def validator_id() -> str:
@@ -56,19 +53,8 @@ def key(schema_digest: str, document: Any) -> str:
 
 
 def known_valid(record: str) -> bool:
-    where = folder()
-    return where is not None and (where / record).is_file()
+    return RECORDS.read(record, 0) is not None
 
 
 def remember(record: str) -> None:
-    where = folder()
-    if where is None:
-        return
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        if len(os.listdir(where)) >= LIMIT:
-            for name in os.listdir(where):
-                (where / name).unlink(missing_ok=True)
-        (where / record).touch()
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    RECORDS.write(record)

@@ -37,6 +37,10 @@ MIN_PICTURE_MM = 20
 THIRD_COLUMN_EMS = 14
 
 
+PICTURE_PLACES = ("beside", "above", "flow")
+EXTRAS_PLACES = ("under", "below", "third", "split")
+
+
 @dataclass(frozen=True)
 class Layout:
     pictures: str  # "beside" the steps, "above" them, or "flow" (one splittable column)
@@ -193,8 +197,8 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
         # Between runs too, for a one-handout process (layouts.py); the styles are their
         # template's data and the paper there.
         record = layouts.record_name((*decided_by, styles.template.data, styles.page_width, styles.page_height))
-        recalled = layouts.recall(record)
-        layout = Layout(**recalled) if recalled else _choose(card, styles, words, pictures, with_heading, text)
+        recalled = _layout_from(layouts.recall(record))
+        layout = recalled or _choose(card, styles, words, pictures, with_heading, text)
         if not recalled:
             layouts.remember(record, dataclasses.asdict(layout))
         if len(_CHOSEN) >= _CHOSEN_LIMIT:
@@ -223,6 +227,14 @@ def _choose(card: Card, styles: Styles, words: Words, pictures: PictureSource, w
         if height <= room:
             return layout
     return Layout("flow")
+
+
+def _layout_from(fields: dict | None) -> Layout | None:
+    """A recorded arrangement, if the record holds one (anything else is chosen again)."""
+    if (not fields or set(fields) != {"pictures", "scale", "extras"} or fields["pictures"] not in PICTURE_PLACES
+            or fields["extras"] not in EXTRAS_PLACES or not isinstance(fields["scale"], (int, float))):
+        return None
+    return Layout(fields["pictures"], float(fields["scale"]), fields["extras"])
 
 
 def _picture_files(card: Card) -> tuple:

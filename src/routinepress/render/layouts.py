@@ -16,24 +16,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from .. import __version__
-from ..paths import cache_root, installed_package, read_regular
+from ..paths import installed_package
+from ..records import Records
 
-LIMIT = 4096  # records kept; past this the folder is emptied (a record only saves time)
-enabled = False
+RECORDS = Records("layouts")  # each a card's arrangement, as the fields of cards.Layout
 
 
 def enable() -> None:
-    global enabled
-    enabled = True
-
-
-def _folder() -> Path | None:
-    root = cache_root() if enabled else None
-    return root / "layouts" if root else None
+    RECORDS.enable()
 
 
 @functools.cache
@@ -51,7 +44,7 @@ def _engine() -> str:
 def record_name(parts: tuple) -> str | None:
     """The record for a choice made from `parts` (everything it depends on, as text and
     numbers); None when records are off."""
-    if _folder() is None:
+    if RECORDS.folder() is None:
         return None
     text = json.dumps([_engine(), parts], default=repr, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -59,27 +52,14 @@ def record_name(parts: tuple) -> str | None:
 
 def recall(record: str | None) -> dict | None:
     """The arrangement recorded, as the fields of cards.Layout; None if there is none."""
-    where = _folder()
-    if where is None or record is None:
-        return None
-    try:  # (read_regular: a pipe put in its place is refused, not waited on)
-        fields = json.loads(read_regular(where / record, 4096))
-    except (OSError, ValueError):
-        return None  # none yet, damaged, or not a file: choose again
+    content = RECORDS.read(record) if record else None
+    try:
+        fields = json.loads(content) if content else None
+    except ValueError:
+        return None  # damaged: choose again
     return fields if isinstance(fields, dict) else None
 
 
 def remember(record: str | None, fields: dict) -> None:
-    where = _folder()
-    if where is None or record is None:
-        return
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        if len(os.listdir(where)) >= LIMIT:
-            for name in os.listdir(where):
-                (where / name).unlink(missing_ok=True)
-        temporary = where / f".{record}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(fields), encoding="utf-8")
-        os.replace(temporary, where / record)  # whole or not at all, for a reader at the same time
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    if record:
+        RECORDS.write(record, json.dumps(fields))
