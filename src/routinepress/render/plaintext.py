@@ -51,7 +51,7 @@ def draw_plain(para) -> bool:
     bullet = _bullet(para, canvas, style, cur_y) if para.bulletText else ""
     if bullet is None:
         return False
-    key = para.drawn_key() if hasattr(para, "drawn_key") else None
+    key = para.drawn_key()
     known = _DRAWN.get(key) if key else None
     if known is not None and known[0] is style:
         _, template, fonts, colours = known
@@ -78,7 +78,7 @@ def draw_plain(para) -> bool:
     # One entry for what saveState, the bullet, setFillColor, the text and restoreState write
     # (the page joins its entries with line ends); the canvas's own state is the same after
     # them as before, so it is not touched.
-    canvas._code.append("\n".join(("q", bullet, text, "Q")) if bullet else "\n".join(("q", text, "Q")))
+    canvas._code.append("\n".join(op for op in ("q", bullet, text, "Q") if op))
     return True
 
 
