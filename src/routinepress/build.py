@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .catalog import Catalog
 from .config import Config, find_config
@@ -19,8 +20,7 @@ from .spec import Spec, load_spec
 from .templates import load_template
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     catalog_dirs: tuple[Path, ...] = ()
     page_size: str | None = None
     template: str | None = None  # overrides the spec's choice

@@ -8,9 +8,10 @@ reads only the exercises its spec uses.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from . import resources
 from .errors import Diagnostic, InputError, did_you_mean, display_path
@@ -21,8 +22,7 @@ EXERCISE_SCHEMA = "exercise.schema.json"
 GENERAL_SCHEMA = "general.schema.json"
 
 
-@dataclass(frozen=True)
-class Illustration:
+class Illustration(NamedTuple):
     path: Path  # resolved, confined to its catalog (or spec) folder
     caption: str
 
@@ -31,8 +31,7 @@ class Illustration:
         return self.path.name.endswith(".pose.json")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A line a patient may read (a tip, a care cue, a red flag, a warning), and who it is for."""
 
     text: str
@@ -56,8 +55,7 @@ def _lines(items: list[Any]) -> tuple[Line, ...]:
     return tuple(Line.from_document(item) for item in items)
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(NamedTuple):
     """One catalog entry, validated, with its picture paths resolved."""
 
     id: str
@@ -77,7 +75,7 @@ class Exercise:
     red_flags: tuple[Line, ...] = ()  # reasons to stop, printed in the stop-if box
     in_short: str = ""  # what the exercise is, in a sentence, for a card that names it as a next step
     clinician_notes: tuple[str, ...] = ()  # for `catalog show` only, never printed on a handout
-    default_frequency: dict[str, Any] = field(default_factory=dict)
+    default_frequency: Mapping[str, Any] = MappingProxyType({})  # (read-only: a shared default)
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
     illustrations: tuple[Illustration, ...] = ()
@@ -118,7 +116,7 @@ class Exercise:
             "position": self.position, "equipment": list(self.equipment), "summary": self.summary,
             "steps": list(self.steps), "tips": _line_docs(self.tips), "care": _line_docs(self.care),
             "red_flags": _line_docs(self.red_flags),
-            "default_dosage": self.default_dosage, "default_frequency": self.default_frequency,
+            "default_dosage": self.default_dosage, "default_frequency": dict(self.default_frequency),
             "progressions": list(self.progressions), "regressions": list(self.regressions),
             "illustrations": [{"src": display_path(i.path), "caption": i.caption} for i in self.illustrations],
             "sources": [dict(s) for s in self.sources],
@@ -168,8 +166,7 @@ def _absent_inside(root: Path, src: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class DosingNote:
+class DosingNote(NamedTuple):
     """A line of general advice; with `kinds`, only for routines with an exercise of one."""
 
     text: str
@@ -179,8 +176,7 @@ class DosingNote:
         return self.kinds is None or bool(self.kinds & kinds)
 
 
-@dataclass(frozen=True)
-class GeneralWarning:
+class GeneralWarning(NamedTuple):
     """A general warning: a reason to stop, or advice for before the first session."""
 
     id: str
@@ -188,16 +184,14 @@ class GeneralWarning:
     kind: str = "stop"  # or "before_you_start"
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     """An id with its text: a condition (with its label) or a pain rule."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class General:
+class General(NamedTuple):
     """Catalog-wide content: conditions, general warnings, pain rules and dosing notes."""
 
     warnings: tuple[GeneralWarning, ...] = ()

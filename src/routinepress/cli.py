@@ -423,7 +423,7 @@ def config_command(path, catalog_dirs, as_json) -> None:
 
         doc = {"file": str(config.file) if config.file else None, "root": str(config.root),
                "catalog": [str(d) for d in (*config.catalog_dirs, *catalog_dirs)],
-               "output": str(config.output) if config.output else None, "defaults": config.defaults}
+               "output": str(config.output) if config.output else None, "defaults": dict(config.defaults)}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     spec = path if path.is_file() else None

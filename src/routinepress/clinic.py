@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ def describe(config: Config, spec: Path | None = None, extra_catalogs: tuple[Pat
     return lines
 
 
-def _leaves(doc: dict[str, Any], prefix: str = ""):
+def _leaves(doc: Mapping[str, Any], prefix: str = ""):
     """(dotted key, value) for each value, objects opened up; a long list (sections) stays whole."""
     for key, value in doc.items():
         name = f"{prefix}{key}"

@@ -20,9 +20,10 @@ import functools
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from . import resources
 from .errors import Diagnostic, InputError, display_path
@@ -39,12 +40,11 @@ _LOGO = ("clinician", "logo")
 _TEMPLATE = ("template",)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     file: Path | None  # the routinepress.toml in force; None when there is none
     root: Path  # its folder (or the start folder when there is none)
     catalog_dirs: tuple[Path, ...] = ()  # overlay folders, resolved against root, confined to it
-    defaults: dict[str, Any] = field(default_factory=dict)  # top-level spec fields
+    defaults: Mapping[str, Any] = MappingProxyType({})  # top-level spec fields (read-only: a shared default)
     output: Path | None = None  # where builds go
 
 
@@ -69,7 +69,7 @@ def find_config(start: Path) -> Config:
     file = config_file(start)
     if file is None:
         start = Path(start).absolute()
-        return Config(None, (start if start.is_dir() else start.parent).resolve())
+        return Config(None, (start if start.is_dir() else start.parent).resolve(), (), {})
     return load_config(file)
 
 
@@ -117,7 +117,7 @@ def apply_defaults(doc: dict, config: Config, folder: Path | None = None) -> dic
 
 def rebased_defaults(config: Config, folder: Path) -> dict[str, Any]:
     """The defaults, with their paths made relative to `folder` instead of the config's folder."""
-    defaults = copy.deepcopy(config.defaults)
+    defaults = copy.deepcopy(dict(config.defaults))
     for keys in (_LOGO, _TEMPLATE):
         holder = _holder(defaults, keys)
         value = holder.get(keys[-1]) if holder is not None else None

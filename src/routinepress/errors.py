@@ -8,12 +8,11 @@ such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One problem in one input file, with an optional hint on how to fix it."""
 
     file: str

@@ -9,12 +9,12 @@ dates written as the language writes them. The renderer only decides *where*.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .catalog import Catalog, Exercise, General, GeneralWarning, Line
 from .paths import confined
@@ -25,22 +25,20 @@ DEFAULT_TRACKER_WEEKS = 2
 DAYS = 7
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(NamedTuple):
     file: str  # a pose file or an image, resolved and confined to its catalog (or spec) folder
     caption: str
 
-    @functools.cached_property
+    @property
     def path(self) -> Path:  # (asked for by each card arrangement tried: made once)
-        return Path(self.file)
+        return _path(self.file)
 
     @property
     def is_pose(self) -> bool:
         return self.file.endswith(".pose.json")
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     number: int
     id: str
     name: str
@@ -61,22 +59,19 @@ class Card:
     video_url: str = ""
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     title: str
     cards: tuple[Card, ...]
 
 
-@dataclass(frozen=True)
-class TrackerRow:
+class TrackerRow(NamedTuple):
     name: str  # "1. Bridge"
     days_per_week: int  # the prescribed target; 7 when every day
     times_per_day: int  # boxes per day
     target: str  # "3 of 7 days", "2 times a day"; empty for once every day
 
 
-@dataclass(frozen=True)
-class Tracker:
+class Tracker(NamedTuple):
     weeks: int
     pain_score: bool
     rows: tuple[TrackerRow, ...]
@@ -86,14 +81,12 @@ class Tracker:
     week_dates: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RedFlags:
+class RedFlags(NamedTuple):
     exercise: str  # "3. Clamshell"
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Handout:
+class Handout(NamedTuple):
     title: str
     language: str
     labels: dict[str, str]  # every fixed word the layout prints, in the handout's language
@@ -104,7 +97,7 @@ class Handout:
     subtitle: str = ""
     date: str = ""  # as the language writes it
     patient: str = ""
-    clinician: dict[str, str] = field(default_factory=dict)
+    clinician: Mapping[str, str] = MappingProxyType({})  # (read-only: a default shared by every Handout)
     logo: str | None = None
     intro: str = ""
     before_you_start: tuple[str, ...] = ()  # advice for before the first session, at the top
@@ -125,23 +118,23 @@ class Handout:
         return _plain(self)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def _plain(value: Any) -> Any:
-    """What dataclasses.asdict gives, at a fifth of its cost (5 ms of every build): the model
-    holds only dataclasses, tuples, dicts and scalars, none of which needs asdict's deep copy."""
+    """The model as JSON-ready data: each record a dict of its fields, in order, tuples kept as
+    tuples. The model holds only records, tuples, dicts and scalars, so nothing needs copying."""
     kind = type(value)
     if kind is tuple or kind is list:
         return kind(_plain(item) for item in value)
-    if kind is dict:
+    if kind is dict or kind is MappingProxyType:
         return {key: _plain(item) for key, item in value.items()}
-    names = _FIELD_NAMES.get(kind)
+    names = getattr(kind, "_fields", None)  # a record (NamedTuple) of the model
     if names is None:
-        if not dataclasses.is_dataclass(value):
-            return value  # str, int, bool, None
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
+        return value  # str, int, bool, None
+    return {name: _plain(item) for name, item in zip(names, value)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _path(file: str) -> Path:
+    return Path(file)
 
 
 def build_model(spec: Spec, catalog: Catalog) -> Handout:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
@@ -26,8 +25,7 @@ _IMAGE = re.compile(r"\.(png|PNG|jpe?g|JPE?G)$")
 _PICTURE = re.compile(r"\.(pose\.json|png|PNG|jpe?g|JPE?G)$")
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     path: Path
     doc: dict[str, Any]
     root: Path | None = None  # the folder its paths may not leave (config.py); None: its own folder

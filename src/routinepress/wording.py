@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ class Words:
             return self.s["unit_range"].format(min=reps["min"], max=reps["max"], unit=unit)
         return self.s["unit_one" if reps == 1 else "unit_other"].format(n=reps, unit=unit)
 
-    def frequency(self, freq: dict[str, int]) -> str:
+    def frequency(self, freq: Mapping[str, int]) -> str:
         parts = []
         days = freq.get("days_per_week")
         if days == 7:

@@ -12,10 +12,9 @@ that misses the room left on a page by a little takes smaller pictures there (Fi
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
@@ -41,14 +40,16 @@ PICTURE_PLACES = ("beside", "above", "flow")
 EXTRAS_PLACES = ("under", "below", "third", "split")
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     pictures: str  # "beside" the steps, "above" them, or "flow" (one splittable column)
     scale: float = 1.0  # of the template's picture size
     # tips and cautions: "under" the steps, "below" in two columns, both in a "third" column,
     # or "split": the cautions under the steps and the tips in a third column (the columns
     # end nearer level when the tips are long)
     extras: str = "under"
+
+
+FLOW = Layout("flow")  # one splittable column: the arrangement for a card taller than a page
 
 
 def stack_height(flowables: list[Flowable], width: float) -> float:
@@ -200,7 +201,7 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
         recalled = _layout_from(layouts.recall(record))
         layout = recalled or _choose(card, styles, words, pictures, with_heading, text)
         if not recalled:
-            layouts.remember(record, dataclasses.asdict(layout))
+            layouts.remember(record, layout._asdict())
         if len(_CHOSEN) >= _CHOSEN_LIMIT:
             _CHOSEN.clear()
         _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
@@ -226,7 +227,7 @@ def _choose(card: Card, styles: Styles, words: Words, pictures: PictureSource, w
         layout, height = _shortest(card, styles, words, pictures, modes, text)
         if height <= room:
             return layout
-    return Layout("flow")
+    return FLOW
 
 
 def _layout_from(fields: dict | None) -> Layout | None:
@@ -287,8 +288,7 @@ def _third_width(styles: Styles, scale: float, pictures_at: str, card: Card) -> 
     return (rest - styles.gap) * 0.45
 
 
-@dataclass(frozen=True)
-class CardText:
+class CardText(NamedTuple):
     """A card's flowables that every arrangement shares, made once per card rather than once
     per arrangement tried (a flowable wraps to whatever width it is measured or drawn at)."""
 
@@ -321,7 +321,7 @@ class CardText:
 
 
 def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSource,
-                   layout: Layout = Layout("flow"), text: CardText | None = None) -> list[Flowable]:
+                   layout: Layout = FLOW, text: CardText | None = None) -> list[Flowable]:
     """Rule and title; the dose; the pictures with the steps (and the tips and cautions);
     the clinician's notes, next steps and video."""
     t = styles.template["card"]

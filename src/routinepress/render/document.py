@@ -9,6 +9,7 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
@@ -47,14 +48,16 @@ class RenderResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     page_size: str | None = None  # overrides spec and template
     fillable: bool = False
     grayscale_images: bool = False
 
 
-def render(handout: Handout, template: Template, options: RenderOptions = RenderOptions(),
+DEFAULT_OPTIONS = RenderOptions()
+
+
+def render(handout: Handout, template: Template, options: RenderOptions = DEFAULT_OPTIONS,
            source_name: str = "") -> RenderResult:
     page_size = options.page_size or handout.page_size or template["page"]["size"]
     styles = make_styles(template, page_size)

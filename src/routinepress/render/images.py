@@ -11,8 +11,8 @@ import hashlib
 import io
 import struct
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
@@ -27,8 +27,7 @@ MAX_IMAGES_PER_BUILD = 400
 JPEG_QUALITY = 88
 
 
-@dataclass(frozen=True)
-class PreparedImage:
+class PreparedImage(NamedTuple):
     reader: ImageReader
     width_px: int
     height_px: int

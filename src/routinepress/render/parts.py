@@ -55,7 +55,7 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
     return [table, Spacer(1, styles.gap)]
 
 
-def _clinician_line(clinician: dict[str, str]) -> str:
+def _clinician_line(clinician: Mapping[str, str]) -> str:
     name = ", ".join(x for x in (clinician.get("name"), clinician.get("credentials")) if x)
     parts = [name] + [clinician.get(k, "") for k in ("clinic", "phone", "email", "address")]
     return " &middot; ".join(esc(p) for p in parts if p)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -193,8 +193,7 @@ class Paragraph(PlatypusParagraph):
         return super().split(availWidth, availHeight)
 
 
-@dataclass(frozen=True)
-class Styles:
+class Styles(NamedTuple):
     """Everything the parts need to know about the look, precomputed once per build."""
 
     template: Template

@@ -3,7 +3,7 @@ week drawn flat (WeekGrid), and split between rows only when it is taller than a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -28,15 +28,13 @@ def form_checkbox(canv, name: str, x: float, y: float, size: float) -> None:
     )
 
 
-@dataclass(frozen=True)
-class WeekRow:
+class WeekRow(NamedTuple):
     label: Flowable
     sessions: int  # boxes a day; 0 for a line to write a number on (the pain score)
     field: str | None = None  # form-field name for this row's boxes, with --fillable ("w1_ex3")
 
 
-@dataclass(frozen=True)
-class GridStyle:
+class GridStyle(NamedTuple):
     box: float
     per_line: int  # a day's boxes to a line (three sessions a day may sit two over one)
     min_row: float  # no body row is shorter
