@@ -7,8 +7,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,13 +29,12 @@ class BuildOptions(NamedTuple):
     output_format: str = "pdf"  # or "json": the Handout model, every word to be printed, as data
 
 
-@dataclass
-class Built:
+class Built(NamedTuple):
     spec: Path
     output: Path | None
     pages: int = 0
     size: int = 0
-    warnings: list[Diagnostic] = field(default_factory=list)
+    warnings: Sequence[Diagnostic] = ()
     error: str | None = None  # the formatted problems, when the build failed
 
     def summary(self) -> str:
@@ -64,8 +62,7 @@ def single_target(spec: Path, output: str | None, output_format: str = "pdf") ->
     return Path(output or name)
 
 
-@dataclass
-class Rendered:
+class Rendered(NamedTuple):
     data: bytes  # the PDF, or the model's JSON
     pages: int
     warnings: list[Diagnostic]
@@ -100,8 +97,7 @@ def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None 
     rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
     # The config, and the overlay folders (a new entry there may replace one the handout used).
     extra = [config.file, *(folder / "exercises" for folder in config.catalog_dirs)] if config.file else []
-    rendered.inputs = tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())]))
-    return rendered
+    return rendered._replace(inputs=tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())])))
 
 
 def catalog_folders(config: Config, options: BuildOptions) -> list[Path]:

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,11 +40,10 @@ DEFLATE_LEVEL = 1
 pdfdoc.PDFZCompress.encode = _deflate
 
 
-@dataclass
-class RenderResult:
+class RenderResult(NamedTuple):
     pdf: bytes
     pages: int
-    warnings: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic]
 
 
 class RenderOptions(NamedTuple):
