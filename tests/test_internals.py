@@ -259,3 +259,24 @@ def test_every_stream_is_deflated_through_our_level(tmp_path):
                 assert raw == zlib.compress(data, document.DEFLATE_LEVEL), obj.objgen
                 streams += 1
     assert streams >= 8  # pages, fonts, font programs and page-number forms
+
+
+def test_only_the_upright_faces_are_loaded_and_italic_markup_reads_upright():
+    """Two font files are parsed, not four; an <i> (nothing in a handout asks for one) is drawn
+    in the upright face of the same weight instead of failing for want of an italic font."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.platypus import SimpleDocTemplate
+
+    from routinepress.render import fonts
+
+    fonts.register()
+    family = {name for name in pdfmetrics.getRegisteredFontNames() if name.startswith("Atkinson")}
+    assert family == {fonts.REGULAR, fonts.BOLD}
+    style = ParagraphStyle("t", fontName=fonts.REGULAR, fontSize=12)
+    para = PlatypusParagraph("plain <i>slanted</i> <b>bold <i>both</i></b>", style)
+    used = [(frag.text, frag.fontName) for frag in para.frags]
+    assert used == [("plain ", fonts.REGULAR), ("slanted", fonts.REGULAR), (" ", fonts.REGULAR),
+                    ("bold ", fonts.BOLD), ("both", fonts.BOLD)]
+    SimpleDocTemplate(io.BytesIO()).build([para])  # draws without an italic font registered
