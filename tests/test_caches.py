@@ -336,3 +336,49 @@ def test_font_programs_alone_are_kept_compressed_and_exactly_as_zlib_makes_them(
     assert document._deflate(form) == zlib.compress(form, document.DEFLATE_LEVEL)
     assert document._deflate(text) == zlib.compress(text.encode(), document.DEFLATE_LEVEL)
     assert set(document._DEFLATED) == programs
+
+
+def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
+    """reportlab cuts a subset by seeking and reading through the face's one file position,
+    so two threads cutting at once (the editor builds in threads) can mix up a font program.
+    fonts.py cuts one subset of a font at a time; each thread still gets the true program."""
+    import sys
+    import threading
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    regular = _forget_font_programs()[0]
+    real = TTFontFace.makeSubset
+    active, most = [0], [0]
+
+    def cut(face, subset):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        try:
+            return real(face, subset)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", cut)
+    subsets = [list(range(128)), [0, 0xe9, 0xf1, *range(1, 32), *range(32, 128)]]
+    want = [real(regular.face, codes) for codes in subsets]
+    wrong = []
+
+    def work(i: int) -> None:
+        for _ in range(25):
+            regular._subsets.clear()  # every call cuts
+            if regular._font_program(subsets[i % 2]) != want[i % 2]:
+                wrong.append(i)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so overlapping cuts would happen
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    regular._subsets.clear()
+    assert most[0] == 1 and wrong == []

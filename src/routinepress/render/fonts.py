@@ -55,6 +55,7 @@ class Font(TTFont):
         self._ascii_is_itself = bool(self._asciiReadable) and all(
             code in self.face.charToGlyph for code in range(32, 127))
         self._subsets: dict[tuple[int, ...], bytes] = {}
+        self._cutting = threading.Lock()
         # reportlab asks the face (addSubsetObjects) for each subset's program: the face's
         # own attribute comes before its class's method.
         self.face.makeSubset = self._font_program
@@ -64,7 +65,8 @@ class Font(TTFont):
         # Read once into a local: another thread may empty the dict between two lines here.
         program = self._subsets.get(key)
         if program is None:
-            program = type(self.face).makeSubset(self.face, subset)
+            with self._cutting:  # reportlab reads the font through one shared file position
+                program = type(self.face).makeSubset(self.face, subset)
             if len(self._subsets) >= _SUBSETS_KEPT:
                 self._subsets.clear()
             self._subsets[key] = program
