@@ -46,8 +46,9 @@ class Font(TTFont):
     anything else takes reportlab's own path. test_internals checks that the two agree.
 
     Each document embeds a font program per subset it used, which reportlab cuts from the
-    font file again for every document (about 1 ms a font). The program depends only on the
-    face and the subset's codes in order, so each is cut once per process (test_caches).
+    font file again for every document (about half a millisecond a font). The program
+    depends only on the face and the subset's codes in order: each is cut once per process
+    (test_caches).
     """
 
     def __init__(self, name: str, filename: str) -> None:
