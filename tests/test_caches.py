@@ -244,3 +244,141 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     records[3].write_text('{"pictures": "beside"}')
     cards._CHOSEN.clear()
     assert routinepress.build_handout(ROOT / "handouts/mixed-short.json") == first
+
+
+def _forget_font_programs() -> list:
+    """Empties the fonts' subset programs and the compressed ones, as a new process starts."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from routinepress.render import document, fonts
+
+    fonts.register()
+    family = [pdfmetrics.getFont(name) for name in fonts._FILES]
+    for font in family:
+        font._subsets.clear()
+    document._DEFLATED.clear()
+    return family
+
+
+def test_a_second_build_cuts_no_font_subset_again_and_gives_the_same_bytes(monkeypatch):
+    """fonts.py answers reportlab's face.makeSubset from what it cut before. If reportlab
+    stopped asking the face for it (or renamed it), the second build would cut again here."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    cut = []
+    real = TTFontFace.makeSubset
+    monkeypatch.setattr(TTFontFace, "makeSubset", lambda face, subset: cut.append(list(subset)) or real(face, subset))
+    family = _forget_font_programs()
+    spec = ROOT / "handouts/therapydia-six.json"
+    first = routinepress.build_handout(spec)
+    assert len(cut) >= 2  # the regular and the bold font, at least
+    kept = {(font.fontName, codes): program for font in family for codes, program in font._subsets.items()}
+    assert len(kept) == len(cut)
+    for font in family:  # what is kept is exactly what reportlab cuts
+        for codes, program in font._subsets.items():
+            assert program == real(font.face, list(codes))
+    cut.clear()
+    assert routinepress.build_handout(spec) == first
+    assert cut == []
+
+
+@pytest.fixture
+def accented_spec(tmp_path) -> Path:
+    doc = json.loads((ROOT / "handouts/mixed-short.json").read_text(encoding="utf-8"))
+    doc["patient"]["name"] = "Jos\u00e9 Mu\u00f1oz"
+    doc["intro"] = "Se\u00f1ora, haga los ejercicios despacio, y un caf\u00e9 despu\u00e9s."
+    path = tmp_path / "accented.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("accented_first", [True, False])
+def test_handouts_with_other_characters_get_their_own_font_subsets(accented_spec, accented_first, tmp_path):
+    """A plain ASCII handout and one with accents use subsets of the same length that differ
+    in their codes: built one after the other in one process, each must give the bytes of a
+    build in a process of its own (no glyph missing, none carried over)."""
+    from conftest import run_cli
+
+    ascii_spec = ROOT / "handouts/mixed-short.json"
+    fresh = {}
+    for spec in (accented_spec, ascii_spec):
+        out = tmp_path / f"fresh-{spec.stem}.pdf"
+        assert run_cli("build", spec, "-o", out).code == 0
+        fresh[spec] = out.read_bytes()
+
+    family = _forget_font_programs()
+    order = [accented_spec, ascii_spec] if accented_first else [ascii_spec, accented_spec]
+    for spec in order + order:
+        assert routinepress.build_handout(spec) == fresh[spec], spec.name
+    regular = family[0]._subsets
+    assert len(regular) == 2 and len({len(codes) for codes in regular}) == 1  # the case this test is for
+    assert any(0xe9 in codes for codes in regular) and not all(0xe9 in codes for codes in regular)
+
+
+def test_font_programs_alone_are_kept_compressed_and_exactly_as_zlib_makes_them():
+    """document._deflate keeps the compressed form of each font program (bytes beginning with
+    TrueType's version), and of nothing else: page streams (text) and page-number forms (bytes)
+    are compressed each time. Whatever it returns is zlib's output at DEFLATE_LEVEL."""
+    import zlib
+
+    from routinepress.render import document
+
+    family = _forget_font_programs()
+    routinepress.build_handout(ROOT / "handouts/mixed-short.json", fillable=True)
+    programs = {program for font in family for program in font._subsets.values()}
+    assert programs and set(document._DEFLATED) == programs
+    for program, packed in document._DEFLATED.items():
+        assert packed == zlib.compress(program, document.DEFLATE_LEVEL)
+        assert document._deflate(program) is packed  # used, not made again
+
+    form = b"1 0 0 1 0 0 cm BT /F2+0 12 Tf (Page 1 of 5) Tj ET"
+    text = "BT /F1+0 12 Tf (Lift your hips.) Tj ET"
+    assert document._deflate(form) == zlib.compress(form, document.DEFLATE_LEVEL)
+    assert document._deflate(text) == zlib.compress(text.encode(), document.DEFLATE_LEVEL)
+    assert set(document._DEFLATED) == programs
+
+
+def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
+    """reportlab cuts a subset by seeking and reading through the face's one file position,
+    so two threads cutting at once (the editor builds in threads) can mix up a font program.
+    fonts.py cuts one subset of a font at a time; each thread still gets the true program."""
+    import sys
+    import threading
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    regular = _forget_font_programs()[0]
+    real = TTFontFace.makeSubset
+    active, most = [0], [0]
+
+    def cut(face, subset):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        try:
+            return real(face, subset)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", cut)
+    subsets = [list(range(128)), [0, 0xe9, 0xf1, *range(1, 32), *range(32, 128)]]
+    want = [real(regular.face, codes) for codes in subsets]
+    wrong = []
+
+    def work(i: int) -> None:
+        for _ in range(25):
+            regular._subsets.clear()  # every call cuts
+            if regular._font_program(subsets[i % 2]) != want[i % 2]:
+                wrong.append(i)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so overlapping cuts would happen
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    regular._subsets.clear()
+    assert most[0] == 1 and wrong == []

@@ -30,7 +30,18 @@ rl_config.useA85 = 0
 
 
 def _deflate(text: str | bytes) -> bytes:
-    return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, DEFLATE_LEVEL)
+    if isinstance(text, str):
+        return zlib.compress(text.encode("utf8"), DEFLATE_LEVEL)
+    if not text.startswith(_TRUETYPE):
+        return zlib.compress(text, DEFLATE_LEVEL)
+    # A font program: the same few (fonts.py cuts each subset once) in every document.
+    packed = _DEFLATED.get(text)
+    if packed is None:
+        packed = zlib.compress(text, DEFLATE_LEVEL)
+        if len(_DEFLATED) >= _DEFLATED_LIMIT:
+            _DEFLATED.clear()
+        _DEFLATED[text] = packed
+    return packed
 
 
 # Every stream reportlab writes (pages, fonts, forms) goes through this one filter object.
@@ -38,6 +49,12 @@ def _deflate(text: str | bytes) -> bytes:
 # of that time for files about a tenth larger (test_internals checks the hook still holds).
 DEFLATE_LEVEL = 1
 pdfdoc.PDFZCompress.encode = _deflate
+# Page streams come as text; the bytes are font programs (about 19 KB each, kept compressed
+# here, keyed by their bytes) and page-number forms (small, each page its own: not kept).
+# Every TrueType font program begins with the sfnt version 1.0.
+_TRUETYPE = b"\x00\x01\x00\x00"
+_DEFLATED: dict[bytes, bytes] = {}
+_DEFLATED_LIMIT = 32
 
 
 class RenderResult(NamedTuple):

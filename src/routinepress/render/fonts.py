@@ -19,6 +19,9 @@ _FILES = {
 }
 # Characters that are layout, not glyphs: a missing one here is no loss.
 _IGNORABLE = set("\n\r\t\u00ad\u200b")
+# Font programs kept per font, one per subset made: a plain-ASCII handout uses subset 0, so
+# a handful covers a batch; the dict is emptied if odd texts ever make more.
+_SUBSETS_KEPT = 16
 
 
 _lock = threading.Lock()
@@ -42,12 +45,34 @@ class Font(TTFont):
     7% of a warm build. With ASCII kept readable (reportlab's default), the printable
     ASCII characters are always codes 32-126 of subset 0, so a run of them needs no lookup;
     anything else takes reportlab's own path. test_internals checks that the two agree.
+
+    Each document embeds a font program per subset it used, which reportlab cuts from the
+    font file again for every document (about half a millisecond a font). The program
+    depends only on the face and the subset's codes in order: each is cut once per process
+    (test_caches).
     """
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
         self._ascii_is_itself = bool(self._asciiReadable) and all(
             code in self.face.charToGlyph for code in range(32, 127))
+        self._subsets: dict[tuple[int, ...], bytes] = {}
+        self._cutting = threading.Lock()
+        # reportlab asks the face (addSubsetObjects) for each subset's program: the face's
+        # own attribute comes before its class's method.
+        self.face.makeSubset = self._font_program
+
+    def _font_program(self, subset: list[int]) -> bytes:
+        key = tuple(subset)
+        # Read once into a local: another thread may empty the dict between two lines here.
+        program = self._subsets.get(key)
+        if program is None:
+            with self._cutting:  # reportlab reads the font through one shared file position
+                program = type(self.face).makeSubset(self.face, subset)
+            if len(self._subsets) >= _SUBSETS_KEPT:
+                self._subsets.clear()
+            self._subsets[key] = program
+        return program
 
     def splitString(self, text, doc, encoding="utf-8"):
         if (self._ascii_is_itself and isinstance(text, str) and text.isascii() and text.isprintable()
