@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import math
 import string
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,18 @@ _DARK_ROLES = ("text", "heading", "muted", "stop_border", "checkbox")
 _LIGHT_ROLES = ("stop_fill", "table_header_fill")
 
 
-@dataclass(frozen=True)
 class Template:
-    name: str
-    data: dict[str, Any]
-    files: tuple[Path, ...] = ()  # the template's own file and every parent it extends
+    """A template merged with every parent it extends, read like its JSON (template["card"])."""
+
+    __slots__ = ("name", "data", "files")
+
+    def __init__(self, name: str, data: dict[str, Any], files: tuple[Path, ...] = ()) -> None:
+        self.name, self.data = name, data
+        self.files = files  # the template's own file and every parent it extends
+
+    def __repr__(self) -> str:
+        return f"Template({self.name!r}, files={self.files!r})"
+
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
