@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +89,19 @@ def workdir():
 
     with tempfile.TemporaryDirectory(prefix="routinepress-cases-") as folder:
         yield Path(folder)
+
+
+def run_racing(targets: list[Callable[[], None]], switch_interval: float, rounds: int = 1) -> None:
+    """Run the callables in threads at once, `rounds` times, with Python switching threads
+    every few bytecodes, so that a race between them shows in a few rounds."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(switch_interval)
+    try:
+        for _ in range(rounds):
+            threads = [threading.Thread(target=target) for target in targets]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)

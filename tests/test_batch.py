@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import HANDOUTS, REPO, minimal_spec, run_cli, write_spec
+from conftest import HANDOUTS, REPO, minimal_spec, run_cli, run_racing, write_spec
 
 import routinepress
 from routinepress.errors import InputError
@@ -90,17 +89,7 @@ def test_api_returns_bytes_and_is_thread_safe(tmp_path):
 
     # Switching threads every few bytecodes makes a shared object's race show in a few
     # rounds (a cached drawing flowable placed by two documents at once did, 1 round in 3).
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)
-    try:
-        for _ in range(6):
-            threads = [threading.Thread(target=work) for _ in range(4)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_racing([work] * 4, 1e-5, rounds=6)
     assert errors == []
     assert results == [expected] * 24
 

@@ -342,9 +342,9 @@ def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
     """reportlab cuts a subset by seeking and reading through the face's one file position,
     so two threads cutting at once (the editor builds in threads) can mix up a font program.
     fonts.py cuts one subset of a font at a time; each thread still gets the true program."""
-    import sys
-    import threading
+    import functools
 
+    from conftest import run_racing
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     regular = _forget_font_programs()[0]
@@ -370,15 +370,6 @@ def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
             if regular._font_program(subsets[i % 2]) != want[i % 2]:
                 wrong.append(i)
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, so overlapping cuts would happen
-    try:
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_racing([functools.partial(work, i) for i in range(4)], 1e-6)  # overlapping cuts would happen
     regular._subsets.clear()
     assert most[0] == 1 and wrong == []
