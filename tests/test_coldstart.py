@@ -234,3 +234,34 @@ def test_an_unknown_region_is_not_remembered_as_known(tmp_path, monkeypatch):
     assert not cldr.known("en-QQ") and not cldr.known("en-QQ")
     cldr.save()
     assert not list(tmp_path.rglob("*.json"))
+
+
+CLICK_VALIDATOR_LOADED = (
+    "import sys\n"
+    "from routinepress.cli import main\n"
+    "main.main(sys.argv[1:], standalone_mode=False)\n"
+    "print('jsonschema_rs' in sys.modules, 'babel' in sys.modules)\n"
+)
+
+
+def test_a_build_click_handles_keeps_the_same_records(tmp_path):
+    """Any command-line build keeps the records the quick path keeps (an option such as
+    --template takes click's way): the second build of known documents needs no validator,
+    no Babel, and lays out no card it knows (a batch's workers inherit this)."""
+    write_spec(tmp_path, minimal_spec())
+    env = {**os.environ, "ROUTINEPRESS_CACHE_DIR": str(tmp_path / "cache")}
+
+    def build(out: str) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", CLICK_VALIDATOR_LOADED, "build", "spec.json", "--template",
+                                 "compact", "-o", out], capture_output=True, text=True, cwd=tmp_path, env=env,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()[-1:]
+
+    # The console script's own way (it leaves with os._exit): records are written all the same.
+    first = subprocess.run([sys.executable, "-m", "routinepress", "build", "spec.json", "--template", "compact",
+                            "-o", "first.pdf"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert {p.name for p in (tmp_path / "cache").iterdir()} >= {"valid", "layouts", "cldr"}
+    assert build("second.pdf") == ["False False"]
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own), 130 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -91,6 +92,25 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
         sys.exit(EXIT_INPUT)
 
 
+@contextlib.contextmanager
+def _keeping_records(output_format: str):
+    """A command-line build keeps, beside the drawing cache, what the quick path keeps
+    (coldstart.py): which documents were valid, Babel's answers and each card's arrangement.
+    A batch's workers inherit it, so each one's first handout lays out no card it knows."""
+    from . import cldr, validity
+
+    validity.enable()
+    cldr.enable()
+    if output_format == "pdf":  # (the layouts belong to the renderer, which a JSON dump never loads)
+        from .render import layouts
+
+        layouts.enable()
+    try:
+        yield
+    finally:
+        cldr.save()
+
+
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(),
@@ -125,39 +145,40 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     if template and is_path(template):  # typed on the command line: relative to where the user is
         template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
-    if len(specs) == 1:
-        built = build_one(specs[0], single_target(specs[0], output, output_format), options, depfile=depfile)
-        _echo_warnings(built.warnings)
-        click.echo(built.summary())
-        built_everything = True
-        return
-    if depfile:
-        raise click.UsageError("--depfile works with one spec at a time")
-    if output is None:
-        from .clinic import default_output
-
-        configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
-        output = str(configured) if configured else None
-    started = time.perf_counter()
-    show_bar = sys.stderr.isatty() and len(specs) > 1
-    with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
-        results = build_many(list(specs), Path(output) if output else Path.cwd(), options, jobs or os.cpu_count() or 1,
-                             on_done=lambda _: bar.update(1))
-    for built in results:
-        _echo_warnings(built.warnings)
-        if built.output is not None:  # None: it failed, and says why below
+    with _keeping_records(output_format):
+        if len(specs) == 1:
+            built = build_one(specs[0], single_target(specs[0], output, output_format), options, depfile=depfile)
+            _echo_warnings(built.warnings)
             click.echo(built.summary())
-    failures = [b for b in results if b.error is not None]
-    for built in failures:
-        click.echo(built.error, err=True)
-    pages = sum(b.pages for b in results)
-    summary = (f"built {len(results) - len(failures)} of {len(results)} handouts ({count_pages(pages)}) "
-               f"in {time.perf_counter() - started:.1f} s")
-    if failures:
-        click.echo(f"{summary}; failed: " + ", ".join(display_path(b.spec) for b in failures), err=True)
-        sys.exit(EXIT_INPUT)
-    click.echo(summary)
-    built_everything = True
+            built_everything = True
+            return
+        if depfile:
+            raise click.UsageError("--depfile works with one spec at a time")
+        if output is None:
+            from .clinic import default_output
+
+            configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
+            output = str(configured) if configured else None
+        started = time.perf_counter()
+        show_bar = sys.stderr.isatty() and len(specs) > 1
+        with click.progressbar(length=len(specs), label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
+            results = build_many(list(specs), Path(output) if output else Path.cwd(), options,
+                                 jobs or os.cpu_count() or 1, on_done=lambda _: bar.update(1))
+        for built in results:
+            _echo_warnings(built.warnings)
+            if built.output is not None:  # None: it failed, and says why below
+                click.echo(built.summary())
+        failures = [b for b in results if b.error is not None]
+        for built in failures:
+            click.echo(built.error, err=True)
+        pages = sum(b.pages for b in results)
+        summary = (f"built {len(results) - len(failures)} of {len(results)} handouts ({count_pages(pages)}) "
+                   f"in {time.perf_counter() - started:.1f} s")
+        if failures:
+            click.echo(f"{summary}; failed: " + ", ".join(display_path(b.spec) for b in failures), err=True)
+            sys.exit(EXIT_INPUT)
+        click.echo(summary)
+        built_everything = True
 
 
 class _NoBar:
