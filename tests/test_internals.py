@@ -280,3 +280,8 @@ def test_only_the_upright_faces_are_loaded_and_italic_markup_reads_upright():
     assert used == [("plain ", fonts.REGULAR), ("slanted", fonts.REGULAR), (" ", fonts.REGULAR),
                     ("bold ", fonts.BOLD), ("both", fonts.BOLD)]
     SimpleDocTemplate(io.BytesIO()).build([para])  # draws without an italic font registered
+    # The upright faces read back as upright (plain text is not marked italic).
+    from reportlab.lib.fonts import ps2tt
+
+    assert ps2tt(fonts.REGULAR)[1:] == (0, 0) and ps2tt(fonts.BOLD)[1:] == (1, 0)
+    assert [(f.bold, f.italic) for f in PlatypusParagraph("plain", style).frags] == [(0, 0)]
