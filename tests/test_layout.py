@@ -12,6 +12,7 @@ from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
 from pdfread import ReadPdf, squash
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SHORT_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")  # compact: two weeks share a table
 
 
 def _build(tmp_path: Path, spec: Path, template: str, *extra: str) -> ReadPdf:
@@ -163,6 +164,7 @@ def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template
     from routinepress.templates import load_template
 
     box = load_template(template)["tracker"]["box_size_pt"]
+    days = 7  # in one table's row (compact's two weeks a table do not fit two boxes a day: see below)
     # Twice a day: two boxes a day; three days a week: one box a day, the target on the row.
     assert pdf.checkbox_count(box) == 2 * (2 * 7 + 7)
     tracker_pages = pdf.pages_with("Week 1")
@@ -174,8 +176,10 @@ def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template
             rows: dict[int, list] = {}
             for r in boxes:
                 rows.setdefault(round(r["top"]), []).append(r)
-            # Every row of a week holds 7 days: 14 boxes for the twice-a-day exercise, 7 for the other.
-            assert sorted({len(r) for r in rows.values()}) in ([], [7, 14]), sorted(len(r) for r in rows.values())
+            # Every row of a week holds its 7 days: two boxes a day for the twice-a-day
+            # exercise, one for the other.
+            counts = sorted({len(r) for r in rows.values()})
+            assert counts in ([], [days, 2 * days]), sorted(len(r) for r in rows.values())
 
 
 @pytest.mark.parametrize("example,template", [
@@ -186,11 +190,12 @@ def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template
 def test_a_week_stays_whole_on_one_page(tmp_path, example, template):
     pdf = _build(tmp_path, HANDOUTS / f"{example}.json", template)
     weeks = json.loads((HANDOUTS / f"{example}.json").read_text())["tracker"]["weeks"]
+    days = SHORT_WEEKDAYS if template == "compact" else WEEKDAYS
     for week in range(1, weeks + 1):
         pages = pdf.pages_with(f"Week {week} ")
         assert len(pages) == 1, f"week {week} on pages {pages}"
         table = pdf.pages_text[pages[0]].split(f"Week {week} ")[1]
-        assert all(f"{day} " in table for day in WEEKDAYS)
+        assert all(f"{day} " in table for day in days)
 
 
 def test_weeks_share_a_page_and_the_tracker_follows_the_cards(tmp_path):
@@ -288,3 +293,57 @@ def test_the_notes_never_stand_alone_on_a_page(tmp_path, example, template, note
     assert "Week " in text or "Repeat:" in text, f"the notes stand alone on page {page + 1}"
     if not notes_first:  # they close the handout, under the last week
         assert page == pdf.page_count - 1 and text.find(f"Week {doc['tracker']['weeks']} ") < text.find(notes)
+
+
+def test_compact_puts_two_weeks_side_by_side_in_one_table(tmp_path):
+    """Compact's tracker.weeks_per_table: 2. Both weeks' dates head one table whose 14 day
+    columns take the short weekday names, with a heavier line where the second week starts;
+    every box keeps the form-field name it has in a table a week (w2_ex1_d1 ...). Page 7 of
+    hip-pain-general holds the last card, the notes and the whole tracker (8 pages before)."""
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "Today", "exercises": [
+        "bridge", {"ref": "clamshell", "frequency": {"days_per_week": 3}}]}],
+        tracker={"weeks": 2, "start_date": "2026-11-23"}))
+    for template in ("compact", "standard"):
+        assert run_cli("build", spec, "-o", tmp_path / f"{template}.pdf", "--template", template,
+                       "--fillable").code == 0
+    compact = ReadPdf(tmp_path / "compact.pdf")
+    text = compact.pages_text[compact.pages_with("Exercise tracker")[0]]
+    header = text.split("Week 1 Nov 23 – 29 Week 2 Nov 30 – Dec 6 ")[1]
+    columns = [f"{day} {date}" for day, date in zip(SHORT_WEEKDAYS * 2, [*range(23, 31), *range(1, 7)])]
+    assert header.startswith(" ".join(columns)), header[:120]
+    box = 12
+    with compact.plumber() as doc:
+        page = doc.pages[compact.pages_with("Exercise tracker")[0]]
+        rows: dict[int, list] = {}
+        for r in page.rects:
+            if abs(r["width"] - box) < 0.6 and abs(r["height"] - box) < 0.6:
+                rows.setdefault(round(r["top"]), []).append(r)
+        assert sorted(len(r) for r in rows.values()) == [14, 14]  # one row an exercise, both weeks
+        heavy = [line for line in page.lines if abs(line["linewidth"] - 1.5) < 0.01 and line["x0"] == line["x1"]]
+        first_of_week2 = sorted(next(iter(rows.values())), key=lambda r: r["x0"])[7]["x0"]
+        assert len(heavy) == 1 and heavy[0]["x0"] < first_of_week2
+    def fields(name: str) -> list[str]:
+        with pikepdf.open(tmp_path / name) as doc:
+            return sorted(str(field.T) for field in doc.Root.AcroForm.Fields)
+    named = sorted(f"w{week}_ex{exercise}_d{day}" for week in (1, 2) for exercise in (1, 2) for day in range(1, 8))
+    assert fields("compact.pdf") == fields("standard.pdf") == named
+    assert ReadPdf(_build(tmp_path / "hgp", HANDOUTS / "hip-pain-general.json", "compact").path).page_count == 7
+
+
+def test_weeks_keep_a_table_each_where_two_would_not_fit(tmp_path):
+    """Two weeks a table (compact) where 14 day columns would leave the names too little room:
+    two boxes a day, or boxes too large; and a tracker without dates, whose "Day 1" headings
+    have no short form. Each gets a table a week, as the standard template does."""
+    (tmp_path / "big-boxes.json").write_text(json.dumps(
+        {"extends": "compact", "description": "x", "tracker": {"box_size_pt": 22}}))
+    spec = write_spec(tmp_path, _tracker_spec())
+    undated = write_spec(tmp_path, _tracker_spec(start_date=None) | {"tracker": {"weeks": 2}}, "undated.json")
+    once_a_day = write_spec(tmp_path, minimal_spec(sections=[{"title": "Today", "exercises": ["bridge"]}],
+                                                   tracker={"weeks": 2, "start_date": "2026-11-23"}), "once.json")
+    for source, template, out in ((spec, "compact", "twice.pdf"),
+                                  (once_a_day, str(tmp_path / "big-boxes.json"), "big.pdf"),
+                                  (undated, "compact", "undated.pdf")):
+        assert run_cli("build", source, "-o", tmp_path / out, "--template", template).code == 0
+        pdf = ReadPdf(tmp_path / out)
+        assert len(pdf.pages_with("Week 1")) == 1 and "Week 2" in pdf.text
+        assert squash("Week 1 Nov 23 – 29 Week 2") not in pdf.text and "Mo 23" not in pdf.text

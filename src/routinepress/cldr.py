@@ -46,6 +46,11 @@ def weekday(language: str, day: dt.date) -> str:
     return _answer(language, f"weekday {day.isoformat()}")
 
 
+def short_weekday(language: str, day: dt.date) -> str:
+    """The weekday in two or so letters ("Mo"), for a table of two weeks side by side."""
+    return _answer(language, f"short-weekday {day.isoformat()}")
+
+
 def day_of_month(language: str, day: dt.date) -> str:
     return _answer(language, f"day {day.isoformat()}")
 
@@ -89,6 +94,8 @@ def _ask_babel(language: str, question: str) -> str:
         return format_date(day, "medium", locale=locale)
     if kind == "weekday":
         return format_date(day, "EEE", locale=locale)
+    if kind == "short-weekday":
+        return format_date(day, "EEEEEE", locale=locale)
     if kind == "week":
         dates = format_interval(day, day + dt.timedelta(days=6), "MMMd", locale=locale)
         # CLDR spaces the dash with thin spaces, which the handout's font does not have.

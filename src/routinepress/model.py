@@ -79,6 +79,9 @@ class Tracker(NamedTuple):
     # Per week, its dates ("Nov 23 – 29"): the day columns print only the day of the month,
     # which keeps them narrow and leaves the exercises' names room for one line.
     week_dates: tuple[str, ...]
+    # Per column, the weekday in two or so letters ("Mo"), for a table of two weeks side by
+    # side (a template's tracker.weeks_per_table); empty without a start date.
+    short_weekdays: tuple[str, ...] = ()
 
 
 class RedFlags(NamedTuple):
@@ -276,9 +279,11 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
         first = dt.date.fromisoformat(start)
         days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
         week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
+        short_weekdays = tuple(words.short_weekday(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
     else:
         days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
         week_dates = ("",) * weeks
+        short_weekdays = ()
     rows = []
     for card in cards:
         days_per_week = card.frequency.get("days_per_week") or DAYS
@@ -289,7 +294,7 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
         if times_per_day > 1:
             target.append(words["tracker_target_per_day"].format(n=times_per_day))
         rows.append(TrackerRow(f"{card.number}. {card.name}", days_per_week, times_per_day, ", ".join(target)))
-    return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates)
+    return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates, short_weekdays)
 
 
 def _inputs(spec: Spec, catalog: Catalog, exercises: list[Exercise], logo: Path | None) -> tuple[str, ...]:

@@ -84,6 +84,10 @@ class Words:
         """A tracker column's two lines: ("Mon", "23"); the week's dates name the month."""
         return cldr.weekday(self.language, day), cldr.day_of_month(self.language, day)
 
+    def short_weekday(self, day: dt.date) -> str:
+        """A tracker column's weekday where two weeks share a table: "Mo"."""
+        return cldr.short_weekday(self.language, day)
+
     def week_dates(self, first: dt.date) -> str:
         """A tracker week's seven days: "Nov 23 – 29" in en-US, "23 – 29 Nov" in en-GB,
         "23–29 nov" in es; "Nov 30 – Dec 6" across a month's end."""

@@ -18,6 +18,7 @@ from .styles import Paragraph, Styles, esc
 BOX_LINE = 1.25  # a box's outline, heavier than the grid's, so a faint printer still shows it
 GRID_LINE = 0.5
 BOX_GAP = 4.0  # between one day's boxes (two sessions a day)
+WEEK_LINE = 1.5  # between two weeks that share a table
 
 
 def form_checkbox(canv, name: str, x: float, y: float, size: float) -> None:
@@ -31,7 +32,7 @@ def form_checkbox(canv, name: str, x: float, y: float, size: float) -> None:
 class WeekRow(NamedTuple):
     label: Flowable
     sessions: int  # boxes a day; 0 for a line to write a number on (the pain score)
-    field: str | None = None  # form-field name for this row's boxes, with --fillable ("w1_ex3")
+    field: str | None = None  # this row's part of its boxes' form-field names, with --fillable ("ex3")
 
 
 class GridStyle(NamedTuple):
@@ -47,7 +48,8 @@ class GridStyle(NamedTuple):
 
 
 class WeekGrid(Flowable):
-    """A tracker week, or a run of its rows: names down, days across, a header of dates.
+    """A tracker week (or two side by side), or a run of its rows: names down, days across,
+    a header of dates. `days` are the tracker's own columns, counted from its first day.
 
     Drawn flat, as the page shows it: the header's shading, the grid as one path, every
     box as one more, and each name and date placed in its cell. A table of flowables would
@@ -124,6 +126,14 @@ class WeekGrid(Flowable):
         canv.setStrokeColor(st.rule)
         canv.setLineWidth(GRID_LINE)
         canv.drawPath(grid, stroke=1, fill=0)
+        starts = [edges[c] for c, day in enumerate(self.days, 1) if day % 7 == 0 and c > 1]
+        if starts:  # weeks side by side: a heavier line where the next one starts
+            weeks = canv.beginPath()
+            for x in starts:
+                weeks.moveTo(x, 0)
+                weeks.lineTo(x, self.height)
+            canv.setLineWidth(WEEK_LINE)
+            canv.drawPath(weeks, stroke=1, fill=0)
         for c, cell in enumerate(self.header):
             self._place(cell, edges[c] + self._padding(c), tops[1], heights[0], self.widths[c] - 2 * self._padding(c))
         boxes, lines, fields = canv.beginPath(), canv.beginPath(), []
@@ -143,7 +153,8 @@ class WeekGrid(Flowable):
                     x, y = x0 + place * (st.box + BOX_GAP), y0 + h - st.box - line * (st.box + BOX_GAP)
                     boxes.rect(x, y, st.box, st.box)
                     if row.field:
-                        name = f"{row.field}_d{day + 1}" + (f"_{n + 1}" if row.sessions > 1 else "")
+                        name = (f"w{day // 7 + 1}_{row.field}_d{day % 7 + 1}"
+                                + (f"_{n + 1}" if row.sessions > 1 else ""))
                         fields.append((name, x, y))
         canv.setStrokeColor(st.ink)
         canv.setLineWidth(1)
@@ -167,10 +178,13 @@ NAME_PADDING = 4.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
-def day_label(handout: Handout, week: int, day: int) -> str:
-    """A column's heading: the model's weekday and day of the month ("Mon", "23"), or "Day 1"."""
-    lines = handout.tracker.days[week * 7 + day]
-    return "<br/>".join(esc(line) for line in lines if line)
+def day_label(handout: Handout, column: int, short: bool = False) -> str:
+    """A column's heading: the model's weekday and day of the month ("Mon", "23"), or "Day 1";
+    with `short`, the weekday in two or so letters ("Mo")."""
+    weekday, day = handout.tracker.days[column]
+    if short:
+        weekday = handout.tracker.short_weekdays[column]
+    return "<br/>".join(esc(line) for line in (weekday, day) if line)
 
 
 def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> list[Flowable]:
@@ -179,14 +193,14 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         return []
     t = styles.template["tracker"]
     box = t["box_size_pt"]
-    labels = [day_label(handout, w, d) for w in range(spec.weeks) for d in range(7)]
-    widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
-                 for label in labels for line in label.split("<br/>"))
+    labels = [day_label(handout, column) for column in range(spec.weeks * 7)]
     most_boxes = max(row.times_per_day for row in spec.rows)
 
-    def width_for(per_line: int) -> float:
+    def width_for(per_line: int, headings: list[str] = labels) -> float:
         # Day cells are padded DAY_PADDING a side, and a date never wraps mid-number; any wider
         # and the exercises' names would wrap to a second line instead.
+        widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
+                     for label in headings for line in label.split("<br/>"))
         return max(per_line * box + (per_line - 1) * BOX_GAP, widest) + 2 * DAY_PADDING
 
     # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
@@ -202,13 +216,25 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     # Split evenly when a week must split (4 + 3 days, not 6 + a lone Sunday on its own page).
     groups = -(-7 // per_table)
     per_table = -(-7 // groups)
+    # Weeks side by side in one table (the template's tracker.weeks_per_table), their days
+    # under the short weekday names ("Mo 23"), where every day fits beside names that keep
+    # NAMES_SHARE of the width; else a table a week.
+    together = min(t.get("weeks_per_table", 1), spec.weeks) if per_table == 7 and spec.short_weekdays else 1
+    if together > 1:
+        short_width = width_for(per_line, [day_label(handout, c, short=True) for c in range(spec.weeks * 7)])
+        if together * 7 * short_width <= styles.frame_width * (1 - NAMES_SHARE):
+            day_width = short_width
+        else:
+            together = 1
+    short = together > 1
     story: list[Flowable] = []
     heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
-    for week in range(spec.weeks):
+    for week in range(0, spec.weeks, together):
+        weeks = range(week, min(spec.weeks, week + together))
         tables: list[Flowable] = []
         for first in range(0, 7, per_table):
-            days = range(first, min(7, first + per_table))
-            grid = _week_grid(handout, styles, words, fillable, week, days, day_width, per_line)
+            days = range(week * 7 + first, weeks[-1] * 7 + min(7, first + per_table))
+            grid = _week_grid(handout, styles, words, fillable, weeks, days, day_width, per_line, short)
             # Space between tables, before each but the first: a frame drops it at the top of
             # a page, where a space after the last table would have kept a week off the page.
             grid.spaceBefore = styles.gap * 1.5 if week or first else 0
@@ -223,22 +249,28 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     return story
 
 
-def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, week: int,
-               days: range, day_width: float, per_line: int) -> WeekGrid:
+NAMES_SHARE = 0.35  # of the width, kept for the exercises' names when weeks share a table
+
+
+def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, weeks: range,
+               days: range, day_width: float, per_line: int, short: bool = False) -> WeekGrid:
     spec, t = handout.tracker, styles.template["tracker"]
     box, row_height = t["box_size_pt"], t["row_height_pt"]
-    dates = spec.week_dates[week]
-    title = f"<b>{esc(words['week'].format(n=week + 1))}</b>" + (f"<br/>{esc(dates)}" if dates else "")
-    header: list[Flowable] = [Paragraph(title, styles.small)]
-    header += [Paragraph(day_label(handout, week, d), styles.caption) for d in days]
+    titles = []
+    for week in weeks:
+        dates = spec.week_dates[week]
+        name = f"<b>{esc(words['week'].format(n=week + 1))}</b>"
+        # One week: its name over its dates; weeks side by side: a line each.
+        titles.append(name + ((" " if len(weeks) > 1 else "<br/>") + esc(dates) if dates else ""))
+    header: list[Flowable] = [Paragraph("<br/>".join(titles), styles.small)]
+    header += [Paragraph(day_label(handout, d, short), styles.caption) for d in days]
     rows = []
     for r, row in enumerate(spec.rows):
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
         # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
         target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
-        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day,
-                            f"w{week + 1}_ex{r + 1}" if fillable else None))
+        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day, f"ex{r + 1}" if fillable else None))
     if spec.pain_score:
         rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0))
     style = GridStyle(
