@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -139,3 +140,25 @@ def test_wheel_carries_the_data_and_builds_from_any_folder(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (elsewhere / "out.pdf").read_bytes().startswith(b"%PDF-")
     assert json.loads(spec.read_text())["title"] == "Test routine"
+
+
+def test_workers_inherit_the_validator_and_never_import_it(tmp_path):
+    """A batch compiles the spec validator before it forks, even when every document is known
+    valid from the records (and so nothing before the fork validates anything): a worker
+    interrupted while importing jsonschema-rs itself would print a Rust panic on Ctrl-C."""
+    spec = write_spec(tmp_path, minimal_spec())
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from routinepress import validity\n"
+        "from routinepress.build import BuildOptions, _warm_up\n"
+        "validity.enable()\n"
+        f"_warm_up(BuildOptions(), Path({str(spec)!r}))\n"
+        "print('jsonschema_rs' in sys.modules)\n"
+    )
+    env = {**os.environ, "ROUTINEPRESS_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "-m", "routinepress", "build", str(spec), "-o", str(tmp_path / "a.pdf")],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0 and (tmp_path / "cache" / "valid").is_dir()  # every document now on record
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+    assert result.stdout.split() == ["True"], result.stderr

@@ -15,7 +15,7 @@ from .catalog import Catalog
 from .config import Config, find_config
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 from .model import build_model
-from .spec import Spec, load_spec
+from .spec import ROUTINE_SCHEMA, Spec, load_spec
 from .templates import load_template
 
 
@@ -217,11 +217,14 @@ _catalogs: dict[tuple[Path, ...], Catalog] = {}
 
 
 def _warm_up(options: BuildOptions, spec_path: Path) -> None:
-    """Import the renderer, register fonts and open the catalog once, before the workers start:
-    forked workers inherit all of it instead of each paying for it."""
+    """Import the renderer, register fonts, compile the spec validator and open the catalog
+    once, before the workers start: forked workers inherit all of it instead of each paying
+    for it (and none is interrupted halfway through importing the validator)."""
+    from .jsonfile import compile_validator
     from .render import fonts
 
     fonts.register()
+    compile_validator(ROUTINE_SCHEMA)
     try:
         _cached_catalog(find_config(spec_path.parent), options)
     except InputError:

@@ -246,15 +246,22 @@ def is_valid(document: Any, schema_name: str) -> bool:
     return valid
 
 
-def _compiled_check(document: Any, schema_name: str) -> bool:
+def compile_validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
+    """The quick validator for a schema, compiled once per process. A process about to fork
+    workers makes it first: they inherit it, and never import jsonschema-rs themselves (an
+    interrupt landing in that import makes its Rust code panic, aloud)."""
     if schema_name not in _fast:
         import jsonschema_rs
 
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in map(resources.schema, _LINKED)])
         _fast[schema_name] = jsonschema_rs.Draft202012Validator(
             _schema(schema_name), registry=registry, validate_formats=True)
+    return _fast[schema_name]
+
+
+def _compiled_check(document: Any, schema_name: str) -> bool:
     try:
-        return _fast[schema_name].is_valid(document)
+        return compile_validator(schema_name).is_valid(document)
     except (ValueError, OverflowError):  # e.g. an integer wider than 64 bits: let jsonschema judge
         return False
 
