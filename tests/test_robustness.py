@@ -306,6 +306,21 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_interrupt_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """Ctrl-C stops a batch's workers wherever they are: even in the instant between the
+    temporary file coming into being and the code holding its name (mkstemp's return)."""
+    real_open = build_module.os.open
+
+    def made_then_interrupted(*args, **kwargs):
+        build_module.os.close(real_open(*args, **kwargs))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.os, "open", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_module.write_atomic(tmp_path / "new.pdf", b"%PDF-1.4")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_output_in_a_missing_folder_is_created_and_unwritable_place_is_an_input_error(tmp_path):
     spec = write_spec(tmp_path, minimal_spec())
     result = run_cli("build", spec, "-o", tmp_path / "new" / "deeper" / "out.pdf", cwd=tmp_path)

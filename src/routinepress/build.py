@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
 import signal
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -296,6 +297,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all({path: data})
 
 
+def _create_temporary(folder: Path, temporary: dict[Path, str], path: Path) -> int:
+    """A new, empty file in `folder`, open for writing, noted in `temporary` under `path`
+    before it exists: an interrupt (Ctrl-C stops a batch's workers mid-write) at any point
+    leaves no file that write_all's cleanup does not know of. (mkstemp names the file only
+    once it has made it.) A short fixed name: the output's own may already be as long as
+    the system allows."""
+    for _ in range(100):
+        temporary[path] = name = str(folder / f".rp-{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
 def write_all(files: dict[Path, bytes]) -> None:
     """Write each file to a temporary file beside it; rename them into place only when all
     were written. Readers never see half a file, and a failure changes nothing.
@@ -309,8 +325,7 @@ def write_all(files: dict[Path, bytes]) -> None:
         for path, data in files.items():
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                # A short fixed name: the output's own name may already be as long as the system allows.
-                fd, temporary[path] = tempfile.mkstemp(prefix=".rp-", suffix=".tmp", dir=path.parent)
+                fd = _create_temporary(path.parent, temporary, path)
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                 os.chmod(temporary[path], 0o644)
