@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import secrets
 import signal
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -215,6 +216,26 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 
 
 _catalogs: dict[tuple[Path, ...], Catalog] = {}
+
+
+@contextlib.contextmanager
+def keeping_records(output_format: str = "pdf") -> Iterator[None]:
+    """For a command-line build (the quick path's or click's): keep, beside the drawing cache,
+    which documents were valid (no schema validator for them next time), Babel's answers (no
+    Babel) and each card's arrangement (no choosing); Babel's new answers are saved at the end.
+    A batch's workers inherit it, so each one's first handout lays out no card it knows."""
+    from . import cldr, validity
+
+    validity.enable()
+    cldr.enable()
+    if output_format == "pdf":  # (the layouts belong to the renderer, which a JSON dump never loads)
+        from .render import layouts
+
+        layouts.enable()
+    try:
+        yield
+    finally:
+        cldr.save()
 
 
 def _warm_up(options: BuildOptions, spec_path: Path) -> None:

@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own), 130 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -92,25 +91,6 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
         sys.exit(EXIT_INPUT)
 
 
-@contextlib.contextmanager
-def _keeping_records(output_format: str):
-    """A command-line build keeps, beside the drawing cache, what the quick path keeps
-    (coldstart.py): which documents were valid, Babel's answers and each card's arrangement.
-    A batch's workers inherit it, so each one's first handout lays out no card it knows."""
-    from . import cldr, validity
-
-    validity.enable()
-    cldr.enable()
-    if output_format == "pdf":  # (the layouts belong to the renderer, which a JSON dump never loads)
-        from .render import layouts
-
-        layouts.enable()
-    try:
-        yield
-    finally:
-        cldr.save()
-
-
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(),
@@ -138,14 +118,14 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     import os
     import time
 
-    from .build import BuildOptions, build_many, build_one, count_pages, single_target
+    from .build import BuildOptions, build_many, build_one, count_pages, keeping_records, single_target
     from .errors import display_path
     from .templates import is_path
 
     if template and is_path(template):  # typed on the command line: relative to where the user is
         template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
-    with _keeping_records(output_format):
+    with keeping_records(output_format):
         if len(specs) == 1:
             built = build_one(specs[0], single_target(specs[0], output, output_format), options, depfile=depfile)
             _echo_warnings(built.warnings)

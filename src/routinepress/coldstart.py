@@ -8,9 +8,10 @@ command line `build SPEC [-o OUT] [--depfile FILE]` this module
 - lets reportlab import Pillow's image module without running it (a handout without
   photos or a logo never uses it);
 - keeps pyphen out of reportlab (it only serves hyphenation, which no style asks for);
-- turns on validity.py's, cldr.py's and render/layouts.py's records: documents known to
-  be valid need no schema validator, dates and plurals asked before no Babel, and cards
-  laid out before no choosing of their arrangement.
+- turns on validity.py's, cldr.py's and render/layouts.py's records (build.keeping_records,
+  as click's `build` does): documents known to be valid need no schema validator, dates
+  and plurals asked before no Babel, and cards laid out before no choosing of their
+  arrangement.
 Any other command line goes to click, which stays the one definition of the options;
 this path must behave exactly like it (tests/test_coldstart.py runs both).
 """
@@ -61,22 +62,16 @@ def quick_build(args: list[str]) -> int | None:
     spec, output, depfile = parsed
     defer_imports(DEFERRED)
     import_reportlab_without_pyphen()
-    from . import cldr, validity
-    from .build import BuildOptions, build_one, single_target
+    from .build import BuildOptions, build_one, keeping_records, single_target
     from .errors import failure_report
-    from .render import layouts
 
-    validity.enable()  # documents valid last time need no schema validator this time,
-    cldr.enable()  # dates and plurals asked last time no Babel,
-    layouts.enable()  # and cards laid out last time no choosing
     try:
-        built = build_one(spec, single_target(spec, output), BuildOptions(), depfile=depfile)
+        with keeping_records():
+            built = build_one(spec, single_target(spec, output), BuildOptions(), depfile=depfile)
     except (Exception, KeyboardInterrupt) as exc:
         lines, code = failure_report(exc)
         print(*lines, sep="\n", file=sys.stderr)
         return code
-    finally:
-        cldr.save()
     for warning in built.warnings:
         print(warning.format(), file=sys.stderr)
     try:
