@@ -69,7 +69,7 @@ def find_config(start: Path) -> Config:
     file = config_file(start)
     if file is None:
         start = Path(start).absolute()
-        return Config(None, (start if start.is_dir() else start.parent).resolve(), (), {})
+        return Config(None, (start if start.is_dir() else start.parent).resolve())
     return load_config(file)
 
 

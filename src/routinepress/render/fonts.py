@@ -89,9 +89,9 @@ def path(name: str) -> str:
 def _register() -> None:
     for name in _FILES:
         pdfmetrics.registerFont(Font(name, path(name)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
-    # The upright mappings last: reportlab reads a font name back (ps2tt) by the last mapping
-    # made to it, and an upright face must read back as upright, not italic.
+    # The family's four mappings (all that registerFontFamily would make), the upright ones
+    # last: reportlab reads a font name back (ps2tt) by the last mapping made to it, and an
+    # upright face must read back as upright, not italic.
     for bold, italic, name in ((0, 1, REGULAR), (1, 1, BOLD), (0, 0, REGULAR), (1, 0, BOLD)):
         addMapping(REGULAR, bold, italic, name)
 

@@ -193,21 +193,24 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         return []
     t = styles.template["tracker"]
     box = t["box_size_pt"]
-    labels = [day_label(handout, column) for column in range(spec.weeks * 7)]
     most_boxes = max(row.times_per_day for row in spec.rows)
 
-    def width_for(per_line: int, headings: list[str] = labels) -> float:
+    def widest(short: bool = False) -> float:
+        return max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
+                   for column in range(spec.weeks * 7) for line in day_label(handout, column, short).split("<br/>"))
+
+    def width_for(per_line: int, heading: float) -> float:
         # Day cells are padded DAY_PADDING a side, and a date never wraps mid-number; any wider
         # and the exercises' names would wrap to a second line instead.
-        widest = max(stringWidth(line, styles.caption.fontName, styles.caption.fontSize)
-                     for label in headings for line in label.split("<br/>"))
-        return max(per_line * box + (per_line - 1) * BOX_GAP, widest) + 2 * DAY_PADDING
+        return max(per_line * box + (per_line - 1) * BOX_GAP, heading) + 2 * DAY_PADDING
+
+    dates = widest()
 
     # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
     per_line = most_boxes
-    if 7 * width_for(per_line) > styles.frame_width * 0.75:
+    if 7 * width_for(per_line, dates) > styles.frame_width * 0.75:
         per_line = -(-most_boxes // 2)
-    day_width = width_for(per_line)
+    day_width = width_for(per_line, dates)
     # Names keep at least a quarter of the width; with very large type a week splits into day groups.
     per_table = min(7, int(styles.frame_width * 0.75 // day_width))
     if per_table < 1:
@@ -221,7 +224,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
     # NAMES_SHARE of the width; else a table a week.
     together = min(t.get("weeks_per_table", 1), spec.weeks) if per_table == 7 and spec.short_weekdays else 1
     if together > 1:
-        short_width = width_for(per_line, [day_label(handout, c, short=True) for c in range(spec.weeks * 7)])
+        short_width = width_for(per_line, widest(short=True))
         if together * 7 * short_width <= styles.frame_width * (1 - NAMES_SHARE):
             day_width = short_width
         else:
