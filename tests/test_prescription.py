@@ -242,6 +242,32 @@ def test_plural_forms_come_from_the_language(tmp_path):
     assert "1 serie" in es.dose_summary and "3 veces" in es.dose_summary
 
 
+@pytest.mark.parametrize("language, unit, reps, printed", [
+    ("en", "steps", 1, "1 step"), ("en", "breaths", 1, "1 breath"), ("en", "steps each way", 1, "1 step each way"),
+    ("en", "steps", {"min": 8, "max": 12}, "8 to 12 steps"), ("en", "breath", 4, "4 breaths"),
+    ("es", "steps", 1, "1 paso"), ("es", "breaths", {"min": 8, "max": 12}, "de 8 a 12 respiraciones"),
+    ("es", "steps each way", 15, "15 pasos en cada sentido"),
+    ("en", "laps", 2, "2 laps"),  # the clinician's own word, printed as written
+    ("en", "reps", {"min": 10, "max": 10}, "10 times"), ("es", "steps", {"min": 1, "max": 1}, "1 paso"),
+])
+def test_known_units_are_counted_in_the_handouts_language(tmp_path, language, unit, reps, printed):
+    dosage = {"reps": reps, "sets": None, "hold_seconds": None} | ({"unit": unit} if unit else {})
+    card = _model(_one("banded-side-step", dosage) | {"language": language}, tmp_path).cards[0]
+    assert card.dose_rows[0][1] == printed
+    assert card.dose_summary.startswith(printed[:1].upper() + printed[1:])
+
+
+@pytest.mark.parametrize("dosage, printed", [
+    ({"sets": 3, "reps": 10}, "Rest 30 seconds between sets"),
+    ({"sets": 1, "reps": 10}, "Rest 30 seconds between repeats"),
+    ({"sets": None, "reps": {"min": 1, "max": 3}}, "Rest 30 seconds between repeats"),
+    ({"sets": 1, "reps": 1}, "Rest 30 seconds afterwards"),
+])
+def test_rest_is_between_sets_only_when_there_are_sets(tmp_path, dosage, printed):
+    card = _model(_one("bridge", dosage | {"rest_seconds": 30}), tmp_path).cards[0]
+    assert ("Rest", printed) in card.dose_rows
+
+
 def test_unknown_condition_pain_rule_and_warning_ids_get_hints(tmp_path, cli):
     from conftest import write_spec
 

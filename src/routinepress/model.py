@@ -154,17 +154,19 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
         for e, entry in enumerate(section_doc["exercises"]):
             entry = {"ref": entry} if isinstance(entry, str) else entry
             entries.append((s, entry, _exercise(entry, spec, catalog, f"$.sections[{s}].exercises[{e}]")))
-    numbers = {ex.id: (n, entry.get("name", ex.name)) for n, (_, entry, ex) in enumerate(entries, 1)}
+    numbers: dict[str, tuple[int, str]] = {}
+    for n, (_, entry, ex) in enumerate(entries, 1):  # an exercise given twice is named by its first card
+        numbers.setdefault(ex.id, (n, entry.get("name", ex.name)))
 
     cards: list[list[Card]] = [[] for _ in doc["sections"]]
-    red_flags = []
+    red_flags: dict[tuple[str, ...], list[str]] = {}  # lines -> the cards they are for
     for number, (s, entry, exercise) in enumerate(entries, 1):
         section_frequency = doc["sections"][s].get("frequency", {})
         card = _card(number, entry, exercise, section_frequency, catalog, numbers, words, conditions, bool(pain_rule))
         cards[s].append(card)
         lines = _chosen(_replaced(entry, "red_flags", exercise.red_flags), conditions, bool(pain_rule))
-        if lines:
-            red_flags.append((f"{number}. {card.name}", lines))
+        if lines:  # an exercise given twice (a side each, say) gets its stop lines once, under both names
+            red_flags.setdefault(lines, []).append(f"{number}. {card.name}")
 
     warnings = _general_warnings(general, doc, conditions, bool(pain_rule))
     stop_if = tuple(dict.fromkeys([*(w.line.text for w in warnings if w.kind == "stop"), *doc.get("stop_if", [])]))
@@ -183,7 +185,7 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
         before_you_start=tuple(w.line.text for w in warnings if w.kind == "before_you_start"),
         pain_rule=pain_rule, stop_if=stop_if,
         # Nothing printed twice: an exercise's red flag that is already a general warning is left out.
-        red_flags=tuple(RedFlags(name, kept) for name, lines in red_flags
+        red_flags=tuple(RedFlags(", ".join(names), kept) for lines, names in red_flags.items()
                         if (kept := tuple(x for x in lines if x not in stop_if))),
         dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
         if doc.get("show_dosing_notes", True) else (),
@@ -285,7 +287,14 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
         week_dates = ("",) * weeks
         short_weekdays = ()
     rows = []
-    for card in cards:
+    sides = [dict(card.dose_rows).get(words["side"]) for card in cards]
+    sides_by_name: dict[str, set] = {}
+    for card, side in zip(cards, sides):
+        sides_by_name.setdefault(card.name, set()).add(side)
+    for card, side in zip(cards, sides):
+        label = f"{card.number}. {card.name}"
+        if side and len(sides_by_name[card.name]) > 1:  # the same exercise for each side: which row is which
+            label += f" ({side[:1].lower()}{side[1:]})"
         days_per_week = card.frequency.get("days_per_week") or DAYS
         times_per_day = card.frequency.get("times_per_day") or 1
         target = []
@@ -293,7 +302,7 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
             target.append(words["tracker_target_days"].format(n=days_per_week))
         if times_per_day > 1:
             target.append(words["tracker_target_per_day"].format(n=times_per_day))
-        rows.append(TrackerRow(f"{card.number}. {card.name}", days_per_week, times_per_day, ", ".join(target)))
+        rows.append(TrackerRow(label, days_per_week, times_per_day, ", ".join(target)))
     return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates, short_weekdays)
 
 

@@ -54,6 +54,10 @@ def strings(language: str) -> dict[str, Any]:
 
 
 _PLACEHOLDER = re.compile(r"\{(hold|time|sides)\}")
+# Units a spec may name that the locale files can count ("1 step", "2 pasos"); any other unit
+# is the clinician's own word and is printed as written.
+KNOWN_UNITS = {"step": "steps", "steps": "steps", "breath": "breaths", "breaths": "breaths",
+               "steps each way": "steps_each_way"}
 
 
 class Words:
@@ -117,13 +121,17 @@ class Words:
         return self._count("seconds", seconds)
 
     def reps(self, reps: int | dict[str, int], unit: str | None) -> str:
-        if unit in (None, "reps", "rep", "times"):
+        if isinstance(reps, dict) and reps["min"] == reps["max"]:
+            reps = reps["min"]  # "10 times", not "10 to 10 times"
+        key = "times" if unit in (None, "reps", "rep", "times") else KNOWN_UNITS.get(unit)
+        if key is None:
             if isinstance(reps, dict):
-                return self.s["times_range"].format(min=reps["min"], max=reps["max"])
-            return self._count("times", reps)
+                return self.s["unit_range"].format(min=reps["min"], max=reps["max"], unit=unit)
+            return self.s["unit_other"].format(n=reps, unit=unit)
+        key = "times" if key == "times" else f"unit_{key}"
         if isinstance(reps, dict):
-            return self.s["unit_range"].format(min=reps["min"], max=reps["max"], unit=unit)
-        return self.s["unit_one" if reps == 1 else "unit_other"].format(n=reps, unit=unit)
+            return self.s[f"{key}_range"].format(min=reps["min"], max=reps["max"])
+        return self._count(key, reps)
 
     def frequency(self, freq: Mapping[str, int]) -> str:
         parts = []
@@ -150,7 +158,7 @@ class Words:
         if "duration_seconds" in dosage:
             rows.append((self.s["time"], self.duration(dosage["duration_seconds"])))
         if "rest_seconds" in dosage and dosage["rest_seconds"] > 0:
-            rows.append((self.s["rest"], self.s["rest_for"].format(duration=self.duration(dosage["rest_seconds"]))))
+            rows.append((self.s["rest"], self._rest(dosage)))
         if "side" in dosage:
             rows.append((self.s["side"], self.s[f"side_{dosage['side']}"]))
         if "load" in dosage:
@@ -158,6 +166,13 @@ class Words:
         if frequency:
             rows.append((self.s["how_often"], self.frequency(frequency)))
         return rows
+
+    def _rest(self, dosage: dict[str, Any]) -> str:
+        """Rest between sets only when there are sets to rest between; else between repeats, or after."""
+        reps = dosage.get("reps", 1)
+        most_reps = reps["max"] if isinstance(reps, dict) else reps
+        key = "rest_for" if dosage.get("sets", 1) > 1 else "rest_between_repeats" if most_reps > 1 else "rest_after"
+        return self.s[key].format(duration=self.duration(dosage["rest_seconds"]))
 
     def dose_summary(self, dosage: dict[str, Any]) -> str:
         """One line for the at-a-glance table, e.g. '10 to 15 times, 2 sets. Hold 3 seconds. Each side.'"""
