@@ -162,3 +162,35 @@ def test_workers_inherit_the_validator_and_never_import_it(tmp_path):
     assert first.returncode == 0 and (tmp_path / "cache" / "valid").is_dir()  # every document now on record
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
     assert result.stdout.split() == ["True"], result.stderr
+
+
+WORKER_STOPPED = """
+import os, signal, sys, time
+from pathlib import Path
+from routinepress import build
+
+build._worker_signals()
+if sys.argv[1] == "idle":
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+    print("still running")
+else:  # a build under way: the signal unwinds it, then the worker leaves
+    real = build.build_one
+    def slow(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        return real(*args, **kwargs)
+    build.build_one = slow
+    build._build_safely(Path(sys.argv[2]), Path(sys.argv[3]), build.BuildOptions())
+    print("returned")
+"""
+
+
+@pytest.mark.parametrize("when", ["idle", "building"])
+def test_a_stopped_worker_leaves_quietly_whatever_it_was_doing(tmp_path, when):
+    """Between builds, a traceback from the pool's own code once reached the user's screen."""
+    spec = write_spec(tmp_path, minimal_spec())
+    proc = subprocess.run([sys.executable, "-c", WORKER_STOPPED, when, str(spec), str(tmp_path / "out.pdf")],
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+    assert not (tmp_path / "out.pdf").exists()

@@ -94,7 +94,7 @@ def test_cards_show_steps_and_plain_dose_and_do_not_split(mixed, tmp_path):
 
 def test_dose_reads_as_plain_words(tmp_path):
     doc = minimal_spec(sections=[{"title": "S", "frequency": {"days_per_week": 4}, "exercises": [
-        {"ref": "bridge", "dosage": {"sets": 2, "reps": {"min": 10, "max": 15}, "hold_seconds": 5, "side": "each"}},
+        {"ref": "clamshell", "dosage": {"sets": 2, "reps": {"min": 10, "max": 15}, "hold_seconds": 5, "side": "each"}},
     ]}])
     out = tmp_path / "dose.pdf"
     assert run_cli("build", write_spec(tmp_path, doc), "-o", out).code == 0

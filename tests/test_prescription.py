@@ -22,6 +22,8 @@ from routinepress.templates import load_template
 
 CATALOG = Catalog()
 IDS = CATALOG.ids()
+# Entries that work one side at a time (a {sides} step); the others take no side but "both".
+ONE_SIDE_IDS = [i for i in IDS if any("{sides}" in step for step in CATALOG.get(i).steps)]
 
 UNUSUAL = {"sets": 4, "reps": 9, "hold_seconds": 7, "side": "left"}
 UNUSUAL_FREQUENCY = {"days_per_week": 5, "times_per_day": 2}
@@ -55,7 +57,7 @@ def _figures(text: str) -> dict[str, set[int]]:
     return {what: {int(n) for n in pattern.findall(text)} for what, pattern in FIGURES.items()}
 
 
-@pytest.mark.parametrize("exercise_id", IDS)
+@pytest.mark.parametrize("exercise_id", ONE_SIDE_IDS)
 def test_unusual_one_side_dose_is_the_only_dose_printed(tmp_path, exercise_id):
     text = _pdf_text(tmp_path, _one(exercise_id, UNUSUAL, UNUSUAL_FREQUENCY), exercise_id)
     found = _figures(text)
@@ -74,7 +76,8 @@ def test_unusual_one_side_dose_is_the_only_dose_printed(tmp_path, exercise_id):
 
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_removed_hold_leaves_no_seconds_anywhere(tmp_path, exercise_id):
-    text = _pdf_text(tmp_path, _one(exercise_id, NO_HOLD), exercise_id)
+    dosage = NO_HOLD | ({} if exercise_id in ONE_SIDE_IDS else {"side": "both"})
+    text = _pdf_text(tmp_path, _one(exercise_id, dosage), exercise_id)
     found = _figures(text)
     assert not found["seconds"] and not found["minutes"], found
     assert not re.search(r"\bhold for\b", text, re.I), "a step still says how long to hold"
@@ -143,6 +146,17 @@ def test_pain_rule_is_printed_and_generic_pain_lines_give_way(tmp_path):
     assert "does not settle down" in without
     own = _pdf_text(tmp_path, _one("bridge", {}) | {"pain_rule": {"text": "Aching up to 2 of 10 is fine."}}, "own")
     assert "Aching up to 2 of 10 is fine." in own
+
+
+def test_a_pain_rule_removes_the_stretch_lines_that_say_no_pain_at_all(tmp_path):
+    no_pain = ("A stretch should feel like a gentle pull, not pain.",
+               "You should feel a mild pull, not pain. If it hurts, shift forward less.")
+    ruled = _model(_one("kneeling-hip-flexor-stretch", {}) | {"pain_rule": "up-to-5-settles-by-morning"}, tmp_path)
+    printed = [*ruled.dosing_notes, *ruled.cards[0].care]
+    assert not any(line in printed for line in no_pain)
+    assert "Come out of each stretch slowly." in ruled.dosing_notes  # the rest of the stretch advice stays
+    plain = _model(_one("kneeling-hip-flexor-stretch", {}), tmp_path)
+    assert all(line in [*plain.dosing_notes, *plain.cards[0].care] for line in no_pain)
 
 
 def test_general_warnings_can_be_dropped_or_replaced_by_id(tmp_path):
@@ -258,10 +272,10 @@ def test_known_units_are_counted_in_the_handouts_language(tmp_path, language, un
 
 
 @pytest.mark.parametrize("dosage, printed", [
-    ({"sets": 3, "reps": 10}, "Rest 30 seconds between sets"),
-    ({"sets": 1, "reps": 10}, "Rest 30 seconds between repeats"),
-    ({"sets": None, "reps": {"min": 1, "max": 3}}, "Rest 30 seconds between repeats"),
-    ({"sets": 1, "reps": 1}, "Rest 30 seconds afterwards"),
+    ({"sets": 3, "reps": 10}, "30 seconds between sets"),
+    ({"sets": 1, "reps": 10}, "30 seconds between repeats"),
+    ({"sets": None, "reps": {"min": 1, "max": 3}}, "30 seconds between repeats"),
+    ({"sets": 1, "reps": 1}, "30 seconds afterwards"),
 ])
 def test_rest_is_between_sets_only_when_there_are_sets(tmp_path, dosage, printed):
     card = _model(_one("bridge", dosage | {"rest_seconds": 30}), tmp_path).cards[0]
@@ -290,3 +304,59 @@ def test_examples_show_tailoring():
     assert any(d.get("pain_rule") for d in docs)
     assert any(isinstance(e, dict) and ("care" in e or "red_flags" in e or "tips" in e)
                for d in docs for s in d["sections"] for e in s["exercises"])
+
+
+@pytest.mark.parametrize("language, once, usual", [
+    ("en", "Do it on one side, then on the other.", "Do all your repeats on one side, then switch sides."),
+    ("es", "Hágalo de un lado y luego del otro.", "Haga todas las repeticiones de un lado y luego cambie de lado."),
+])
+def test_one_repeat_each_side_is_not_told_to_do_its_repeats(tmp_path, language, once, usual):
+    def steps(reps):
+        spec = _one("lower-trunk-rotation", {"reps": reps, "side": "each"}) | {"language": language}
+        return _model(spec, tmp_path).cards[0].steps
+
+    assert once in steps(1) and usual not in steps(1)
+    assert usual in steps(3) and usual in steps({"min": 1, "max": 2})
+
+
+@pytest.mark.parametrize("language, printed", [
+    ("en", "1.5 seconds"), ("es", "1,5 segundos"), ("es-MX", "1.5 segundos")])
+def test_a_fraction_is_written_with_the_languages_decimal_sign(tmp_path, language, printed):
+    card = _model(_one("bridge", {"hold_seconds": 1.5}) | {"language": language}, tmp_path).cards[0]
+    assert printed in dict(card.dose_rows).values()
+
+
+def test_a_handout_in_another_language_warns_of_the_catalogs_english_text(tmp_path, cli):
+    from conftest import write_spec
+
+    spec = write_spec(tmp_path, _one("bridge", {"reps": 3}) | {"language": "es"})
+    built = cli("build", spec, "-o", tmp_path / "es.pdf")
+    assert built.code == 0
+    assert (f"warning: {spec}: $.language: the handout is in 'es', but the built-in catalog's text for bridge and "
+            "the general warnings (general.json) is in English") in built.stderr
+    assert cli("build", spec, "-o", tmp_path / "strict.pdf", "--strict").code == 1
+    # A clinic folder with its own (translated) entry and general warnings: nothing to warn about.
+    clinic = tmp_path / "clinic"
+    (clinic / "exercises").mkdir(parents=True)
+    (clinic / "exercises" / "bridge.json").write_text(CATALOG.get("bridge").source_file.read_text("utf-8"), "utf-8")
+    (clinic / "general.json").write_text((CATALOG.folders[0] / "general.json").read_text("utf-8"), "utf-8")
+    translated = cli("build", spec, "--catalog", clinic, "-o", tmp_path / "clinic.pdf", "--strict")
+    assert translated.code == 0 and "warning" not in translated.stderr
+    english = write_spec(tmp_path, _one("bridge", {"reps": 3}), name="en.json")
+    assert "warning" not in cli("build", english, "-o", tmp_path / "en.pdf").stderr
+
+
+def test_an_exercise_given_twice_is_told_apart_and_its_stop_line_printed_once(tmp_path):
+    spec = minimal_spec(sections=[{"title": "A", "exercises": [
+        "hip-hike", "hip-hike", "bridge", {"ref": "single-leg-bridge", "dosage": {"side": "left"}},
+        {"ref": "single-leg-bridge", "dosage": {"side": "right"}}]}], tracker={"weeks": 1})
+    handout = _model(spec, tmp_path)
+    groin = [flags for flags in handout.red_flags if "You feel a pinch deep in the groin." in flags.lines]
+    assert [flags.exercise for flags in groin] == ["1. Hip hike on a step, 2. Hip hike on a step"]
+    assert handout.cards[2].progressions == ("Single-leg bridge (exercise 4 in this handout)",)
+    assert [row.name for row in handout.tracker.rows] == [
+        "1. Hip hike on a step", "2. Hip hike on a step", "3. Bridge",  # the same side twice: nothing to add
+        "4. Single-leg bridge (left side only)", "5. Single-leg bridge (right side only)"]
+    text = _pdf_text(tmp_path, spec, "twice")
+    assert text.count("You feel a pinch deep in the groin.") == 1
+    assert "4. Single-leg bridge (left side only)" in text

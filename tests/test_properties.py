@@ -24,9 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routinepress.build import BuildOptions, render_spec
+from routinepress.catalog import Catalog
 from routinepress.cli import main
 
 IDS = sorted(p.stem for p in (CATALOG / "exercises").glob("*.json"))
+BUILTIN = Catalog()
 # function_scoped_fixture: conftest's autouse PDF check takes tmp_path; these tests write
 # their files under a module-scoped folder instead, so nothing leaks between examples.
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
@@ -72,10 +74,21 @@ def frequency() -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries({}, optional={"times_per_day": st.integers(1, 10), "days_per_week": st.integers(1, 7)})
 
 
+def _fitting_side(entry: dict) -> dict:
+    """A side the exercise can take (agreement.py refuses the others, tested there): one that
+    works a side at a time takes any side but "both"; one that works both sides, only "both"."""
+    side = entry.get("dosage", {}).get("side")
+    if side is None:
+        return entry
+    one_at_a_time = any("{sides}" in step for step in BUILTIN.get(entry["ref"]).steps)
+    fitting = ("each" if side == "both" else side) if one_at_a_time else "both"
+    return entry | {"dosage": entry["dosage"] | {"side": fitting}}
+
+
 def entry() -> st.SearchStrategy:
     as_object = st.fixed_dictionaries({"ref": st.sampled_from(IDS)}, optional={
         "name": text(1, 120), "dosage": dosage(allow_null=True), "frequency": frequency(), "notes": text(0, 2000)})
-    return st.one_of(st.sampled_from(IDS), as_object)
+    return st.one_of(st.sampled_from(IDS), as_object.map(_fitting_side))
 
 
 def valid_spec() -> st.SearchStrategy[dict]:

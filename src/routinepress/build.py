@@ -76,9 +76,11 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     from .render.document import RenderOptions, render  # reportlab loads only when a PDF is made
 
     handout = build_model(spec, catalog)
+    if options.strict and spec.warnings:
+        raise InputError([w._replace(severity="error") for w in spec.warnings])
     if options.output_format == "json":
         model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
-        return Rendered(model.encode("utf-8"), 0, [], tuple(map(Path, handout.inputs)))
+        return Rendered(model.encode("utf-8"), 0, list(spec.warnings), tuple(map(Path, handout.inputs)))
     template = load_template(options.template or handout.template, base=spec.folder)
     problems = template.fit_diagnostics(template.page_size(options.page_size or handout.page_size))
     if problems:
@@ -88,7 +90,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     if options.strict and result.warnings:
         raise InputError([Diagnostic(w.file, w.where, w.message, w.hint) for w in result.warnings])
     inputs = [*map(Path, handout.inputs), *template.files]
-    return Rendered(result.pdf, result.pages, result.warnings, tuple(dict.fromkeys(inputs)))
+    return Rendered(result.pdf, result.pages, [*spec.warnings, *result.warnings], tuple(dict.fromkeys(inputs)))
 
 
 def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None,
@@ -268,11 +270,15 @@ def _fork_context():
 
 
 _stopping = False  # in a worker: asked to stop, so build nothing more
+_in_worker = False  # this process is a batch's worker
+_building = False  # ... and is inside a build, which an interrupt must unwind
 
 
 def _worker_signals() -> None:
     """Ctrl-C reaches the whole process group; the parent alone decides, and stops the
     workers with SIGTERM, which unwinds the build in progress (its temporary file removed)."""
+    global _in_worker
+    _in_worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_this_worker)
 
@@ -280,7 +286,11 @@ def _worker_signals() -> None:
 def _stop_this_worker(_signum, _frame) -> None:
     global _stopping
     _stopping = True
-    raise KeyboardInterrupt
+    if _building:
+        raise KeyboardInterrupt
+    # Between builds (waiting for work, handing a result back) there is nothing to clean up;
+    # an exception there would surface in the pool's own code and print its traceback.
+    os._exit(130)
 
 
 def _stop_workers(pool) -> None:
@@ -299,11 +309,17 @@ def _stop_workers(pool) -> None:
 
 def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
     """Build one spec; any failure becomes a message on the result (it must cross a process boundary)."""
-    if _stopping:
-        raise KeyboardInterrupt
+    global _building
+    if _stopping:  # (set in a worker only)
+        os._exit(130)
+    _building = True
     try:
         config = find_config(spec_path.parent)
         return build_one(spec_path, output, options, _cached_catalog(config, options), config=config)
+    except KeyboardInterrupt:
+        if _in_worker:  # unwound: the temporary file is gone; leave without a traceback
+            os._exit(130)
+        raise
     except InputError as exc:
         return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
     except RoutinepressError as exc:
@@ -311,6 +327,8 @@ def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built
     except Exception as exc:  # a bug of ours: report it, keep the batch going
         return Built(spec_path, None, error=f"internal error on {display_path(spec_path)}: "
                                             f"{exc.__class__.__name__}: {exc} (please report this bug)")
+    finally:
+        _building = False
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -76,6 +76,7 @@ class Exercise(NamedTuple):
     in_short: str = ""  # what the exercise is, in a sentence, for a card that names it as a next step
     clinician_notes: tuple[str, ...] = ()  # for `catalog show` only, never printed on a handout
     default_frequency: Mapping[str, Any] = MappingProxyType({})  # (read-only: a shared default)
+    one_side: Mapping[str, str] = MappingProxyType({})  # {sides} for "left" and "right", where "leg" is unclear
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
     illustrations: tuple[Illustration, ...] = ()
@@ -101,7 +102,7 @@ class Exercise(NamedTuple):
             body_regions=tuple(doc["body_regions"]), steps=tuple(doc["steps"]),
             default_dosage=dict(doc["default_dosage"]), source_file=source_file,
             position=doc.get("position", ""), summary=doc.get("summary", ""),
-            default_frequency=dict(doc.get("default_frequency", {})),
+            default_frequency=dict(doc.get("default_frequency", {})), one_side=dict(doc.get("one_side", {})),
             illustrations=pictures, video_url=doc.get("video_url"), in_short=doc.get("in_short", ""),
             tips=_lines(doc.get("tips", [])), care=_lines(doc.get("care", []) + doc.get("cautions", [])),
             red_flags=_lines(doc.get("red_flags", [])),
@@ -171,9 +172,10 @@ class DosingNote(NamedTuple):
 
     text: str
     kinds: frozenset[str] | None = None  # None: every routine
+    yields_to_pain_rule: bool = False  # left out under a pain rule, which says how much pain is fine
 
-    def applies_to(self, kinds: set[str]) -> bool:
-        return self.kinds is None or bool(self.kinds & kinds)
+    def applies_to(self, kinds: set[str], pain_rule: bool = False) -> bool:
+        return (self.kinds is None or bool(self.kinds & kinds)) and not (pain_rule and self.yields_to_pain_rule)
 
 
 class GeneralWarning(NamedTuple):
@@ -205,7 +207,9 @@ class General(NamedTuple):
                     for w in doc.get("warnings", [])]
         # The older form: plain sentences for everyone, numbered so that a spec can drop one.
         warnings += [GeneralWarning(f"stop-if-{n}", Line(text)) for n, text in enumerate(doc.get("stop_if", []), 1)]
-        notes = tuple(DosingNote(n) if isinstance(n, str) else DosingNote(n["text"], frozenset(n["kinds"]))
+        notes = tuple(DosingNote(n) if isinstance(n, str) else
+                      DosingNote(n["text"], frozenset(n["kinds"]) if "kinds" in n else None,
+                                 n.get("yields_to_pain_rule", False))
                       for n in doc.get("dosing_notes", []))
         return cls(tuple(warnings), notes,
                    tuple(Named(c["id"], c["label"]) for c in doc.get("conditions", [])),
@@ -239,6 +243,10 @@ class Catalog:
             file, root = self._files[exercise_id]
             self._loaded[exercise_id] = load_entry(file, root, self.fallback(root))
         return self._loaded[exercise_id]
+
+    def is_builtin(self, exercise_id: str) -> bool:
+        """Whether the entry in force comes from the built-in catalog (written in English)."""
+        return self.builtin and self._files[exercise_id][1] == self.folders[0]
 
     def fallback(self, root: Path) -> Path | None:
         """Where an overlay entry's pictures are looked for when its own folder lacks them."""

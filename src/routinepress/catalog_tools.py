@@ -190,7 +190,7 @@ def check(catalog: Catalog) -> list[Diagnostic]:
     return problems
 
 
-PATIENT_FIELDS = ("summary", "in_short", "steps", "tips", "care", "red_flags", "cautions")
+PATIENT_FIELDS = ("summary", "in_short", "steps", "one_side", "tips", "care", "red_flags", "cautions")
 
 
 def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str] | None = None) -> list[Diagnostic]:
@@ -199,8 +199,11 @@ def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str]
     problems = []
     for field in PATIENT_FIELDS:
         value = doc.get(field)
-        lines = [(f"$.{field}", value)] if isinstance(value, str) else [
-            (f"$.{field}[{i}]", item) for i, item in enumerate(value or [])]
+        if isinstance(value, dict):  # one_side: {"left": ..., "right": ...}
+            lines = [(f"$.{field}.{key}", text) for key, text in value.items()]
+        else:
+            lines = [(f"$.{field}", value)] if isinstance(value, str) else [
+                (f"$.{field}[{i}]", item) for i, item in enumerate(value or [])]
         for where, line in lines:
             if not isinstance(line, dict):
                 problems += [Diagnostic(shown, where, message) for message in patient_text.problems(line)]

@@ -60,6 +60,11 @@ def week_dates(language: str, first: dt.date) -> str:
     return _answer(language, f"week {first.isoformat()}")
 
 
+def decimal_symbol(language: str) -> str:
+    """What separates a number's whole part from its fraction: "." in English, "," in Spanish."""
+    return _answer(language, "decimal-symbol -")
+
+
 def known(language: str) -> bool:
     """Whether CLDR has date and plural rules for this language and region."""
     answers = _load(language)
@@ -87,6 +92,10 @@ def _ask_babel(language: str, question: str) -> str:
     locale = _locale(language)
     if kind == "plural":
         return locale.plural_form(float(argument) if "." in argument else int(argument))
+    if kind == "decimal-symbol":
+        from babel.numbers import get_decimal_symbol
+
+        return get_decimal_symbol(locale)
     from babel.dates import format_date, format_interval, format_skeleton
 
     day = dt.date.fromisoformat(argument)

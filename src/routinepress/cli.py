@@ -80,12 +80,15 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
         try:
             config = find_config(spec_path.parent)  # each spec gets the config of its own folder
             catalog = _catalog(catalog_dirs, spec_path.parent)
-            build_model(load_spec(spec_path, catalog, config), catalog)
+            spec = load_spec(spec_path, catalog, config)
+            build_model(spec, catalog)
         except InputError as exc:
             failed += 1
             for diagnostic in exc.diagnostics:
                 click.echo(diagnostic.format(), err=True)
             continue
+        for warning in spec.warnings:
+            click.echo(warning.format(), err=True)
         click.echo(f"ok: {spec_path}")
     if failed:
         sys.exit(EXIT_INPUT)

@@ -187,7 +187,7 @@ def build_model(spec: Spec, catalog: Catalog) -> Handout:
         # Nothing printed twice: an exercise's red flag that is already a general warning is left out.
         red_flags=tuple(RedFlags(", ".join(names), kept) for lines, names in red_flags.items()
                         if (kept := tuple(x for x in lines if x not in stop_if))),
-        dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds))
+        dosing_notes=tuple(note.text for note in general.dosing_notes if note.applies_to(kinds, bool(pain_rule)))
         if doc.get("show_dosing_notes", True) else (),
         show_at_a_glance=doc.get("show_at_a_glance", True),
         tracker=_tracker(doc.get("tracker", {}), all_cards, words),
@@ -205,10 +205,9 @@ def _exercise(entry: dict[str, Any], spec: Spec, catalog: Catalog, where: str) -
 def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_frequency: dict[str, int],
           catalog: Catalog, numbers: dict[str, tuple[int, str]], words: Words, conditions: set[str],
           pain_rule: bool) -> Card:
-    # The spec's dosage wins field by field; null removes a default (no hold, say).
-    dosage = {k: v for k, v in (exercise.default_dosage | entry.get("dosage", {})).items() if v is not None}
-    frequency = prescribed_frequency(entry, section_frequency, exercise)
-    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage)))
+    dosage = prescribed_dosage(entry, exercise.default_dosage)
+    frequency = prescribed_frequency(entry, section_frequency, exercise.default_frequency)
+    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.one_side)))
     return Card(
         number=number, id=exercise.id, name=entry.get("name", exercise.name), kind=exercise.kind,
         summary=exercise.summary, dose_rows=tuple(words.dose_rows(dosage, frequency)),
@@ -224,10 +223,16 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
     )
 
 
+def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec's dosage over the exercise's default, field by field; null removes a default
+    (no hold, say)."""
+    return {k: v for k, v in ({**default_dosage} | entry.get("dosage", {})).items() if v is not None}
+
+
 def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
-                         exercise: Exercise) -> dict[str, int]:
+                         default_frequency: Mapping[str, int]) -> dict[str, int]:
     """How often: the exercise entry's own, else its section's, else the catalog's default."""
-    return dict(entry.get("frequency") or section_frequency or exercise.default_frequency)
+    return dict(entry.get("frequency") or section_frequency or default_frequency)
 
 
 def _replaced(entry: dict[str, Any], field_name: str, lines: tuple[Line, ...]) -> tuple[Line, ...]:

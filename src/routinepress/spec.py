@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .agreement import disagreements
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, did_you_mean, display_path
@@ -29,6 +30,7 @@ class Spec(NamedTuple):
     path: Path
     doc: dict[str, Any]
     root: Path | None = None  # the folder its paths may not leave (config.py); None: its own folder
+    warnings: tuple[Diagnostic, ...] = ()  # text that may disagree with the dose (agreement.py)
 
     @property
     def folder(self) -> Path:
@@ -77,9 +79,38 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
     problems += template_diagnostics(doc, path, root)
     problems += date_diagnostics(doc, shown) + size_diagnostics(doc, shown)
     problems += tailoring_diagnostics(doc, catalog, shown)
+    warnings: list[Diagnostic] = []
+    if not problems:  # (every exercise known and well formed: its text can be read against its dose)
+        problems, warnings = disagreements(doc, catalog, shown)
+        warnings += english_text_warnings(doc, catalog, shown)
     if problems:
         raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
-    return Spec(path, doc, root)
+    return Spec(path, doc, root, tuple(warnings))
+
+
+def english_text_warnings(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:
+    """A handout in another language whose exercise text or warnings come from the built-in
+    catalog, which is written in English: the patient would read English under a PDF that
+    declares the other language. A warning (--strict refuses it), since a clinic may print
+    one before its translated entries are ready."""
+    language = doc.get("language", "en")
+    if language.split("-")[0].lower() == "en":
+        return []
+    refs = [entry if isinstance(entry, str) else entry.get("ref") for section in doc["sections"]
+            for entry in section["exercises"]]
+    english = list(dict.fromkeys(ref for ref in refs if ref and catalog.is_builtin(ref)))
+    general = catalog.general_files()
+    if general and catalog.builtin and general[0].parent == catalog.folders[0]:
+        english.append("the general warnings (general.json)")
+    if not english:
+        return []
+    named = english[:4] + ([f"{len(english) - 4} more"] if len(english) > 4 else [])
+    shown_ids = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+    return [Diagnostic(
+        shown, "$.language", f"the handout is in '{language}', but the built-in catalog's text for {shown_ids} "
+        "is in English and will print in English",
+        "give --catalog (or routinepress.toml's catalog) a folder whose entries and general.json are written in "
+        "this language; they replace the built-in ones id by id", severity="warning")]
 
 
 def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> list[Diagnostic]:

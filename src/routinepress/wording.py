@@ -78,7 +78,12 @@ class Words:
         # needs only the forms its language uses, with "other" as the fallback.
         form = cldr.plural(self.language, n) if float(n).is_integer() else "other"
         pattern = self.s.get(f"{key}_{form}", self.s[f"{key}_other"])
-        return pattern.format(n=_number(n))
+        return pattern.format(n=self.number(n))
+
+    def number(self, n: float) -> str:
+        """3, or 1.5 with the language's decimal sign ("1,5" in Spanish)."""
+        text = _number(n)
+        return text if float(n).is_integer() else text.replace(".", cldr.decimal_symbol(self.language))
 
     def date(self, day: dt.date) -> str:
         """A date as this language and region write it: "Nov 20, 2026", "20 Nov 2026", "20 nov 2026"."""
@@ -97,22 +102,25 @@ class Words:
         "23–29 nov" in es; "Nov 30 – Dec 6" across a month's end."""
         return cldr.week_dates(self.language, first)
 
-    def step(self, text: str, dosage: dict[str, Any]) -> str:
+    def step(self, text: str, dosage: dict[str, Any], one_side: Mapping[str, str] | None = None) -> str:
         """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.
 
         "{hold} Lower the knee slowly." reads "Hold for 7 seconds. Lower the knee slowly." with a
         7-second hold, and "Lower the knee slowly." with none.
         """
-        filled = _PLACEHOLDER.sub(lambda m: self._step_sentence(m.group(1), dosage), text)
+        filled = _PLACEHOLDER.sub(lambda m: self._step_sentence(m.group(1), dosage, one_side or {}), text)
         return re.sub(r"\s{2,}", " ", filled).strip()
 
-    def _step_sentence(self, name: str, dosage: dict[str, Any]) -> str:
+    def _step_sentence(self, name: str, dosage: dict[str, Any], one_side: Mapping[str, str]) -> str:
         if name == "hold" and "hold_seconds" in dosage:
             return self.s["step_hold"].format(duration=self.duration(dosage["hold_seconds"]))
         if name == "time" and "duration_seconds" in dosage:
             return self.s["step_time"].format(duration=self.duration(dosage["duration_seconds"]))
+        if name == "sides" and dosage.get("side") in one_side:  # the entry's own words for one side
+            return one_side[dosage["side"]]
         if name == "sides" and dosage.get("side") in ("each", "alternating", "left", "right"):
-            return self.s[f"step_sides_{dosage['side']}"]
+            once = dosage["side"] == "each" and dosage.get("reps") == 1  # no "repeats" to do on one side
+            return self.s["step_sides_each_once" if once else f"step_sides_{dosage['side']}"]
         return ""
 
     def duration(self, seconds: float) -> str:
@@ -123,7 +131,7 @@ class Words:
     def reps(self, reps: int | dict[str, int], unit: str | None) -> str:
         if isinstance(reps, dict) and reps["min"] == reps["max"]:
             reps = reps["min"]  # "10 times", not "10 to 10 times"
-        key = "times" if unit in (None, "reps", "rep", "times") else KNOWN_UNITS.get(unit)
+        key = "times" if unit is None or unit in ("reps", "rep", "times") else KNOWN_UNITS.get(unit)
         if key is None:
             if isinstance(reps, dict):
                 return self.s["unit_range"].format(min=reps["min"], max=reps["max"], unit=unit)
@@ -171,7 +179,10 @@ class Words:
         """Rest between sets only when there are sets to rest between; else between repeats, or after."""
         reps = dosage.get("reps", 1)
         most_reps = reps["max"] if isinstance(reps, dict) else reps
-        key = "rest_for" if dosage.get("sets", 1) > 1 else "rest_between_repeats" if most_reps > 1 else "rest_after"
+        if dosage.get("sets", 1) > 1:
+            key = "rest_between_sets"
+        else:
+            key = "rest_between_repeats" if most_reps > 1 else "rest_after"
         return self.s[key].format(duration=self.duration(dosage["rest_seconds"]))
 
     def dose_summary(self, dosage: dict[str, Any]) -> str:

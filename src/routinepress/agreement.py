@@ -1,0 +1,164 @@
+"""Does the clinician's own text agree with the prescription?
+
+The built-in catalog states no dose at all (patient_text.py guards it). A clinician's text
+may: a custom exercise's steps, an overlay entry's, the tips and cautions a spec gives, a
+note on a card. Where such text names a figure the prescription does not have ("hold 5
+seconds" under a dose of 2, "switch sides" for the left side only), the handout would
+contradict itself, which is a clinical error. In steps, which the patient follows, it is an
+error; in tips, cautions and notes, which may fairly speak of later ("when 10 is easy, do
+15 times"), a warning that --strict turns into an error.
+
+Figures are read in English and Spanish, as numerals; a distance or a size ("6 inches") is
+not a dose and is never read as one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from .catalog import Catalog
+from .errors import Diagnostic
+from .wording import Words
+
+_FIGURE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:to|or|-|\u2013|a|o)\s*(\d+(?:[.,]\d+)?))?\s*"
+# What each kind of figure counts; the prescription's values it may name are found by `_allowed`.
+_KINDS = {
+    "seconds": re.compile(_FIGURE + r"(?:seconds?|secs?|segundos?)\b", re.I),
+    "minutes": re.compile(_FIGURE + r"(?:minutes?|mins?|minutos?)\b", re.I),
+    "per_day": re.compile(_FIGURE + r"(?:times|veces)\s+(?:a|per|al)\s+(?:day|d[ií]a)\b", re.I),
+    "reps": re.compile(_FIGURE + r"(?:times|reps?|repeats?|repetitions?|veces|repeticion(?:es)?)\b"
+                       r"(?!\s+(?:a|per|al)\s+(?:day|d[ií]a)\b)", re.I),
+    "sets": re.compile(_FIGURE + r"(?:sets?|series?)\b", re.I),
+    "days": re.compile(_FIGURE + r"(?:days?|d[ií]as?)\s+(?:a|per|por|a\s+la)\s+(?:week|semana)\b", re.I),
+}
+_SWITCH = re.compile(r"\b(?:switch(?:es|ing)?\s+sides?|(?:the|your)\s+other\s+side|each\s+(?:side|leg)|"
+                     r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
+_NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh)\b", re.I)
+
+
+def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) for a spec that passed the schema and names only known exercises."""
+    from .model import prescribed_dosage, prescribed_frequency
+
+    words = Words(doc.get("language", "en"))
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    for s, section in enumerate(doc["sections"]):
+        for e, entry in enumerate(section["exercises"]):
+            entry = {"ref": entry} if isinstance(entry, str) else entry
+            where = f"$.sections[{s}].exercises[{e}]"
+            exercise = _texts(entry, catalog)
+            dosage = prescribed_dosage(entry, exercise["default_dosage"])
+            frequency = prescribed_frequency(entry, section.get("frequency", {}), exercise["default_frequency"])
+            steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
+            if "custom" not in entry and (problem := _side_problem(entry["ref"], exercise["steps"], dosage)):
+                errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
+            for i, step in enumerate(exercise["steps"]):
+                filled = words.step(step, dosage, exercise["one_side"])
+                for message in _conflicts(filled, dosage, frequency, sides=True):
+                    errors.append(Diagnostic(
+                        shown, f"{steps_at}[{i}]" if "custom" in entry else steps_at,
+                        f"step {i + 1} {message}",
+                        "write {hold}, {time} or {sides} where the dose goes (the handout fills them in from "
+                        "the dosage), or change the dosage"))
+            for field in ("tips", "care"):
+                lines = entry[field] if field in entry else exercise[field]
+                for i, line in enumerate(lines):
+                    for message in _conflicts(line, dosage, frequency, sides=True):
+                        warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
+                                                   f"{field} line {i + 1} {message}", severity="warning"))
+            if entry.get("notes"):
+                # (a note may fairly plan the other side for later: only its figures are read)
+                for message in _conflicts(entry["notes"], dosage, frequency, sides=False):
+                    warnings.append(Diagnostic(shown, f"{where}.notes", message,
+                                               "the card prints the prescription's dose above this note",
+                                               severity="warning"))
+    return errors, warnings
+
+
+def _side_problem(exercise_id: str, steps: list[str], dosage: dict[str, Any]) -> str | None:
+    """A catalog entry works one side at a time exactly when a step says {sides} (which side,
+    and when to switch); a side that does not fit it would print a card at odds with itself."""
+    side = dosage.get("side")
+    one_at_a_time = any("{sides}" in step for step in steps)
+    if side == "both" and one_at_a_time:
+        return (f"'{exercise_id}' works one side at a time, so it cannot be done on both sides together; "
+                "use each, left, right or alternating")
+    if side in ("each", "left", "right", "alternating") and not one_at_a_time:
+        return f"'{exercise_id}' works both sides together, so it has no side to choose; leave side out or use both"
+    return None
+
+
+def _texts(entry: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """The exercise's steps, tips, cautions and defaults, from the spec's custom entry or the catalog."""
+    if "custom" in entry:
+        doc = entry["custom"]
+        text = [(line if isinstance(line, str) else line["text"]) for line in doc.get("tips", [])]
+        care = [(line if isinstance(line, str) else line["text"])
+                for line in doc.get("care", []) + doc.get("cautions", [])]
+        return {"steps": doc["steps"], "tips": text, "care": care, "default_dosage": doc["default_dosage"],
+                "default_frequency": doc.get("default_frequency", {}), "one_side": doc.get("one_side", {})}
+    exercise = catalog.get(entry["ref"])
+    return {"steps": exercise.steps, "tips": [line.text for line in exercise.tips],
+            "care": [line.text for line in exercise.care], "default_dosage": exercise.default_dosage,
+            "default_frequency": exercise.default_frequency, "one_side": exercise.one_side}
+
+
+def _conflicts(text: str, dosage: dict[str, Any], frequency: dict[str, Any], sides: bool) -> list[str]:
+    """What `text` says that the prescription does not: one message per figure, and with
+    `sides`, per side named or switch asked for against a one-side or both-sides dose."""
+    found = []
+    allowed = _allowed(dosage, frequency)
+    # (a figure as printed: 0.5078125 seconds reads "0.507812 seconds", hence isclose)
+    for kind, pattern in _KINDS.items():
+        for match in pattern.finditer(text):
+            values = {_value(v) * (60 if kind == "minutes" else 1) for v in match.groups() if v}
+            if not all(any(math.isclose(v, a, rel_tol=1e-5) for a in allowed[kind]) for v in values):
+                found.append(f"says '{match.group(0).strip()}', which the prescription does not "
+                             f"({_prescribed(kind, dosage, frequency)})")
+    side = dosage.get("side") if sides else None
+    if side in ("left", "right", "both") and (switch := _SWITCH.search(text)):
+        found.append(f"says '{switch.group(0)}', but the prescription is one side ({side})"
+                     if side != "both" else f"says '{switch.group(0)}', but the prescription is both sides together")
+    if side in ("left", "right"):
+        for named in _NAMED_SIDE.finditer(text):
+            if named.group(1).lower() != side:
+                found.append(f"says '{named.group(0)}', but the prescription is the {side} side only")
+    return found
+
+
+def _allowed(dosage: dict[str, Any], frequency: dict[str, Any]) -> dict[str, set[float]]:
+    seconds = {float(dosage[k]) for k in ("hold_seconds", "duration_seconds", "rest_seconds") if k in dosage}
+    return {
+        "seconds": seconds, "minutes": seconds,
+        "reps": _counts(dosage.get("reps")), "sets": _counts(dosage.get("sets")),
+        "per_day": _counts(frequency.get("times_per_day")), "days": _counts(frequency.get("days_per_week")),
+    }
+
+
+def _counts(value: Any) -> set[float]:
+    if isinstance(value, dict):
+        return {float(value["min"]), float(value["max"])}
+    return {float(value)} if value is not None else set()
+
+
+def _value(figure: str) -> float:
+    return float(figure.replace(",", "."))
+
+
+def _prescribed(kind: str, dosage: dict[str, Any], frequency: dict[str, Any]) -> str:
+    keys = {"seconds": ("hold_seconds", "duration_seconds", "rest_seconds"),
+            "minutes": ("hold_seconds", "duration_seconds", "rest_seconds"),
+            "reps": ("reps",), "sets": ("sets",)}.get(kind)
+    given = {**dosage, **frequency}
+    keys = keys or (("times_per_day",) if kind == "per_day" else ("days_per_week",))
+    stated = [f"{k} {_shown(given[k])}" for k in keys if k in given]
+    return ", ".join(stated) if stated else f"it gives no {keys[0]}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{_shown(value['min'])} to {_shown(value['max'])}"
+    return f"{value:g}" if isinstance(value, float) else str(value)

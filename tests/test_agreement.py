@@ -1,0 +1,152 @@
+"""The clinician's own text read against the prescription (agreement.py): a step that names
+another dose is refused, a note or tip that does is a warning, and the built-in catalog
+never trips either, whatever the dose."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import minimal_spec, write_spec
+
+from routinepress.agreement import disagreements
+from routinepress.catalog import Catalog
+
+CATALOG = Catalog()
+
+
+def _custom(steps: list[str], default_dosage: dict, **extra) -> dict:
+    return {"custom": {"id": "towel-squeeze", "name": "Towel squeeze", "kind": "strength",
+                       "body_regions": ["hip"], "steps": steps, "default_dosage": default_dosage, **extra}}
+
+
+def _spec(*entries: dict | str, **extra) -> dict:
+    return minimal_spec(sections=[{"title": "A", "exercises": list(entries)}], **extra)
+
+
+def test_a_custom_step_naming_another_dose_is_refused_and_nothing_is_written(tmp_path, cli):
+    entry = _custom(["Squeeze the towel for 5 seconds. Do 10 reps, then switch sides."],
+                    {"reps": 10, "hold_seconds": 5}) | {"dosage": {"hold_seconds": 2, "reps": 3, "side": "left"}}
+    spec = write_spec(tmp_path, _spec(entry))
+    result = cli("build", spec, "-o", tmp_path / "out.pdf")
+    assert result.code == 1 and not (tmp_path / "out.pdf").exists()
+    where = f"error: {spec}: $.sections[0].exercises[0].custom.steps[0]: step 1 says"
+    assert f"{where} '5 seconds', which the prescription does not (hold_seconds 2)" in result.stderr
+    assert f"{where} '10 reps', which the prescription does not (reps 3)" in result.stderr
+    assert f"{where} 'switch sides', but the prescription is one side (left)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli("validate", spec).code == 1
+
+
+def test_a_custom_step_that_names_its_own_dose_builds(tmp_path, cli):
+    """The design's own example: a towel squeeze held 5 seconds, with a 5-second hold."""
+    steps = ["Sit tall with a rolled towel between your knees.", "Squeeze the towel for 5 seconds, then relax."]
+    entry = _custom(steps, {"reps": 10, "hold_seconds": 5})
+    spec = write_spec(tmp_path, _spec(entry))
+    result = cli("build", spec, "-o", tmp_path / "out.pdf", "--strict")
+    assert result.code == 0 and result.stderr == ""
+
+
+def test_a_note_naming_another_dose_is_a_warning_and_strict_refuses_it(tmp_path, cli):
+    entry = {"ref": "lower-trunk-rotation", "dosage": {"reps": 1, "hold_seconds": 20, "side": "each"},
+             "notes": "Hold 20 to 30 seconds on each side."}
+    spec = write_spec(tmp_path, _spec(entry))
+    built = cli("build", spec, "-o", tmp_path / "out.pdf")
+    warning = (f"warning: {spec}: $.sections[0].exercises[0].notes: says '20 to 30 seconds', "
+               "which the prescription does not (hold_seconds 20)")
+    assert built.code == 0 and warning in built.stderr and (tmp_path / "out.pdf").exists()
+    assert warning in cli("validate", spec).stderr
+    strict = cli("build", spec, "-o", tmp_path / "strict.pdf", "--strict")
+    assert strict.code == 1 and warning.replace("warning:", "error:") in strict.stderr
+    assert not (tmp_path / "strict.pdf").exists()
+
+
+def test_a_note_may_plan_the_other_side_and_a_distance_is_no_dose(tmp_path, cli):
+    entry = {"ref": "clamshell", "dosage": {"side": "left"},
+             "notes": "Only your left hip for now. We will add the right side at your next visit. Lift 6 inches."}
+    spec = write_spec(tmp_path, _spec(entry))
+    assert cli("build", spec, "-o", tmp_path / "out.pdf", "--strict").code == 0
+
+
+def test_an_overlay_entry_whose_step_names_a_dose_is_refused(tmp_path, cli):
+    overlay = tmp_path / "clinic" / "exercises"
+    overlay.mkdir(parents=True)
+    entry = json.loads((CATALOG.get("clamshell").source_file).read_text(encoding="utf-8"))
+    entry["steps"] = [*entry["steps"][:-1], "Hold for 5 seconds and do 10 reps on each side."]
+    (overlay / "clamshell.json").write_text(json.dumps(entry), encoding="utf-8")
+    spec = write_spec(tmp_path, _spec({"ref": "clamshell", "dosage": {"hold_seconds": 2, "reps": 8, "side": "right"}}))
+    result = cli("build", spec, "--catalog", tmp_path / "clinic", "-o", tmp_path / "out.pdf")
+    assert result.code == 1 and not (tmp_path / "out.pdf").exists()
+    assert "$.sections[0].exercises[0].ref: step" in result.stderr and "'5 seconds'" in result.stderr
+    assert "'10 reps'" in result.stderr and "'each side', but the prescription is one side (right)" in result.stderr
+
+
+@pytest.mark.parametrize("language, step, message", [
+    ("es", "Mantenga 5 segundos.", "'5 segundos'"),
+    ("es", "Haga 2 series de 10 veces.", "'2 series'"),
+    ("en", "Do this 3 times a day, 5 days a week.", "'3 times a day'"),
+    ("en", "Do this 3 times a day, 5 days a week.", "'5 days a week'"),
+    ("en", "Walk for 2 minutes.", "'2 minutes'"),
+    ("en", "Hold 1.5 seconds.", "'1.5 seconds'"),
+])
+def test_figures_are_read_in_english_and_spanish(language, step, message):
+    entry = _custom([step], {"reps": 4, "sets": 1, "hold_seconds": 2}) | {"frequency": {"days_per_week": 3}}
+    errors, _ = disagreements(_spec(entry, language=language), CATALOG, "spec.json")
+    assert any(message in e.message for e in errors), errors
+
+
+@pytest.mark.parametrize("step, dosage", [
+    ("Walk for 2 minutes.", {"duration_seconds": 120}),
+    ("Hold 1,5 segundos.", {"hold_seconds": 1.5}),
+    ("Do 8 to 12 times.", {"reps": {"min": 8, "max": 12}}),
+    ("Do 2 sets, 3 times a day.", {"sets": 2}),
+    ("Lift your right leg.", {"side": "right"}),
+])
+def test_figures_that_match_the_dose_pass(step, dosage):
+    entry = _custom([step], dosage) | {"frequency": {"times_per_day": 3}}
+    assert disagreements(_spec(entry), CATALOG, "spec.json") == ([], [])
+
+
+@pytest.mark.parametrize("dosage, one_side", [
+    ({"sets": 4, "reps": 9, "hold_seconds": 7}, "left"),
+    ({"sets": 1, "reps": 1, "hold_seconds": 600, "duration_seconds": 90, "rest_seconds": 45}, "right"),
+    ({"reps": {"min": 2, "max": 3}, "hold_seconds": None}, "alternating"),
+    ({"reps": 12}, "each"),
+])
+def test_the_built_in_catalog_never_disagrees_with_any_dose(dosage, one_side):
+    """Its text names no dose, and what {hold} and {sides} write is the prescription itself."""
+    def side(exercise_id):
+        return one_side if any("{sides}" in step for step in CATALOG.get(exercise_id).steps) else "both"
+
+    for language in ("en", "es"):
+        entries = [{"ref": exercise_id, "dosage": dosage | {"side": side(exercise_id)},
+                    "frequency": {"days_per_week": 2, "times_per_day": 3}} for exercise_id in CATALOG.ids()]
+        assert disagreements(_spec(*entries, language=language), CATALOG, "spec.json") == ([], [])
+
+
+@pytest.mark.parametrize("exercise_id, side, message", [
+    ("clamshell", "both", "'clamshell' works one side at a time, so it cannot be done on both sides together"),
+    ("sumo-squat", "right", "'sumo-squat' works both sides together, so it has no side to choose"),
+    ("double-knee-to-chest", "each", "'double-knee-to-chest' works both sides together"),
+])
+def test_a_side_that_does_not_fit_the_exercise_is_refused(tmp_path, cli, exercise_id, side, message):
+    spec = write_spec(tmp_path, _spec({"ref": exercise_id, "dosage": {"side": side}}))
+    result = cli("build", spec, "-o", tmp_path / "out.pdf")
+    assert result.code == 1 and f"$.sections[0].exercises[0].dosage.side: {message}" in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("exercise_id, side, sentence", [
+    ("lower-trunk-rotation", "left", "Let your knees drop to the left only."),
+    ("supine-piriformis-stretch", "right", "Always cross your right ankle: this stretches your right side only."),
+    ("kneeling-hip-flexor-stretch", "left", "Kneel on your left knee only: this stretches the front of your left hip."),
+    ("single-leg-bridge", "right", "Keep your right foot on the floor: your right leg does the work."),
+    ("clamshell", "left", "Do this with your left leg only."),  # no words of its own: "leg" is clear there
+])
+def test_one_side_is_said_in_the_exercises_own_words_where_leg_is_unclear(tmp_path, exercise_id, side, sentence):
+    from routinepress.model import build_model
+    from routinepress.spec import check_spec
+
+    doc = _spec({"ref": exercise_id, "dosage": {"side": side}})
+    card = build_model(check_spec(doc, tmp_path / "spec.json", CATALOG), CATALOG).sections[0].cards[0]
+    assert card.steps[-1] == sentence
