@@ -24,6 +24,7 @@ WEEK_LINE = 1.5  # between two weeks that share a table
 
 PAIN_FIELD_INSET = 1.0  # a pain field stops short of its cell's grid lines, which a viewer's field shading would hide
 PAIN_DIGITS = "10"  # the widest a 0-10 score is, and its length
+SCORE_PADDING = 2.0  # a viewer keeps this much either side of a form field's text
 
 
 def form_checkbox(canv, name: str, tooltip: str, x: float, y: float, size: float) -> None:
@@ -333,12 +334,10 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         ink=styles.colour("checkbox"), header_fill=styles.colour("table_header_fill"),
     )
     name_width = styles.frame_width - len(days) * day_width
-    day_titles, score_size = (), 0
+    day_titles: tuple[str, ...] = ()
+    score_size = 0
     if fillable:  # each field's spoken name starts with its week and day as printed: "Week 1, Mon 23"
         day_titles = tuple(f"{words['week'].format(n=column // 7 + 1)}, {' '.join(filter(None, spec.days[column]))}"
                            for column in range(len(spec.days)))
         score_size = score_font_size(styles, day_width - 2 * (PAIN_FIELD_INSET + SCORE_PADDING))
     return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, day_titles, score_size)
-
-
-SCORE_PADDING = 2.0  # a viewer keeps this much either side of a form field's text
