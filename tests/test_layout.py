@@ -210,8 +210,9 @@ def test_every_form_box_belongs_to_the_page_it_is_drawn_on(tmp_path):
         owners = [(annot.get("/P").objgen, page.obj.objgen)
                   for page in doc.pages for annot in page.obj.get("/Annots", [])]
     assert owners and all(owner == page for owner, page in owners)
-    # 13 exercises, 2 weeks, once a day: one field per box; the tracker spans several pages.
-    assert len(owners) == 13 * 14 and len({page for _, page in owners}) >= 2
+    # 13 exercises, 2 weeks, once a day: one field per box, and one per day for the pain
+    # score; the tracker spans several pages.
+    assert len(owners) == 13 * 14 + 14 and len({page for _, page in owners}) >= 2
     again = _build(tmp_path / "again", HANDOUTS / "hip-pain-general.json", "large-print", "--fillable")
     assert again.path.read_bytes() == pdf.path.read_bytes()
 
@@ -272,8 +273,11 @@ def test_every_form_box_sits_on_a_drawn_box(tmp_path):
     with pdf.plumber() as doc:
         for page in doc.pages:
             drawn = {(round(r["x0"], 1), round(r["top"], 1)) for r in page.rects if abs(r["width"] - size) < 0.6}
-            fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots}
+            fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots
+                      if str(a["data"]["FT"]) == "/'Btn'"}  # (the pain scores' text fields: test_fillable)
             assert fields == drawn, f"page {page.page_number}"
+            others = [str(a["data"]["FT"]) for a in page.annots if str(a["data"]["FT"]) != "/'Btn'"]
+            assert set(others) <= {"/'Tx'"} and len(others) % 7 == 0  # a pain score a day
 
 
 @pytest.mark.parametrize("example,template,notes_first", [
@@ -325,7 +329,7 @@ def test_compact_puts_two_weeks_side_by_side_in_one_table(tmp_path):
     def fields(name: str) -> list[str]:
         with pikepdf.open(tmp_path / name) as doc:
             return sorted(str(field.T) for field in doc.Root.AcroForm.Fields)
-    named = sorted(f"w{week}_ex{exercise}_d{day}" for week in (1, 2) for exercise in (1, 2) for day in range(1, 8))
+    named = sorted(f"w{week}_{row}_d{day}" for week in (1, 2) for row in ("ex1", "ex2", "pain") for day in range(1, 8))
     assert fields("compact.pdf") == fields("standard.pdf") == named
     assert ReadPdf(_build(tmp_path / "hgp", HANDOUTS / "hip-pain-general.json", "compact").path).page_count == 7
 

@@ -3,6 +3,7 @@ week drawn flat (WeekGrid), and split between rows only when it is taller than a
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from reportlab.lib.colors import Color
@@ -21,18 +22,54 @@ BOX_GAP = 4.0  # between one day's boxes (two sessions a day)
 WEEK_LINE = 1.5  # between two weeks that share a table
 
 
-def form_checkbox(canv, name: str, x: float, y: float, size: float) -> None:
-    """A form field on a drawn box, so a viewer without forms still shows the box."""
+PAIN_FIELD_INSET = 1.0  # a pain field stops short of its cell's grid lines, which a viewer's field shading would hide
+PAIN_DIGITS = "10"  # the widest a 0-10 score is, and its length
+SCORE_PADDING = 2.0  # a viewer keeps this much either side of a form field's text
+
+
+def form_checkbox(canv, name: str, tooltip: str, x: float, y: float, size: float) -> None:
+    """A form field on a drawn box, so a viewer without forms still shows the box. The
+    tooltip (/TU) is the name a screen reader speaks; `name` is for programs."""
     canv.acroForm.checkbox(
-        name=name, tooltip=name, x=x, y=y, size=size, relative=True, buttonStyle="check",
+        name=name, tooltip=tooltip, x=x, y=y, size=size, relative=True, buttonStyle="check",
         borderWidth=0, fillColor=None, borderColor=None, fieldFlags="", annotationFlags="print",
     )
+
+
+def form_score(canv, name: str, tooltip: str, x: float, y: float, width: float, height: float,
+               font_size: int) -> None:
+    """A text field for a pain score over its drawn cell: two characters at most ("10"), no
+    border or fill of its own, so the printed line still shows under it. (Form text takes
+    one of PDF's standard fonts; Helvetica's digits are plain enough.)"""
+    canv.acroForm.textfield(
+        name=name, tooltip=tooltip, x=x, y=y, width=width, height=height, relative=True,
+        fontName="Helvetica", fontSize=font_size, maxlen=len(PAIN_DIGITS), textColor=Color(0, 0, 0),
+        borderWidth=0, fillColor=None, borderColor=None, fieldFlags="", annotationFlags="print",
+    )
+    # Centred in its cell, as the dates above it are (/Q 1; reportlab's textfield has no
+    # argument for it, so it is set on the field's dictionary, the last one made).
+    field = canv.acroForm.fields[-1]
+    canv._doc.idToObject[field.name].dict["Q"] = 1
+
+
+def score_font_size(styles: Styles, width: float) -> int:
+    """The pain score's size: the label's own (the row is at least that tall), less where a
+    narrow day column needs it, never below the template's small text. (Form fields take a
+    whole number of points; a day column is always as wide as a bold two-digit date in small
+    text, so "10" fits at that size.)"""
+    least = math.ceil(styles.small.fontSize)
+    fits = int(width / stringWidth(PAIN_DIGITS, "Helvetica", 1))
+    return max(least, min(int(styles.label.fontSize), fits))
 
 
 class WeekRow(NamedTuple):
     label: Flowable
     sessions: int  # boxes a day; 0 for a line to write a number on (the pain score)
-    field: str | None = None  # this row's part of its boxes' form-field names, with --fillable ("ex3")
+    field: str | None = None  # this row's part of its fields' names, with --fillable ("ex3", "pain")
+    # The row's printed words, for its fields' spoken names ("1. Clamshell", "Pain (0-10)"),
+    # and for two or more boxes a day its printed target too ("2 times a day").
+    title: str = ""
+    target: str = ""
 
 
 class GridStyle(NamedTuple):
@@ -58,9 +95,12 @@ class WeekGrid(Flowable):
     """
 
     def __init__(self, header: list[Flowable], rows: list[WeekRow], widths: list[float], style: GridStyle,
-                 days: range):
+                 days: range, day_titles: tuple[str, ...] = (), score_size: int = 0):
         super().__init__()
         self.header, self.rows, self.widths, self.style, self.days = header, rows, widths, style, days
+        # With --fillable: per tracker column, how its fields' spoken names begin ("Week 1, Mon 23"),
+        # and the pain score's type size.
+        self.day_titles, self.score_size = day_titles, score_size
         self.width = sum(widths)
         self._heights: list[float] | None = None
 
@@ -91,9 +131,11 @@ class WeekGrid(Flowable):
             fit += 1
         if fit in (0, len(self.rows)):
             return []
-        head = WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days)
+        head = WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days, self.day_titles,
+                        self.score_size)
         head.spaceBefore = self.getSpaceBefore()  # the rest starts a page: no space above it
-        return [head, WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days)]
+        return [head, WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days, self.day_titles,
+                               self.score_size)]
 
     def _padding(self, column: int) -> float:
         return self.style.name_padding if column == 0 else self.style.day_padding
@@ -136,15 +178,20 @@ class WeekGrid(Flowable):
             canv.drawPath(weeks, stroke=1, fill=0)
         for c, cell in enumerate(self.header):
             self._place(cell, edges[c] + self._padding(c), tops[1], heights[0], self.widths[c] - 2 * self._padding(c))
-        boxes, lines, fields = canv.beginPath(), canv.beginPath(), []
+        boxes, lines, fields, scores = canv.beginPath(), canv.beginPath(), [], []
         for r, row in enumerate(self.rows):
             bottom, height = tops[r + 2], heights[r + 1]
             self._place(row.label, st.name_padding, bottom, height, self.widths[0] - 2 * st.name_padding)
             for c, day in enumerate(self.days, 1):
+                if row.field:  # its fields' names, and what a screen reader says for them
+                    name, spoken = f"w{day // 7 + 1}_{row.field}_d{day % 7 + 1}", f"{self.day_titles[day]}: {row.title}"
                 if row.sessions == 0:  # the pain score: a line across the cell, low in the row
                     y = bottom + height * 0.2
                     lines.moveTo(edges[c] + 5, y)
                     lines.lineTo(edges[c + 1] - 5, y)
+                    if row.field:
+                        scores.append((name, spoken, edges[c] + PAIN_FIELD_INSET, bottom + PAIN_FIELD_INSET,
+                                       self.widths[c] - 2 * PAIN_FIELD_INSET, height - 2 * PAIN_FIELD_INSET))
                     continue
                 w, h = self._boxes_size(row.sessions)
                 x0, y0 = edges[c] + (self.widths[c] - w) / 2, bottom + (height - h) / 2
@@ -152,17 +199,19 @@ class WeekGrid(Flowable):
                     line, place = divmod(n, st.per_line)
                     x, y = x0 + place * (st.box + BOX_GAP), y0 + h - st.box - line * (st.box + BOX_GAP)
                     boxes.rect(x, y, st.box, st.box)
-                    if row.field:
-                        name = (f"w{day // 7 + 1}_{row.field}_d{day % 7 + 1}"
-                                + (f"_{n + 1}" if row.sessions > 1 else ""))
-                        fields.append((name, x, y))
+                    if row.field and row.sessions > 1:  # which of the day's boxes: "..., 2 times a day: 1"
+                        fields.append((f"{name}_{n + 1}", f"{spoken}, {row.target}: {n + 1}", x, y))
+                    elif row.field:
+                        fields.append((name, spoken, x, y))
         canv.setStrokeColor(st.ink)
         canv.setLineWidth(1)
         canv.drawPath(lines, stroke=1, fill=0)
         canv.setLineWidth(BOX_LINE)
         canv.drawPath(boxes, stroke=1, fill=0)
-        for name, x, y in fields:
-            form_checkbox(canv, name, x, y, st.box)
+        for name, spoken, x, y in fields:
+            form_checkbox(canv, name, spoken, x, y, st.box)
+        for name, spoken, x, y, width, height in scores:
+            form_score(canv, name, spoken, x, y, width, height, self.score_size)
 
     def _place(self, flowable: Flowable, x: float, bottom: float, height: float, width: float) -> None:
         """A cell's content, middle-aligned in its row."""
@@ -273,9 +322,11 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
         target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
-        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day, f"ex{r + 1}" if fillable else None))
+        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day, f"ex{r + 1}" if fillable else None,
+                            row.name, row.target))
     if spec.pain_score:
-        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0))
+        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0, "pain" if fillable else None,
+                            words["pain_score"]))
     style = GridStyle(
         box=box, per_line=per_line, min_row=row_height,
         pad=max(2.0, (row_height - box) / 2),  # rows grow with a wrapped name, never shrink below row_height
@@ -283,4 +334,10 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         ink=styles.colour("checkbox"), header_fill=styles.colour("table_header_fill"),
     )
     name_width = styles.frame_width - len(days) * day_width
-    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days)
+    day_titles: tuple[str, ...] = ()
+    score_size = 0
+    if fillable:  # each field's spoken name starts with its week and day as printed: "Week 1, Mon 23"
+        day_titles = tuple(f"{words['week'].format(n=column // 7 + 1)}, {' '.join(filter(None, spec.days[column]))}"
+                           for column in range(len(spec.days)))
+        score_size = score_font_size(styles, day_width - 2 * (PAIN_FIELD_INSET + SCORE_PADDING))
+    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, day_titles, score_size)
