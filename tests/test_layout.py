@@ -347,3 +347,40 @@ def test_weeks_keep_a_table_each_where_two_would_not_fit(tmp_path):
         pdf = ReadPdf(tmp_path / out)
         assert len(pdf.pages_with("Week 1")) == 1 and "Week 2" in pdf.text
         assert squash("Week 1 Nov 23 – 29 Week 2") not in pdf.text and "Mo 23" not in pdf.text
+
+
+def _lines(page) -> list[str]:
+    """A pdfplumber page's text as lines, top to bottom (words within 2 pt of a line's top)."""
+    lines: list[list[dict]] = []
+    for word in sorted(page.extract_words(), key=lambda w: (w["top"], w["x0"])):
+        if lines and word["top"] - lines[-1][0]["top"] < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
+
+
+@pytest.mark.parametrize("example,template,paper", [
+    ("postpartum-hip", "large-print", "letter"), ("hip-stretches-gentle", "standard", "a4"),
+])
+def test_a_section_row_of_the_table_never_ends_a_page(tmp_path, example, template, paper):
+    """The at-a-glance table's section rows ("Strength: sides of the hip") each stay on the
+    page of their first exercise: in these two the table's page ended with one, its
+    exercises on the next page. Wherever a section's name is printed as a line of its own
+    (table row, cards' heading), the next line is its first exercise."""
+    spec = HANDOUTS / f"{example}.json"
+    pdf = _build(tmp_path, spec, template, "--page-size", paper)
+    out = tmp_path / f"{spec.stem}.model.json"
+    assert run_cli("build", spec, "--format", "json", "-o", out).code == 0
+    sections = {s["title"]: s["cards"][0] for s in json.loads(out.read_text())["sections"]}
+    seen = 0
+    with pdf.plumber() as doc:
+        for number, page in enumerate(doc.pages, 1):
+            lines = _lines(page)
+            for at, line in enumerate(lines):
+                if line in sections:
+                    first = sections[line]
+                    seen += 1
+                    after = lines[at + 1] if at + 1 < len(lines) else ""
+                    assert after.startswith(f"{first['number']}. "), f"page {number}: {line!r} then {after!r}"
+    assert seen >= 2 * len(sections)  # each in the table and over its cards

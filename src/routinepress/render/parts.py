@@ -191,6 +191,8 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
     ]
     for r in section_rows:
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
+        if r + 1 < len(rows):  # a section's name never ends a page: it goes over with its first exercise
+            commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
     table.setStyle(TableStyle(commands))
     title = esc(words["at_a_glance"])
     # Its heading, column names and first rows start under what comes before when they fit
@@ -249,7 +251,11 @@ class StartHereIfRoom(KeepTogether):
         if fit < self.least_rows:
             return []
         parts = table.split(width, sum(heights[:header + fit]) + 0.01)
-        return parts if len(parts) == 2 else []
+        # The table may cut above the row asked for (a row kept with the next, NOSPLIT): the
+        # first part must still hold least_rows rows.
+        if len(parts) != 2 or len(parts[0].row_heights(width)) < header + self.least_rows:
+            return []
+        return parts
 
 
 class NotesBeforeTracker(Flowable):
