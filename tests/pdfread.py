@@ -16,6 +16,17 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def page_lines(page) -> list[str]:
+    """A pdfplumber page's text as lines, top to bottom (words within 2 pt of a line's top)."""
+    lines: list[list[dict]] = []
+    for word in sorted(page.extract_words(), key=lambda w: (w["top"], w["x0"])):
+        if lines and word["top"] - lines[-1][0]["top"] < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
+
+
 @dataclass
 class ReadPdf:
     path: Path

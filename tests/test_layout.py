@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
-from pdfread import ReadPdf, squash
+from pdfread import ReadPdf, page_lines, squash
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHORT_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")  # compact: two weeks share a table
@@ -349,17 +349,6 @@ def test_weeks_keep_a_table_each_where_two_would_not_fit(tmp_path):
         assert squash("Week 1 Nov 23 – 29 Week 2") not in pdf.text and "Mo 23" not in pdf.text
 
 
-def _lines(page) -> list[str]:
-    """A pdfplumber page's text as lines, top to bottom (words within 2 pt of a line's top)."""
-    lines: list[list[dict]] = []
-    for word in sorted(page.extract_words(), key=lambda w: (w["top"], w["x0"])):
-        if lines and word["top"] - lines[-1][0]["top"] < 2:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
-
-
 @pytest.mark.parametrize("example,template,paper", [
     ("postpartum-hip", "large-print", "letter"), ("hip-stretches-gentle", "standard", "a4"),
 ])
@@ -376,7 +365,7 @@ def test_a_section_row_of_the_table_never_ends_a_page(tmp_path, example, templat
     seen = 0
     with pdf.plumber() as doc:
         for number, page in enumerate(doc.pages, 1):
-            lines = _lines(page)
+            lines = page_lines(page)
             for at, line in enumerate(lines):
                 if line in sections:
                     first = sections[line]
