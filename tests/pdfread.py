@@ -39,6 +39,17 @@ class ReadPdf:
         finally:
             doc.close()
 
+    @cached_property
+    def pages_lines(self) -> list[list[str]]:
+        """Each page's lines in the order they are drawn: a paragraph's lines one after the
+        other, so a line break inside a phrase shows (where columns make page_lines mix them)."""
+        doc = pdfium.PdfDocument(str(self.path))
+        try:
+            return [doc[i].get_textpage().get_text_range().replace("\xa0", " ").splitlines()
+                    for i in range(len(doc))]
+        finally:
+            doc.close()
+
     @property
     def text(self) -> str:
         return " ".join(self.pages_text)
