@@ -248,18 +248,32 @@ def test_three_sessions_a_day_keep_the_week_in_one_table(tmp_path):
         assert all(f"{day} " in table for day in WEEKDAYS)
 
 
-def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path):
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path, paper):
     """hip-stretches-gentle: the at-a-glance table ends with two rows at the top of page 3. The
-    first card, with half-size pictures, fits under them, rather than leave the page three
-    quarters empty; every other card still has a page of its own."""
+    first card fits under them with its pictures at 0.8 of large print's 70 mm, rather than
+    leave the page three quarters empty; every other card still has a page of its own.
+    Never smaller than that (they were 35 mm here, smaller than the standard template's):
+    the steps beside the pictures start at least 56 mm in from the margin."""
     spec = HANDOUTS / "hip-stretches-gentle.json"
-    pdf, cards = _build(tmp_path, spec, "large-print"), _cards(tmp_path, spec)
+    pdf, cards = _build(tmp_path, spec, "large-print", "--page-size", paper), _cards(tmp_path, spec)
     table_end = pdf.pages_with("Your exercises at a glance (continued)")
     assert table_end == [2]
     first, last = _card_pages(pdf, cards[0])
     assert first == last == table_end
     starts = [_card_pages(pdf, card)[0][0] for card in cards]
     assert len(set(starts)) == len(starts), "no two cards share a page"
+    from reportlab.lib.units import mm
+
+    from routinepress.templates import load_template
+
+    template = load_template("large-print")
+    margin, width = template["page"]["margins_mm"]["left"] * mm, template["card"]["illustration_width_mm"] * mm
+    with pdf.plumber() as doc:
+        words = doc.pages[2].extract_words()
+        heading = next(i for i, w in enumerate(words) if w["text"] == "How" and words[i + 3]["text"] == "it")
+        steps_left = words[heading]["x0"] - margin
+    assert 0.8 * width <= steps_left < width  # pictures beside the steps, at 0.8 of their size
 
 
 def test_every_form_box_sits_on_a_drawn_box(tmp_path):

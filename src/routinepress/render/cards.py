@@ -131,19 +131,19 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
     return story
 
 
-# Where a card misses the room left on a page by a little, its pictures may shrink (to 0.8
-# of the template's size, or for large print's 70 mm pictures to half) to fit there, rather
-# than leave the room empty; only while they stay MIN_TIGHT_PICTURE_MM wide, which still
-# reads at arm's length.
-TIGHTER_SCALES = (0.8, 0.5)
+# Where a card misses the room left on a page by a little, its pictures may shrink to 0.8 of
+# the template's size to fit there, rather than leave the room empty; only while they stay
+# MIN_TIGHT_PICTURE_MM wide, which still reads at arm's length. Never further: large print's
+# reader sees poorly, and its 70 mm pictures at half size (35 mm) were smaller than the
+# standard template's, on one card among cards with full-size ones.
+TIGHTER_SCALE = 0.8
 MIN_TIGHT_PICTURE_MM = 30
 
 
 def tighter_scale(styles: Styles) -> float | None:
-    """The smallest of TIGHTER_SCALES that keeps this template's pictures legible, if any."""
+    """TIGHTER_SCALE if this template's pictures stay legible at it, else None (no shrinking)."""
     width_mm = styles.template["card"]["illustration_width_mm"]
-    legible = [s for s in TIGHTER_SCALES if width_mm * s >= MIN_TIGHT_PICTURE_MM]
-    return min(legible) if legible else None
+    return TIGHTER_SCALE if width_mm * TIGHTER_SCALE >= MIN_TIGHT_PICTURE_MM else None
 
 
 class FitToRoom(KeepTogether):
