@@ -399,12 +399,10 @@ def _width(text: str, style) -> float:
 
 def _dose_table(card: Card, styles: Styles) -> Table:
     labels = [Paragraph(esc(label), styles.label) for label, _ in card.dose_rows]
-    value_width = styles.body.fontSize * 15
-    # A value that fits its cell stays on one line; a longer one wraps.
-    values = [Paragraph(esc(unbroken(value)) if _width(value, styles.body_bold) <= value_width - 12 else _text(value),
-                        styles.body_bold) for _, value in card.dose_rows]
+    # (a value as wide as its cell is on one line already; a longer one wraps, numbers with units)
+    values = [Paragraph(_text(value), styles.body_bold) for _, value in card.dose_rows]
     label_width = styles.body.fontSize * 6.5
-    table = Table(list(zip(labels, values)), colWidths=[label_width, value_width], hAlign="LEFT")
+    table = Table(list(zip(labels, values)), colWidths=[label_width, styles.body.fontSize * 15], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (0, -1), styles.colour("table_header_fill")),
         ("BOX", (0, 0), (-1, -1), 1, styles.colour("rule")),
