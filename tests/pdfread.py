@@ -16,6 +16,17 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def page_lines(page) -> list[str]:
+    """A pdfplumber page's text as lines, top to bottom (words within 2 pt of a line's top)."""
+    lines: list[list[dict]] = []
+    for word in sorted(page.extract_words(), key=lambda w: (w["top"], w["x0"])):
+        if lines and word["top"] - lines[-1][0]["top"] < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
+
+
 @dataclass
 class ReadPdf:
     path: Path
@@ -25,6 +36,17 @@ class ReadPdf:
         doc = pdfium.PdfDocument(str(self.path))
         try:
             return [squash(doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
+        finally:
+            doc.close()
+
+    @cached_property
+    def pages_lines(self) -> list[list[str]]:
+        """Each page's lines in the order they are drawn: a paragraph's lines one after the
+        other, so a line break inside a phrase shows (where columns make page_lines mix them)."""
+        doc = pdfium.PdfDocument(str(self.path))
+        try:
+            return [doc[i].get_textpage().get_text_range().replace("\xa0", " ").splitlines()
+                    for i in range(len(doc))]
         finally:
             doc.close()
 

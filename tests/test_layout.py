@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import HANDOUTS, minimal_spec, run_cli, write_spec
-from pdfread import ReadPdf, squash
+from pdfread import ReadPdf, page_lines, squash
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHORT_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")  # compact: two weeks share a table
@@ -249,18 +249,32 @@ def test_three_sessions_a_day_keep_the_week_in_one_table(tmp_path):
         assert all(f"{day} " in table for day in WEEKDAYS)
 
 
-def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path):
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_large_print_card_may_start_under_the_end_of_the_table(tmp_path, paper):
     """hip-stretches-gentle: the at-a-glance table ends with two rows at the top of page 3. The
-    first card, with half-size pictures, fits under them, rather than leave the page three
-    quarters empty; every other card still has a page of its own."""
+    first card fits under them with its pictures at 0.8 of large print's 70 mm, rather than
+    leave the page three quarters empty; every other card still has a page of its own.
+    Never smaller than that (they were 35 mm here, smaller than the standard template's):
+    the steps beside the pictures start at least 56 mm in from the margin."""
     spec = HANDOUTS / "hip-stretches-gentle.json"
-    pdf, cards = _build(tmp_path, spec, "large-print"), _cards(tmp_path, spec)
+    pdf, cards = _build(tmp_path, spec, "large-print", "--page-size", paper), _cards(tmp_path, spec)
     table_end = pdf.pages_with("Your exercises at a glance (continued)")
     assert table_end == [2]
     first, last = _card_pages(pdf, cards[0])
     assert first == last == table_end
     starts = [_card_pages(pdf, card)[0][0] for card in cards]
     assert len(set(starts)) == len(starts), "no two cards share a page"
+    from reportlab.lib.units import mm
+
+    from routinepress.templates import load_template
+
+    template = load_template("large-print")
+    margin, width = template["page"]["margins_mm"]["left"] * mm, template["card"]["illustration_width_mm"] * mm
+    with pdf.plumber() as doc:
+        words = doc.pages[2].extract_words()
+        heading = next(i for i, w in enumerate(words) if w["text"] == "How" and words[i + 3]["text"] == "it")
+        steps_left = words[heading]["x0"] - margin
+    assert 0.8 * width <= steps_left < width  # pictures beside the steps, at 0.8 of their size
 
 
 def test_every_form_box_sits_on_a_drawn_box(tmp_path):
@@ -351,3 +365,29 @@ def test_weeks_keep_a_table_each_where_two_would_not_fit(tmp_path):
         pdf = ReadPdf(tmp_path / out)
         assert len(pdf.pages_with("Week 1")) == 1 and "Week 2" in pdf.text
         assert squash("Week 1 Nov 23 – 29 Week 2") not in pdf.text and "Mo 23" not in pdf.text
+
+
+@pytest.mark.parametrize("example,template,paper", [
+    ("postpartum-hip", "large-print", "letter"), ("hip-stretches-gentle", "standard", "a4"),
+])
+def test_a_section_row_of_the_table_never_ends_a_page(tmp_path, example, template, paper):
+    """The at-a-glance table's section rows ("Strength: sides of the hip") each stay on the
+    page of their first exercise: in these two the table's page ended with one, its
+    exercises on the next page. Wherever a section's name is printed as a line of its own
+    (table row, cards' heading), the next line is its first exercise."""
+    spec = HANDOUTS / f"{example}.json"
+    pdf = _build(tmp_path, spec, template, "--page-size", paper)
+    out = tmp_path / f"{spec.stem}.model.json"
+    assert run_cli("build", spec, "--format", "json", "-o", out).code == 0
+    sections = {s["title"]: s["cards"][0] for s in json.loads(out.read_text())["sections"]}
+    seen = 0
+    with pdf.plumber() as doc:
+        for number, page in enumerate(doc.pages, 1):
+            lines = page_lines(page)
+            for at, line in enumerate(lines):
+                if line in sections:
+                    first = sections[line]
+                    seen += 1
+                    after = lines[at + 1] if at + 1 < len(lines) else ""
+                    assert after.startswith(f"{first['number']}. "), f"page {number}: {line!r} then {after!r}"
+    assert seen >= 2 * len(sections)  # each in the table and over its cards

@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 from ..model import Card, Handout
 from . import layouts
 from .drawings import RecordedDrawing
+from .linebreaks import NO_BREAK, tie_units, unbroken
 from .pictures import PictureSource, picture_grid
 from .styles import Paragraph, Styles, Table, esc
 
@@ -130,19 +131,19 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
     return story
 
 
-# Where a card misses the room left on a page by a little, its pictures may shrink (to 0.8
-# of the template's size, or for large print's 70 mm pictures to half) to fit there, rather
-# than leave the room empty; only while they stay MIN_TIGHT_PICTURE_MM wide, which still
-# reads at arm's length.
-TIGHTER_SCALES = (0.8, 0.5)
+# Where a card misses the room left on a page by a little, its pictures may shrink to 0.8 of
+# the template's size to fit there, rather than leave the room empty; only while they stay
+# MIN_TIGHT_PICTURE_MM wide, which still reads at arm's length. Never further: large print's
+# reader sees poorly, and its 70 mm pictures at half size (35 mm) were smaller than the
+# standard template's, on one card among cards with full-size ones.
+TIGHTER_SCALE = 0.8
 MIN_TIGHT_PICTURE_MM = 30
 
 
 def tighter_scale(styles: Styles) -> float | None:
-    """The smallest of TIGHTER_SCALES that keeps this template's pictures legible, if any."""
+    """TIGHTER_SCALE if this template's pictures stay legible at it, else None (no shrinking)."""
     width_mm = styles.template["card"]["illustration_width_mm"]
-    legible = [s for s in TIGHTER_SCALES if width_mm * s >= MIN_TIGHT_PICTURE_MM]
-    return min(legible) if legible else None
+    return TIGHTER_SCALE if width_mm * TIGHTER_SCALE >= MIN_TIGHT_PICTURE_MM else None
 
 
 class FitToRoom(KeepTogether):
@@ -307,13 +308,13 @@ class CardText(NamedTuple):
             _dose(card, styles),
         ]
         steps = [Paragraph(esc(words["steps"]), styles.label)]
-        steps += [Paragraph(esc(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
+        steps += [Paragraph(_text(step), styles.step, bulletText=f"{n}.") for n, step in enumerate(card.steps, 1)]
         tail: list[Flowable] = []
         if card.notes:
             tail.append(_notes_box(words["notes_for_you"], card.notes, styles))
         for key, lines in (("progressions", card.progressions), ("regressions", card.regressions)):
             if lines:
-                tail.append(Paragraph(f"<b>{esc(words[key])}:</b> {esc('; '.join(lines))}", styles.body))
+                tail.append(Paragraph(f"<b>{esc(words[key])}:</b> {_text('; '.join(lines))}", styles.body))
         if card.video_url:
             tail.append(_video(card.video_url, styles, words))
         return cls(head, steps, _list_block(words["tips"], card.tips, styles),
@@ -363,21 +364,43 @@ def _title(card: Card, styles: Styles, with_summary: bool) -> Paragraph:
     text = f"{card.number}. {esc(card.name)}"
     if with_summary and card.summary:
         size = styles.body.fontSize
-        text += f'&nbsp;&nbsp; <font name="{styles.body.fontName}" size="{size}">{esc(card.summary)}</font>'
+        text += f'&nbsp;&nbsp; <font name="{styles.body.fontName}" size="{size}">{_text(card.summary)}</font>'
     return Paragraph(text, styles.card_title)
 
 
+def _text(text: str) -> str:
+    """Card text as Paragraph markup, each number on the line of its unit ("12 inches")."""
+    return esc(tie_units(text))
+
+
 def _dose(card: Card, styles: Styles) -> Flowable:
-    """The prescription in one shaded band: "Repeat 10 to 15 times | Sets 1 set | ..."."""
+    """The prescription in one shaded band: "Repeat 10 to 15 times | Sets 1 set | ...".
+
+    Each label and its value break only at the bars between them, so that "Every day" is not
+    read as "Every" at a line's end, unless the pair is longer than half the band (a long
+    `load`): that wraps as any text does, its numbers still on the line of their units."""
     if styles.template["card"]["dose_layout"] == "rows":
         return _dose_table(card, styles)
-    pairs = [f'{esc(label)}: <b>{esc(value)}</b>' for label, value in card.dose_rows]
+    half = (styles.frame_width - styles.dose.leftIndent - styles.dose.rightIndent) / 2
+    pairs = []
+    for label, value in card.dose_rows:
+        if _width(f"{label}: ", styles.dose) + _width(value, styles.body_bold) <= half:
+            pairs.append(f"{esc(unbroken(label))}:{NO_BREAK}<b>{esc(unbroken(value))}</b>")
+        else:
+            pairs.append(f"{esc(label)}: <b>{_text(value)}</b>")
     return Paragraph("&nbsp;| ".join(pairs), styles.dose)
+
+
+def _width(text: str, style) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, style.fontName, style.fontSize)
 
 
 def _dose_table(card: Card, styles: Styles) -> Table:
     labels = [Paragraph(esc(label), styles.label) for label, _ in card.dose_rows]
-    values = [Paragraph(esc(value), styles.body_bold) for _, value in card.dose_rows]
+    # (a value as wide as its cell is on one line already; a longer one wraps, numbers with units)
+    values = [Paragraph(_text(value), styles.body_bold) for _, value in card.dose_rows]
     label_width = styles.body.fontSize * 6.5
     table = Table(list(zip(labels, values)), colWidths=[label_width, styles.body.fontSize * 15], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -402,13 +425,13 @@ def _list_block(title: str, items: tuple[str, ...], styles: Styles) -> list[Flow
     if not items:
         return []
     return [Paragraph(esc(title), styles.label)] + [
-        Paragraph(esc(item), styles.step, bulletText=BULLET) for item in items
+        Paragraph(_text(item), styles.step, bulletText=BULLET) for item in items
     ]
 
 
 def _notes_box(title: str, text: str, styles: Styles) -> Paragraph:
     """The clinician's note for this exercise: one bordered paragraph, its label run in."""
-    return Paragraph(f"<b>{esc(title)}:</b> {esc(text)}", styles.boxed)
+    return Paragraph(f"<b>{esc(title)}:</b> {_text(text)}", styles.boxed)
 
 
 def _video(url: str, styles: Styles, words: Words) -> Flowable:

@@ -267,11 +267,22 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                 while low < high:
                     middle = (low + high + 1) // 2
                     low, high = (middle, high) if fits(middle) else (low, middle - 1)
-                text = text[:low].rstrip() + "\u2026"
+                text = _shortened(text, low)
             self.setFont(font, size)
             (self.drawString if align == "left" else self.drawRightString)(x, y, text)
 
     return RunningCanvas
+
+
+def _shortened(text: str, most: int) -> str:
+    """The first `most` characters of `text`, cut back to the end of a whole word, with an
+    ellipsis: "Hip Mobility and Strength After…" reads; "... After Pregna…" makes a slow
+    reader stop at a word that is not one. A first word longer than the room is cut inside."""
+    if most < len(text) and not text[most].isspace():
+        space = text.rfind(" ", 0, most)
+        if space > 0:
+            most = space
+    return text[:most].rstrip().rstrip(",;:-\u2013\u2014").rstrip() + "\u2026"
 
 
 # The model's fields that name files it prints (a picture, the logo).

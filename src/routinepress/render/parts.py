@@ -18,6 +18,7 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..model import Handout
 from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
+from .linebreaks import tie_units
 from .pictures import PictureSource
 from .styles import Paragraph, Styles, Table, esc
 
@@ -58,7 +59,8 @@ def front_matter(handout: Handout, styles: Styles, words: Words, pictures: Pictu
 def _clinician_line(clinician: Mapping[str, str]) -> str:
     name = ", ".join(x for x in (clinician.get("name"), clinician.get("credentials")) if x)
     parts = [name] + [clinician.get(k, "") for k in ("clinic", "phone", "email", "address")]
-    return " &middot; ".join(esc(p) for p in parts if p)
+    # A dot ends the line it follows (a line that starts "· clinic@..." looks like a list)
+    return "&nbsp;&middot; ".join(esc(p) for p in parts if p)
 
 
 def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
@@ -172,8 +174,8 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
         for card in section.cards:
             rows.append([
                 Paragraph(f"{card.number}. {esc(card.name)}", styles.body_bold),
-                Paragraph(esc(card.dose_summary), styles.body),
-                Paragraph(esc(card.frequency_text), styles.body),
+                Paragraph(esc(tie_units(card.dose_summary)), styles.body),
+                Paragraph(esc(tie_units(card.frequency_text)), styles.body),
             ])
     width = styles.frame_width
     # "How often" gets what its longest entry needs (one line a row), up to a quarter.
@@ -191,6 +193,8 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
     ]
     for r in section_rows:
         commands += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 1.5, styles.colour("rule"))]
+        if r + 1 < len(rows):  # a section's name never ends a page: it goes over with its first exercise
+            commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
     table.setStyle(TableStyle(commands))
     title = esc(words["at_a_glance"])
     # Its heading, column names and first rows start under what comes before when they fit
@@ -249,7 +253,11 @@ class StartHereIfRoom(KeepTogether):
         if fit < self.least_rows:
             return []
         parts = table.split(width, sum(heights[:header + fit]) + 0.01)
-        return parts if len(parts) == 2 else []
+        # The table may cut above the row asked for (a row kept with the next, NOSPLIT): the
+        # first part must still hold least_rows rows.
+        if len(parts) != 2 or len(parts[0].row_heights(width)) < header + self.least_rows:
+            return []
+        return parts
 
 
 class NotesBeforeTracker(Flowable):
