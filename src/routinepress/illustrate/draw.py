@@ -242,25 +242,30 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     ys += floor
     pad = style.padding * min(width, height)
     floor_band = 0.06 * height if level else 0.0
-    # An arrowhead is sized in points and the path in world units, so in a smaller picture the
-    # same path is shorter beside the same head. Each arrow is made long enough for its head
-    # and a shaft at the scale the frame gives; a longer arrow may widen the frame (shrinking
-    # the scale), so the frame is measured again until the arrows fit their heads.
-    head_len = HEAD_LENGTH * style.arrow * style.line_scale
-    at_least = 0.0
-    for _ in range(4):
-        arrows: list[Arrow | None] = [None]
-        arrows += [motion_arrow(poses[i - 1], poses[i], cams[i], bodies[i], style.line_scale, at_least, paths[i - 1])
-                   for i in range(1, len(poses))]
-        ax = [p[0] for a in arrows if a for p in a.path]
-        ay = [p[1] for a in arrows if a for p in a.path]
+    # An arrow is drawn in points (its width and head come from the template's line weight)
+    # along a path in world units, so in a smaller picture the same path is shorter beside the
+    # same head, and the head reaches further past the path's points. Each arrow is made long
+    # enough for its head and a shaft as long, and the frame takes in the arrow as drawn, at
+    # the scale the frame gives; that scale depends on both, so the frame is measured again
+    # until it settles (a few rounds; the arrows are placed again only when they must grow).
+    w = style.arrow * style.line_scale
+
+    def placed(at_least: float) -> list[Arrow | None]:
+        return [None] + [motion_arrow(poses[i - 1], poses[i], cams[i], bodies[i], style.line_scale, at_least,
+                                      paths[i - 1]) for i in range(1, len(poses))]
+
+    arrows, scale = placed(0.0), 0.0
+    for rounds_left in range(5, -1, -1):
+        ax, ay = _arrow_reach(arrows, w, style.line_scale, scale, pad)
         left, bottom, right, top = min(xs + ax), min(ys + ay), max(xs + ax), max(ys + ay)
-        scale = min((width - 2 * pad) / max(right - left, 1e-6),
-                    (height - 2 * pad - floor_band) / max(top - bottom, 1e-6))
-        need = ARROW_HEADS * head_len / scale
-        if all(a is None or a.length >= 0.98 * need for a in arrows):
+        fitted = min((width - 2 * pad) / max(right - left, 1e-6),
+                     (height - 2 * pad - floor_band) / max(top - bottom, 1e-6))
+        settled, scale = abs(fitted - scale) <= 1e-3 * fitted, fitted
+        need = ARROW_HEADS * HEAD_LENGTH * w / scale
+        if rounds_left and any(a is not None and a.length < 0.98 * need for a in arrows):
+            arrows = placed(1.05 * need)
+        elif settled or not rounds_left:
             break
-        at_least = 1.05 * need
     layout = _Layout(scale, (width - (right - left) * scale) / 2 - left * scale, pad + floor_band - bottom * scale)
     if not level:
         m = 0.6 * pad / scale
@@ -300,6 +305,29 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     return out
 
 
+def _arrow_reach(arrows: Sequence[Arrow | None], w: float, line_scale: float, scale: float,
+                 pad: float) -> tuple[list[float], list[float]]:
+    """How far the arrows reach across and up, in world units, drawn at `scale` points to the
+    unit: their paths widened by half a shaft (by the head near the tip) and the white halo,
+    less the picture's padding (an arrow may use the padding, the body keeps clear of it)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for arrow in arrows:
+        if arrow is None:
+            continue
+        from_tip = arrow.length
+        for k, (x, y) in enumerate(arrow.path):
+            if k:
+                from_tip -= math.dist(arrow.path[k - 1], (x, y))
+            # the head narrows from its base to the tip; its outline adds a quarter shaft
+            head = HEAD_WIDTH * w / 2 * from_tip * scale / (HEAD_LENGTH * w) + w / 4
+            half = head if from_tip * scale <= HEAD_LENGTH * w else w / 2
+            r = max(0.0, half + 1.2 * line_scale - pad) / scale if scale > 0 else 0.0
+            xs += [x - r, x + r]
+            ys += [y - r, y + r]
+    return xs, ys
+
+
 def _point_at(pts: list[P2], run: list[float], s: float) -> P2:
     """The point at arc length s along a polyline (run: the arc length at each vertex)."""
     s = max(0.0, min(run[-1], s))
@@ -324,10 +352,10 @@ def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> 
         run.append(run[-1] + math.dist(a, b))
     at = max(0.0, run[-1] - head_len)
     base = _point_at(pts, run, at)
-    # The direction at the base: over a shaft's width of path around it, or the whole path.
-    a, b = _point_at(pts, run, at - w / 2), _point_at(pts, run, at + w / 2)
-    if math.dist(a, b) < 1e-6:
-        a, b = pts[0], pts[-1]
+    # The way the shaft runs into the base: over its last shaft's width (or the path's start).
+    a, b = _point_at(pts, run, at - w), base
+    if math.dist(a, b) < 0.25 * w:
+        a, b = pts[0], _point_at(pts, run, w)
     n = math.dist(a, b) or 1.0
     ux, uy = (b[0] - a[0]) / n, (b[1] - a[1]) / n
     tip = (base[0] + ux * head_len, base[1] + uy * head_len)
