@@ -308,23 +308,23 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
 def _arrow_reach(arrows: Sequence[Arrow | None], w: float, line_scale: float, scale: float,
                  pad: float) -> tuple[list[float], list[float]]:
     """How far the arrows reach across and up, in world units, drawn at `scale` points to the
-    unit: their paths widened by half a shaft (by the head near the tip) and the white halo,
-    less the picture's padding (an arrow may use the padding, the body keeps clear of it)."""
+    unit: the shaft and the head as drawn with their outlines and white halo, less the
+    picture's padding (an arrow may use the padding; the body keeps clear of it)."""
     xs: list[float] = []
     ys: list[float] = []
     for arrow in arrows:
         if arrow is None:
             continue
-        from_tip = arrow.length
-        for k, (x, y) in enumerate(arrow.path):
-            if k:
-                from_tip -= math.dist(arrow.path[k - 1], (x, y))
-            # the head narrows from its base to the tip; its outline adds a quarter shaft
-            head = HEAD_WIDTH * w / 2 * from_tip * scale / (HEAD_LENGTH * w) + w / 4
-            half = head if from_tip * scale <= HEAD_LENGTH * w else w / 2
-            r = max(0.0, half + 1.2 * line_scale - pad) / scale if scale > 0 else 0.0
-            xs += [x - r, x + r]
-            ys += [y - r, y + r]
+        if scale <= 0:  # no scale yet: the path alone
+            xs += [p[0] for p in arrow.path]
+            ys += [p[1] for p in arrow.path]
+            continue
+        shaft, head = _arrow_shape([(x * scale, y * scale) for x, y in arrow.path], w)
+        for points, r in ((shaft, w / 2 + 1.2 * line_scale), (head, max(w / 4, 1.2 * line_scale))):
+            r = max(0.0, r - pad)
+            for x, y in points:
+                xs += [(x - r) / scale, (x + r) / scale]
+                ys += [(y - r) / scale, (y + r) / scale]
     return xs, ys
 
 
@@ -337,15 +337,14 @@ def _point_at(pts: list[P2], run: list[float], s: float) -> P2:
     return (pts[k - 1][0] + (pts[k][0] - pts[k - 1][0]) * t, pts[k - 1][1] + (pts[k][1] - pts[k - 1][1]) * t)
 
 
-def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> None:
-    """A thick curved shaft with a filled head, on a white halo so it shows over the body.
+def _arrow_shape(pts: list[P2], w: float) -> tuple[list[P2], list[P2]]:
+    """A path in points drawn as an arrow of shaft width w: the shaft's points and the head's
+    corners (tip first).
 
-    The head goes straight on from where the shaft meets it, along the path's direction
+    The head goes straight on from where the shaft meets it, along the way the shaft runs
     there, so it sits square on the shaft however much the path curves under its length
     (aimed along the chord to the path's end instead, a head covering a bend of the path
-    sits askew on the shaft, like a mouse pointer)."""
-    w = style.arrow * style.line_scale
-    pts = [layout.pt(p) for p in arrow.path]
+    sits askew on its shaft, like a mouse pointer)."""
     head_len, head_w = HEAD_LENGTH * w, HEAD_WIDTH * w
     run = [0.0]
     for a, b in zip(pts, pts[1:]):
@@ -360,14 +359,22 @@ def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> 
     ux, uy = (b[0] - a[0]) / n, (b[1] - a[1]) / n
     tip = (base[0] + ux * head_len, base[1] + uy * head_len)
     shaft = [p for p, s in zip(pts, run) if s < at] + [base, (base[0] + ux * w * 0.8, base[1] + uy * w * 0.8)]
-    head = [tip[0], tip[1], base[0] - uy * head_w / 2, base[1] + ux * head_w / 2,
-            base[0] + uy * head_w / 2, base[1] - ux * head_w / 2]
+    head = [tip, (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
+            (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2)]
+    return shaft, head
+
+
+def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> None:
+    """A thick curved shaft with a filled head (_arrow_shape), on a white halo so it shows over the body."""
+    w = style.arrow * style.line_scale
+    shaft, head = _arrow_shape([layout.pt(p) for p in arrow.path], w)
     flat = [c for p in shaft for c in p]
     white = Color(1, 1, 1)
     d.add(PolyLine(flat, strokeColor=white, strokeWidth=w + 2.4 * style.line_scale,
                    strokeLineCap=1, strokeLineJoin=1))
-    d.add(Polygon(head, fillColor=white, strokeColor=white, strokeWidth=2.4 * style.line_scale,
+    corners = [c for p in head for c in p]
+    d.add(Polygon(corners, fillColor=white, strokeColor=white, strokeWidth=2.4 * style.line_scale,
                   strokeLineJoin=1))
     d.add(PolyLine(flat, strokeColor=_grey(0.0), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
-    d.add(Polygon(head, fillColor=_grey(0.0), strokeColor=_grey(0.0), strokeWidth=0.5 * w,
+    d.add(Polygon(corners, fillColor=_grey(0.0), strokeColor=_grey(0.0), strokeWidth=0.5 * w,
                   strokeLineJoin=1))
