@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # draw imports us; only the types are needed here
 CANDIDATES = ("pelvis", "right_knee", "left_knee", "right_ankle", "left_ankle",
               "right_hand", "left_hand", "head", "right_elbow", "left_elbow")
 MIN_MOVE = 0.03    # standing heights; smaller motions get no arrow
-MIN_LENGTH = 0.2  # short motions are drawn at least this long, so the head fits
+MIN_LENGTH = 0.2  # short motions are drawn at least this long (the drawing may ask for more)
 STEPS = 16
 
 
@@ -33,6 +33,10 @@ STEPS = 16
 class Arrow:
     point: str
     path: tuple[P2, ...]  # in projected world units, tail to tip
+
+    @property
+    def length(self) -> float:
+        return _length(list(self.path))
 
 
 def _blendable(a: Pose, b: Pose) -> bool:
@@ -90,10 +94,13 @@ def moving_point(paths: dict[str, list[P2]]) -> str | None:
     return best
 
 
-def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
-                 line_scale: float = 1.0) -> Arrow | None:
-    """The arrow for the step prev -> cur, placed clear of cur's body pieces."""
-    paths = trace(prev, cur, cam)
+def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece], line_scale: float = 1.0,
+                 at_least: float = 0.0, paths: dict[str, list[P2]] | None = None) -> Arrow | None:
+    """The arrow for the step prev -> cur, placed clear of cur's body pieces, and at least
+    `at_least` long: the drawing asks for the length its head needs at the picture's scale
+    (the head is sized in points, so a small picture needs a longer arrow in world units).
+    `paths` is trace()'s answer when the caller already has it."""
+    paths = paths or trace(prev, cur, cam)
     best = moving_point(paths)
     if best is None:
         return None
@@ -104,6 +111,9 @@ def motion_arrow(prev: Pose, cur: Pose, cam: Camera, pieces: list[Piece],
         core = _resample(path, -extra, total + extra)
     else:
         core = _resample(path, 0.08 * total, 0.94 * total)
+    if _length(core) < at_least:  # lengthened evenly at both ends, straight past the path's ends
+        extra = (at_least - total) / 2
+        core = _resample(path, -extra, total + extra)
     floor = cam.project((0.0, 0.0, 0.0))[1]
     flat_floor = abs(cam.up[2] - 1.0) < 1e-9  # a level camera sees the floor as a line
     clearance = 0.022 * line_scale

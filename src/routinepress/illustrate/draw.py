@@ -8,6 +8,7 @@ painted back to front; far-side limbs get lighter tones.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,13 +17,15 @@ from reportlab.graphics.shapes import Drawing, Polygon, PolyLine, Rect
 from reportlab.lib.colors import Color
 
 from . import geometry as g
-from .arrows import Arrow, motion_arrow
+from .arrows import Arrow, motion_arrow, trace
 from .geometry import P2, Vec
 from .pose import Pose
 from .scene import Scene, build_scene
 from .skeleton import HEAD_R, R_ANKLE, R_ELBOW, R_HAND, R_HIP, R_KNEE, R_SHOULDER, R_WRIST, RING_N, position_matrix
 
 WAIST_MARGIN = 0.08  # frame "legs": the picture is cut this far (H) above the top of the pelvis
+HEAD_LENGTH, HEAD_WIDTH = 3.4, 2.9  # an arrowhead's size, in widths of its shaft
+ARROW_HEADS = 2.0  # an arrow is at least this many heads long: its shaft shows as long as its head
 
 
 @dataclass(frozen=True)
@@ -217,9 +220,8 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     for scene, cam in zip(scenes, cams):
         under, over = prop_pieces(scene, cam)
         parts.append((under, sorted(body_pieces(scene, cam, legs), key=lambda p: -p.key), over))
-    arrows: list[Arrow | None] = [None]
-    arrows += [motion_arrow(poses[i - 1], poses[i], cams[i], parts[i][1], style.line_scale)
-               for i in range(1, len(poses))]
+    bodies = [body for _, body, _ in parts]  # the arrows keep clear of the whole body, cut or not
+    paths = [trace(poses[i - 1], poses[i], cams[i]) for i in range(1, len(poses))]
     # Framed on the legs: everything above the waist of the highest pose is cut away.
     cut = max(waist_cut(s, c) for s, c in zip(scenes, cams)) if legs else None
     if cut is not None:
@@ -236,21 +238,38 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
                 continue
             xs += [p[0] for p in piece.outline]
             ys += [p[1] for p in piece.outline]
-    for arrow in arrows:
-        if arrow:
-            xs += [p[0] for p in arrow.path]
-            ys += [p[1] for p in arrow.path]
     floor = [min(cam.project((0.0, 0.0, -0.022))[1] for cam in cams)]
     ys += floor
     pad = style.padding * min(width, height)
     floor_band = 0.06 * height if level else 0.0
-    scale = min((width - 2 * pad) / max(max(xs) - min(xs), 1e-6),
-                (height - 2 * pad - floor_band) / max(max(ys) - min(ys), 1e-6))
-    layout = _Layout(scale, (width - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale,
-                     pad + floor_band - min(ys) * scale)
+    # An arrow is drawn in points (its width and head come from the template's line weight)
+    # along a path in world units, so in a smaller picture the same path is shorter beside the
+    # same head, and the head reaches further past the path's points. Each arrow is made long
+    # enough for its head and a shaft as long, and the frame takes in the arrow as drawn, at
+    # the scale the frame gives; that scale depends on both, so the frame is measured again
+    # until it settles (a few rounds; the arrows are placed again only when they must grow).
+    w = style.arrow * style.line_scale
+
+    def placed(at_least: float) -> list[Arrow | None]:
+        return [None] + [motion_arrow(poses[i - 1], poses[i], cams[i], bodies[i], style.line_scale, at_least,
+                                      paths[i - 1]) for i in range(1, len(poses))]
+
+    arrows, scale = placed(0.0), 0.0
+    for rounds_left in range(5, -1, -1):
+        ax, ay = _arrow_reach(arrows, w, style.line_scale, scale, pad)
+        left, bottom, right, top = min(xs + ax), min(ys + ay), max(xs + ax), max(ys + ay)
+        fitted = min((width - 2 * pad) / max(right - left, 1e-6),
+                     (height - 2 * pad - floor_band) / max(top - bottom, 1e-6))
+        settled, scale = abs(fitted - scale) <= 1e-3 * fitted, fitted
+        need = ARROW_HEADS * HEAD_LENGTH * w / scale
+        if rounds_left and any(a is not None and a.length < 0.98 * need for a in arrows):
+            arrows = placed(1.05 * need)
+        elif settled or not rounds_left:
+            break
+    layout = _Layout(scale, (width - (right - left) * scale) / 2 - left * scale, pad + floor_band - bottom * scale)
     if not level:
         m = 0.6 * pad / scale
-        box = (min(xs) - m, min(ys) - m, max(xs) + m, max(ys) + m)
+        box = (left - m, bottom - m, right + m, top + m)
         parts = [([Piece(p.key, g.clip_to_box(p.outline, box), p.style) if p.style == "mat" else p
                    for p in under], body, over) for under, body, over in parts]
     out = []
@@ -286,30 +305,76 @@ def draw_poses(poses: Sequence[Pose], width: float, height: float, *, mirror: bo
     return out
 
 
+def _arrow_reach(arrows: Sequence[Arrow | None], w: float, line_scale: float, scale: float,
+                 pad: float) -> tuple[list[float], list[float]]:
+    """How far the arrows reach across and up, in world units, drawn at `scale` points to the
+    unit: the shaft and the head as drawn with their outlines and white halo, less the
+    picture's padding (an arrow may use the padding; the body keeps clear of it)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for arrow in arrows:
+        if arrow is None:
+            continue
+        if scale <= 0:  # no scale yet: the path alone
+            xs += [p[0] for p in arrow.path]
+            ys += [p[1] for p in arrow.path]
+            continue
+        shaft, head = _arrow_shape([(x * scale, y * scale) for x, y in arrow.path], w)
+        for points, r in ((shaft, w / 2 + 1.2 * line_scale), (head, max(w / 4, 1.2 * line_scale))):
+            r = max(0.0, r - pad)
+            for x, y in points:
+                xs += [(x - r) / scale, (x + r) / scale]
+                ys += [(y - r) / scale, (y + r) / scale]
+    return xs, ys
+
+
+def _point_at(pts: list[P2], run: list[float], s: float) -> P2:
+    """The point at arc length s along a polyline (run: the arc length at each vertex)."""
+    s = max(0.0, min(run[-1], s))
+    k = max(1, bisect.bisect_left(run, s))
+    seg = run[k] - run[k - 1]
+    t = (s - run[k - 1]) / seg if seg > 0 else 0.0
+    return (pts[k - 1][0] + (pts[k][0] - pts[k - 1][0]) * t, pts[k - 1][1] + (pts[k][1] - pts[k - 1][1]) * t)
+
+
+def _arrow_shape(pts: list[P2], w: float) -> tuple[list[P2], list[P2]]:
+    """A path in points drawn as an arrow of shaft width w: the shaft's points and the head's
+    corners (tip first).
+
+    The head goes straight on from where the shaft meets it, along the way the shaft runs
+    there, so it sits square on the shaft however much the path curves under its length
+    (aimed along the chord to the path's end instead, a head covering a bend of the path
+    sits askew on its shaft, like a mouse pointer)."""
+    head_len, head_w = HEAD_LENGTH * w, HEAD_WIDTH * w
+    run = [0.0]
+    for a, b in zip(pts, pts[1:]):
+        run.append(run[-1] + math.dist(a, b))
+    at = max(0.0, run[-1] - head_len)
+    base = _point_at(pts, run, at)
+    # The way the shaft runs into the base: over its last shaft's width (or the path's start).
+    a, b = _point_at(pts, run, at - w), base
+    if math.dist(a, b) < 0.25 * w:
+        a, b = pts[0], _point_at(pts, run, w)
+    n = math.dist(a, b) or 1.0
+    ux, uy = (b[0] - a[0]) / n, (b[1] - a[1]) / n
+    tip = (base[0] + ux * head_len, base[1] + uy * head_len)
+    shaft = [p for p, s in zip(pts, run) if s < at] + [base, (base[0] + ux * w * 0.8, base[1] + uy * w * 0.8)]
+    head = [tip, (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
+            (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2)]
+    return shaft, head
+
+
 def _draw_arrow(d: Drawing, arrow: Arrow, layout: _Layout, style: PoseStyle) -> None:
-    """A thick curved shaft with a filled head, on a white halo so it shows over the body."""
+    """A thick curved shaft with a filled head (_arrow_shape), on a white halo so it shows over the body."""
     w = style.arrow * style.line_scale
-    pts = [layout.pt(p) for p in arrow.path]
-    head_len, head_w = 3.4 * w, 2.9 * w
-    tip = pts[-1]
-    # Walk back along the path to where the head starts, so the shaft ends inside it.
-    back, i = 0.0, len(pts) - 1
-    while i > 0 and back < head_len:
-        back += math.dist(pts[i], pts[i - 1])
-        i -= 1
-    base_dir = (tip[0] - pts[i][0], tip[1] - pts[i][1])
-    n = math.hypot(*base_dir) or 1.0
-    ux, uy = base_dir[0] / n, base_dir[1] / n
-    base = (tip[0] - ux * head_len, tip[1] - uy * head_len)
-    shaft = pts[: i + 1] + [(base[0] + ux * w * 0.8, base[1] + uy * w * 0.8)]
-    head = [tip[0], tip[1], base[0] - uy * head_w / 2, base[1] + ux * head_w / 2,
-            base[0] + uy * head_w / 2, base[1] - ux * head_w / 2]
+    shaft, head = _arrow_shape([layout.pt(p) for p in arrow.path], w)
     flat = [c for p in shaft for c in p]
     white = Color(1, 1, 1)
     d.add(PolyLine(flat, strokeColor=white, strokeWidth=w + 2.4 * style.line_scale,
                    strokeLineCap=1, strokeLineJoin=1))
-    d.add(Polygon(head, fillColor=white, strokeColor=white, strokeWidth=2.4 * style.line_scale,
+    corners = [c for p in head for c in p]
+    d.add(Polygon(corners, fillColor=white, strokeColor=white, strokeWidth=2.4 * style.line_scale,
                   strokeLineJoin=1))
     d.add(PolyLine(flat, strokeColor=_grey(0.0), strokeWidth=w, strokeLineCap=1, strokeLineJoin=1))
-    d.add(Polygon(head, fillColor=_grey(0.0), strokeColor=_grey(0.0), strokeWidth=0.5 * w,
+    d.add(Polygon(corners, fillColor=_grey(0.0), strokeColor=_grey(0.0), strokeWidth=0.5 * w,
                   strokeLineJoin=1))
