@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import zipfile
@@ -192,5 +193,5 @@ def test_a_stopped_worker_leaves_quietly_whatever_it_was_doing(tmp_path, when):
     spec = write_spec(tmp_path, minimal_spec())
     proc = subprocess.run([sys.executable, "-c", WORKER_STOPPED, when, str(spec), str(tmp_path / "out.pdf")],
                           capture_output=True, text=True, timeout=60)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (-signal.SIGTERM, "", "")
     assert not (tmp_path / "out.pdf").exists()

@@ -290,7 +290,13 @@ def _stop_this_worker(_signum, _frame) -> None:
         raise KeyboardInterrupt
     # Between builds (waiting for work, handing a result back) there is nothing to clean up;
     # an exception there would surface in the pool's own code and print its traceback.
-    os._exit(130)
+    _end_this_worker()
+
+
+def _end_this_worker() -> None:
+    """End this worker as SIGTERM does by default: at once, printing nothing."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _stop_workers(pool) -> None:
@@ -311,14 +317,14 @@ def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built
     """Build one spec; any failure becomes a message on the result (it must cross a process boundary)."""
     global _building
     if _stopping:  # (set in a worker only)
-        os._exit(130)
+        _end_this_worker()
     _building = True
     try:
         config = find_config(spec_path.parent)
         return build_one(spec_path, output, options, _cached_catalog(config, options), config=config)
     except KeyboardInterrupt:
         if _in_worker:  # unwound: the temporary file is gone; leave without a traceback
-            os._exit(130)
+            _end_this_worker()
         raise
     except InputError as exc:
         return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
