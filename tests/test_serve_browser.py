@@ -207,6 +207,33 @@ def test_conditions_and_pain_rule_reach_the_handout(page):
     assert "gone by bedtime" in " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
 
 
+def field_error(page, path: str):
+    field = page.locator(f"[data-path='{path}']")
+    return field, page.locator("#" + (field.get_attribute("id") or "") + "-error")
+
+
+def test_the_editors_own_fields_get_plain_messages(page):
+    add_from_search(page, "bridge", "bridge")
+    hold, hold_error = field_error(page, "$.sections[0].exercises[0].dosage.hold_seconds")
+    hold.fill("0")
+    hold_error.wait_for(state="visible", timeout=20_000)
+    assert hold_error.inner_text() == "Hold must be more than 0 seconds"
+    assert page.locator("#problems button").first.inner_text() == "Bridge: Hold must be more than 0 seconds"
+    hold.fill("")
+    reps, reps_error = field_error(page, "$.sections[0].exercises[0].dosage.reps")
+    reps.fill("12-8")
+    page.wait_for_function("() => document.querySelector('#problems').textContent.includes('first number')",
+                           timeout=20_000)
+    assert reps_error.inner_text() == "Reps: the first number is bigger than the second (type 8-12)"
+    reps.fill("8-12")
+    title, title_error = field_error(page, "$.title")
+    title.fill("")  # the editor leaves a field it was cleared out of the spec: "'title' is missing" at $
+    title_error.wait_for(state="visible", timeout=20_000)
+    assert title_error.inner_text() == "Title is missing"
+    assert title.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(SCREENSHOT.with_name("serve-plain-errors.png")))
+
+
 def add_from_search(page, query: str, exercise_id: str) -> None:
     page.fill("#search", query)
     add = page.locator(f"#results[data-query='{query}'] button[data-id={exercise_id}]")
