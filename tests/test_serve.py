@@ -362,9 +362,11 @@ def test_private_keeps_ordinary_slashes(tmp_path):
     assert private(f"'{tmp_path}/x.png' is missing", root) == "'…/x.png' is missing"
     assert private(f"it leaves the folder {root}", root) == "it leaves the clinic folder"
     assert private(f"it leaves the folder {root}/handouts", root) == "it leaves the folder handouts/"
-    same = "pain 3/10, and/or https://example.org/x"
+    same = "pain 3/10, 3 / 10 and/or https://example.org/x"
     assert private(same, root) == same
     assert private(None, root) is None
+    (root / "loop").symlink_to(root / "loop")
+    assert private(f"{root}/loop/x.png is a loop", root) in ("loop/x.png is a loop", "…/x.png is a loop")
 
 
 # --- requests that used to answer 500 ---------------------------------------------------------

@@ -48,7 +48,7 @@ def diagnostics(exc: InputError, root: Path) -> JSONResponse:
 
 # An absolute path inside a message: at its start, or after a space, quote or bracket
 # (so "3/10" and "https://..." are left alone), up to the next space or quote.
-_ABSOLUTE = re.compile(r"""(?P<lead>\bthe folder )?(?:^|(?<=[\s'"(\[]))(?P<path>/[^\s'"()\[\],;]*)""")
+_ABSOLUTE = re.compile(r"""(?P<lead>\bthe folder )?(?:^|(?<=[\s'"(\[]))(?P<path>/[^\s'"()\[\],;]+)""")
 
 
 def private(text: str | None, root: Path) -> str | None:
@@ -66,8 +66,12 @@ def private(text: str | None, root: Path) -> str | None:
 
 def _relative(found: str, root: Path) -> str:
     path = Path(found)
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: shown by its name below
+        resolved = path
     for base in (root.absolute(), root.resolve()):
-        for candidate in (path, path.resolve()):
+        for candidate in (path, resolved):
             if candidate == base:
                 return "the clinic folder"
             if candidate.is_relative_to(base):  # a folder shown as one: "handouts/"
