@@ -457,3 +457,14 @@ def test_cli_catalog_search_ranks_the_name_first():
     assert res.code == 0
     rows = [line for line in res.stdout.splitlines() if "leg" in line.lower()]
     assert "straight-leg-raise" in rows[0] and "prone" not in rows[0]
+
+
+def test_behind_an_https_proxy_the_https_origin_is_the_servers_own(clinic):
+    app = create_app(clinic, host="0.0.0.0", token="t", allowed_hosts=("hep.clinic.lan",))
+    with TestClient(app, base_url="https://hep.clinic.lan") as c:  # the scheme uvicorn was told by the proxy
+        def build(origin: str) -> int:
+            headers = {"authorization": "Bearer t", "origin": origin}
+            return c.post("/api/build", json=minimal_spec(), headers=headers).status_code
+
+        assert build("https://hep.clinic.lan") == 200
+        assert build("http://hep.clinic.lan") == 403
