@@ -309,3 +309,162 @@ def test_a_broken_config_is_a_diagnostic_naming_it(tmp_path):
         problem = res.json()["diagnostics"][0]
         assert problem["file"] == "routinepress.toml" and "tracker.weeks" in problem["path"]
         assert c.get("/api/catalog").status_code == 422
+
+
+# --- what a client never sees: the server's own folders -------------------------------------
+def _custom(**picture) -> dict:
+    own = {"id": "own-move", "name": "Own move", "kind": "strength", "body_regions": ["hip"], "steps": ["Do it."],
+           "default_dosage": {"reps": 5}, "illustrations": [picture]}
+    return minimal_spec(sections=[{"title": "Moves", "exercises": [{"custom": own}]}])
+
+
+def test_no_answer_names_the_servers_folders(tmp_path):
+    root = make_clinic(tmp_path / "clinic")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "black").save(outside / "logo.png")
+    (outside / "t.json").write_text("{}")
+    (root / "handouts" / "link.png").symlink_to(outside / "logo.png")
+    (root / "handouts" / "link.json").symlink_to(outside / "t.json")
+    specs = {
+        "absolute logo": minimal_spec(clinician={"logo": str(outside / "logo.png")}),
+        "logo above": minimal_spec(clinician={"logo": "../../outside/logo.png"}),
+        "logo by a link": minimal_spec(clinician={"logo": "link.png"}),
+        "absolute template": minimal_spec(template="/etc/passwd"),
+        "template above": minimal_spec(template="../../outside/t.json"),
+        "template by a link": minimal_spec(template="link.json"),
+        "absolute picture": _custom(src=str(outside / "logo.png")),
+        "picture above": _custom(src="../../outside/logo.png"),
+        "picture by a link": _custom(src="link.png"),
+    }
+    private = (str(tmp_path), str(tmp_path.resolve()), str(REPO), "/etc/")
+    with TestClient(create_app(root), base_url=BASE) as c:
+        for what, doc in specs.items():
+            for url in ("/api/preview", "/api/build", "/api/handouts/leaky"):
+                res = c.put(url, json=doc) if url.startswith("/api/handouts") else c.post(url, json=doc)
+                assert res.status_code == 422, (what, url, res.text)
+                assert not any(p in res.text for p in private), (what, url, res.text)
+        res = c.post("/api/preview", json=specs["absolute logo"]).json()["diagnostics"][0]
+        assert res["path"] == "$.clinician.logo" and res["hint"] == "give it relative to handouts/"
+        res = c.post("/api/preview", json=specs["logo by a link"]).json()["diagnostics"][0]
+        assert res["message"] == "'link.png' leaves the clinic folder"
+    assert not (root / "handouts" / "leaky.json").exists()
+
+
+def test_private_keeps_ordinary_slashes(tmp_path):
+    from routinepress.serve.app import private
+
+    root = tmp_path / "clinic"
+    (root / "handouts").mkdir(parents=True)
+    assert private(f"see {root}/handouts/a.json and {root}", root) == "see handouts/a.json and the clinic folder"
+    assert private(f"'{tmp_path}/x.png' is missing", root) == "'…/x.png' is missing"
+    assert private(f"it leaves the folder {root}", root) == "it leaves the clinic folder"
+    assert private(f"it leaves the folder {root}/handouts", root) == "it leaves the folder handouts/"
+    same = "pain 3/10, 3 / 10 and/or https://example.org/x"
+    assert private(same, root) == same
+    assert private(None, root) is None
+    (root / "loop").symlink_to(root / "loop")
+    assert private(f"{root}/loop/x.png is a loop", root) in ("loop/x.png is a loop", "…/x.png is a loop")
+
+
+# --- requests that used to answer 500 ---------------------------------------------------------
+@pytest.mark.parametrize("scale", ["nan", "NaN", "inf", "-inf", "abc"])
+def test_a_scale_that_is_not_a_number_is_a_diagnostic(client, scale):
+    res = client.post(f"/api/preview?scale={scale}", json=minimal_spec())
+    assert res.status_code == 422, res.text
+    found = res.json()["diagnostics"][0]
+    assert found["path"] == "scale" and "0.25 to 2.5" in found["message"]
+
+
+def test_an_over_deep_document_is_refused_before_any_merge(client, clinic):
+    deep = minimal_spec(notes=json.loads("[" * 900 + "]" * 900))
+    for res in (client.post("/api/preview", json=deep), client.post("/api/build", json=deep),
+                client.put("/api/handouts/deep", json=deep)):
+        assert res.status_code == 422, res.text
+        found = res.json()["diagnostics"][0]
+        assert found["path"].startswith("$.notes[0][0]") and "levels deep" in found["message"]
+    assert not (clinic / "handouts" / "deep.json").exists()
+    # a real spec's deepest value (a custom exercise's picture) is well within the limit
+    found = client.post("/api/build", json=_custom(src="x.png")).json()["diagnostics"]
+    assert [d["path"] for d in found] == ["$.sections[0].exercises[0].custom.illustrations[0].src"]
+
+
+# --- Origin, Host, token, errors -----------------------------------------------------------
+@pytest.mark.parametrize("origin", ["https://127.0.0.1:8000", "evil://127.0.0.1:8000", "http://127.0.0.1",
+                                    "http://127.0.0.1:8000@evil.example", "http://user@127.0.0.1:8000"])
+def test_an_origin_must_match_scheme_host_and_port(client, clinic, origin):
+    res = client.put("/api/handouts/other-scheme", json=minimal_spec(), headers={"origin": origin})
+    assert res.status_code == 403, origin
+    assert not (clinic / "handouts" / "other-scheme.json").exists()
+
+
+def test_the_servers_own_origin_may_write(client, clinic):
+    for origin in (BASE, BASE + "/", BASE.upper()):
+        res = client.put("/api/handouts/own-origin", json=minimal_spec(), headers={"origin": origin})
+        assert res.status_code == 200, origin
+    (clinic / "handouts" / "own-origin.json").unlink()
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.3.4.5", True), ("::1", True), ("[::1]", True), ("localhost", True), ("LocalHost", True),
+    ("127.attacker.example", False), ("127.0.0.1.nip.io", False), ("localhost.example", False), ("0.0.0.0", False),
+    ("::", False), ("192.168.1.2", False)])
+def test_loopback_is_an_address_not_a_prefix(host, loopback):
+    from routinepress.serve import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_a_name_that_looks_like_loopback_still_needs_a_token(clinic):
+    with pytest.raises(ValueError, match="token"):
+        create_app(clinic, host="127.attacker.example")
+    res = run_cli("serve", clinic, "--host", "127.attacker.example")
+    assert res.code == 2 and "--token" in res.stderr
+
+
+def test_the_bearer_scheme_is_case_insensitive(clinic):
+    app = create_app(clinic, host="0.0.0.0", token="s3cret", allowed_hosts=("hep.clinic.lan",))
+    with TestClient(app, base_url="http://hep.clinic.lan") as c:
+        for given in ("Bearer s3cret", "bearer s3cret", "BEARER s3cret"):
+            assert c.get("/api/handouts", headers={"authorization": given}).status_code == 200, given
+        for given in ("Basic s3cret", "s3cret", "Bearer s3cre", "bearer", "Bearers3cret"):
+            assert c.get("/api/handouts", headers={"authorization": given}).status_code == 401, given
+
+
+def test_unknown_paths_and_methods_answer_json(client):
+    for res, status in ((client.get("/nothing-here"), 404), (client.get("/static/nothing.js"), 404),
+                        (client.delete("/api/handouts/x"), 405), (client.get("/api/build"), 405)):
+        assert res.status_code == status
+        assert res.headers["content-type"] == "application/json"
+        assert res.json()["error"]
+    assert "PUT" in client.delete("/api/handouts/x").headers["allow"]
+
+
+# --- catalog search: the exercise named is the first hit ------------------------------------
+@pytest.mark.parametrize("query, first", [
+    ("straight leg raise", "straight-leg-raise"), ("Straight Leg Raise", "straight-leg-raise"),
+    ("leg raise", "straight-leg-raise"), ("knee to chest", "knee-to-chest"), ("bridge", "bridge"),
+    ("clamshel", "clamshell"), ("stright leg", "straight-leg-raise")])
+def test_a_name_typed_whole_or_begun_ranks_first(client, query, first):
+    hits = client.get("/api/catalog", params={"q": query}).json()["exercises"]
+    assert hits[0]["id"] == first, [h["id"] for h in hits]
+
+
+def test_cli_catalog_search_ranks_the_name_first():
+    res = run_cli("catalog", "search", "straight", "leg", "raise")
+    assert res.code == 0
+    rows = [line for line in res.stdout.splitlines() if "leg" in line.lower()]
+    assert "straight-leg-raise" in rows[0] and "prone" not in rows[0]
+
+
+def test_behind_an_https_proxy_the_https_origin_is_the_servers_own(clinic):
+    app = create_app(clinic, host="0.0.0.0", token="t", allowed_hosts=("hep.clinic.lan",))
+    with TestClient(app, base_url="https://hep.clinic.lan") as c:  # the scheme uvicorn was told by the proxy
+        def build(origin: str) -> int:
+            headers = {"authorization": "Bearer t", "origin": origin}
+            return c.post("/api/build", json=minimal_spec(), headers=headers).status_code
+
+        assert build("https://hep.clinic.lan") == 200
+        assert build("http://hep.clinic.lan") == 403

@@ -207,6 +207,98 @@ def test_conditions_and_pain_rule_reach_the_handout(page):
     assert "gone by bedtime" in " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
 
 
+def field_error(page, path: str):
+    field = page.locator(f"[data-path='{path}']")
+    return field, page.locator("#" + (field.get_attribute("id") or "") + "-error")
+
+
+def test_the_editors_own_fields_get_plain_messages(page):
+    add_from_search(page, "bridge", "bridge")
+    hold, hold_error = field_error(page, "$.sections[0].exercises[0].dosage.hold_seconds")
+    hold.fill("0")
+    hold_error.wait_for(state="visible", timeout=20_000)
+    assert hold_error.inner_text() == "Hold must be more than 0 seconds"
+    assert page.locator("#problems button").first.inner_text() == "Bridge: Hold must be more than 0 seconds"
+    hold.fill("")
+    reps, reps_error = field_error(page, "$.sections[0].exercises[0].dosage.reps")
+    reps.fill("12-8")
+    page.wait_for_function("() => document.querySelector('#problems').textContent.includes('first number')",
+                           timeout=20_000)
+    assert reps_error.inner_text() == "Reps: the first number is bigger than the second (type 8-12)"
+    reps.fill("8-12")
+    title, title_error = field_error(page, "$.title")
+    title.fill("")  # the editor leaves a field it was cleared out of the spec: "'title' is missing" at $
+    title_error.wait_for(state="visible", timeout=20_000)
+    assert title_error.inner_text() == "Title is missing"
+    assert title.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(SCREENSHOT.with_name("serve-plain-errors.png")))
+
+
+def add_from_search(page, query: str, exercise_id: str) -> None:
+    page.fill("#search", query)
+    add = page.locator(f"#results[data-query='{query}'] button[data-id={exercise_id}]")
+    add.wait_for()
+    add.focus()
+    page.keyboard.press("Enter")
+
+
+def test_the_grey_frequency_hint_shows_what_will_print(page):
+    """An exercise's frequency comes from its entry, else its section's, else the catalog's."""
+    page.fill("[data-path='$.sections[0].frequency.days_per_week']", "5")
+    add_from_search(page, "clamshell", "clamshell")  # the catalog says 3 days a week
+    own = page.locator("[data-path='$.sections[0].exercises[0].frequency.days_per_week']")
+    assert own.get_attribute("placeholder") == "5"
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "5 days a week" in text and "3 days a week" not in text
+    # the section's number changed: the hint follows at once, without a redraw
+    page.fill("[data-path='$.sections[0].frequency.days_per_week']", "4")
+    assert own.get_attribute("placeholder") == "4"
+    page.fill("[data-path='$.sections[0].frequency.days_per_week']", "")
+    assert own.get_attribute("placeholder") == "3"  # back to the catalog's
+
+
+def test_adding_from_the_keyboard_keeps_the_focus(page):
+    add_from_search(page, "bridge", "bridge")
+    assert page.locator(".exercise h3").first.inner_text() == "1. Bridge"
+    assert page.evaluate("document.activeElement.id") == "search"
+    # its words are selected: typing starts the next search
+    page.keyboard.type("clam")
+    page.locator("#results[data-query=clam] button[data-id=clamshell]").wait_for()
+    assert page.locator("#search").input_value() == "clam"
+
+
+def test_a_new_section_title_shows_everywhere_at_once(page):
+    page.click("text=Add a section")
+    title = page.locator("[data-path='$.sections[1].title']")
+    title.fill("Morning stretches at the bedside")
+    assert page.locator("#target option").all_inner_texts() == ["Exercises", "Morning stretches at the bedside"]
+    assert page.locator("button:has-text('Add exercises to “Morning stretches at the bedside”')").count() == 1
+    assert page.get_by_label("Remove section Morning stretches at the bedside").count() == 1
+    assert title.evaluate("el => el.scrollWidth <= el.clientWidth")  # the whole title shows in its box
+    days = page.locator("[data-path='$.sections[1].frequency.days_per_week']")
+    assert title.bounding_box()["width"] > 2 * days.bounding_box()["width"]
+
+
+@pytest.mark.parametrize("width", [1280, 800, 600])
+def test_the_layout_fits_the_window(page, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    add_from_search(page, "bridge", "bridge")
+    wait_for_new_preview(page, None)
+    box = {name: page.locator(name).bounding_box() for name in ("#editor", "#preview", "#download", "#status")}
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert box["#download"]["x"] + box["#download"]["width"] <= width
+    assert page.evaluate("(el => el.scrollWidth <= el.clientWidth)(document.querySelector('#status'))")
+    if width >= 1000:  # side by side
+        assert box["#preview"]["x"] >= box["#editor"]["x"] + box["#editor"]["width"] - 1
+        assert box["#preview"]["width"] >= 500
+    else:  # the editor above the preview, each the window's width
+        assert box["#preview"]["y"] >= box["#editor"]["y"] + box["#editor"]["height"] - 1
+        assert box["#preview"]["width"] >= width * 0.95 and box["#editor"]["width"] >= width * 0.95
+    page.screenshot(path=str(SCREENSHOT.with_name(f"serve-{width}.png")))
+
+
 def page_texts(pdf: bytes) -> str:
     import pypdfium2 as pdfium
 

@@ -135,7 +135,33 @@ def search(catalog: Catalog, text: str) -> list[tuple[float, Exercise]]:
         score = min(scores)
         if score >= SEARCH_THRESHOLD:
             hits.append((round(score, 3), ex))
-    return sorted(hits, key=lambda hit: (-hit[0], hit[1].id))
+    return sorted(hits, key=lambda hit: (_name_rank(query, hit[1]), -hit[0], hit[1].name.lower(), hit[1].id))
+
+
+def _name_rank(query: list[str], ex: Exercise) -> tuple[int, int]:
+    """How closely the words typed name the exercise, best first: the name itself, the start
+    of it, a run of its words, every word somewhere in it, then words found only in its
+    targets or summary; at each step its own name before an alias. So "straight leg raise"
+    lists Straight leg raise before a leg lift that has the phrase in an alias."""
+    names = [_words(ex.name), *(_words(alias) for alias in ex.aliases)]
+    return min(((_phrase_rank(query, words), 0 if n == 0 else 1) for n, words in enumerate(names)), default=(4, 0))
+
+
+def _phrase_rank(query: list[str], words: list[str]) -> int:
+    if words == query:
+        return 0
+
+    def run_at(start: int) -> bool:  # each word typed matches the name's word there (typos forgiven)
+        return start + len(query) <= len(words) and all(
+            _similarity(q, words[start + k]) >= SEARCH_THRESHOLD for k, q in enumerate(query))
+
+    if run_at(0):
+        return 1
+    if any(run_at(start) for start in range(1, len(words))):
+        return 2
+    if all(any(_similarity(q, w) >= SEARCH_THRESHOLD for w in words) for q in query):
+        return 3
+    return 4
 
 
 def _field_text(ex: Exercise, field: str) -> str:

@@ -5,7 +5,12 @@
 For several workers behind a reverse proxy, uvicorn builds the app from the environment:
 
     ROUTINEPRESS_FOLDER=/srv/clinic ROUTINEPRESS_TOKEN=... ROUTINEPRESS_ALLOWED_HOSTS=hep.clinic.lan \\
-      uvicorn --factory routinepress.serve:from_environment --workers 4 --host 0.0.0.0 --port 8000 --no-access-log
+      uvicorn --factory routinepress.serve:from_environment --workers 4 --host 0.0.0.0 --port 8000 --no-access-log \\
+      --forwarded-allow-ips=PROXY_ADDRESS
+
+A write must come from the editor's own origin, scheme included: behind a proxy that serves
+https, uvicorn must trust the proxy's X-Forwarded-Proto (--forwarded-allow-ips), or the
+browser's https Origin will not match the plain-http request and saves are refused (403).
 """
 
 from __future__ import annotations

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match, Mount, Route
@@ -38,9 +41,42 @@ def problem(status: int, message: str) -> JSONResponse:
 
 
 def diagnostics(exc: InputError, root: Path) -> JSONResponse:
-    found = [{"path": d.where, "message": d.message, "hint": d.hint, "file": _shown(d.file, root)}
-             for d in exc.diagnostics]
+    found = [{"path": d.where, "message": private(d.message, root), "hint": private(d.hint, root),
+              "file": _shown(d.file, root)} for d in exc.diagnostics]
     return JSONResponse({"diagnostics": found}, status_code=422)
+
+
+# An absolute path inside a message: at its start, or after a space, quote or bracket
+# (so "3/10" and "https://..." are left alone), up to the next space or quote.
+_ABSOLUTE = re.compile(r"""(?P<lead>\bthe folder )?(?:^|(?<=[\s'"(\[]))(?P<path>/[^\s'"()\[\],;]+)""")
+
+
+def private(text: str | None, root: Path) -> str | None:
+    """A message with the server's absolute paths taken out: a path in the clinic folder
+    relative to it, the folder itself as "the clinic folder", anything else by its name."""
+    if not text:
+        return text
+
+    def shown(match: re.Match) -> str:
+        relative = _relative(match["path"], root)
+        return relative if relative == "the clinic folder" else (match["lead"] or "") + relative
+
+    return _ABSOLUTE.sub(shown, text)
+
+
+def _relative(found: str, root: Path) -> str:
+    path = Path(found)
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: shown by its name below
+        resolved = path
+    for base in (root.absolute(), root.resolve()):
+        for candidate in (path, resolved):
+            if candidate == base:
+                return "the clinic folder"
+            if candidate.is_relative_to(base):  # a folder shown as one: "handouts/"
+                return candidate.relative_to(base).as_posix() + ("/" if candidate.is_dir() else "")
+    return f"…/{path.name}" if path.name else "…"
 
 
 def _shown(file: str, root: Path) -> str:
@@ -56,7 +92,7 @@ async def spec_body(request: Request) -> Any:
     """The request body as strict JSON (no NaN, no duplicate keys), or InputError."""
     raw = await request.body()
     try:
-        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        doc = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise InputError.single("request", "", "the body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -64,6 +100,30 @@ async def spec_body(request: Request) -> Any:
                                 f"invalid JSON: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
         raise InputError.single("request", "", f"invalid JSON: {exc}") from None
+    deep = _too_deep(doc)
+    if deep is not None:
+        raise InputError.single("request", deep, f"nested more than {MAX_DEPTH} levels deep; "
+                                                 "a routine spec never needs that many")
+    return doc
+
+
+# A spec's deepest real value (a custom exercise's picture's crop) is about 8 levels down;
+# far deeper documents only exhaust the recursion of the defaults merge and the checks.
+MAX_DEPTH = 40
+
+
+def _too_deep(doc: Any) -> str | None:
+    """The JSON path of the first value nested deeper than MAX_DEPTH, or None (no recursion)."""
+    stack: list[tuple[Any, str, int]] = [(doc, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return path
+        if isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}", depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -84,10 +144,15 @@ def _name(request: Request) -> str | None:
 
 
 def _scale(request: Request) -> float:
+    """Pixels per PDF point, held between 0.25 and 2.5; not a finite number: InputError."""
+    given = request.query_params.get("scale", "1")
     try:
-        return min(max(float(request.query_params.get("scale", "1")), 0.25), 2.5)
+        scale = float(given)
     except ValueError:
-        return 1.0
+        scale = math.nan
+    if not math.isfinite(scale):  # NaN slips through min() and max()
+        raise InputError.single("request", "scale", f"scale must be a number from 0.25 to 2.5, not {given[:20]!r}")
+    return min(max(scale, 0.25), 2.5)
 
 
 class Endpoints:
@@ -163,10 +228,13 @@ class Endpoints:
 
         doc, name, scale = await spec_body(request), _name(request), _scale(request)
 
+        root = self.folder.root
+
         def work() -> dict[str, Any]:
             rendered = self.folder.build(doc, name)
             return {"page_count": rendered.pages, "pages": page_images(rendered.data, scale),
-                    "warnings": [{"path": w.where, "message": w.message, "hint": w.hint} for w in rendered.warnings]}
+                    "warnings": [{"path": w.where, "message": private(w.message, root), "hint": private(w.hint, root)}
+                                 for w in rendered.warnings]}
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -213,6 +281,15 @@ async def _too_large(request: Request, exc: Exception) -> Response:
     return problem(413, f"the request body is larger than {MAX_BODY} bytes")
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """No route (404), a method the route does not take (405): JSON like every other error."""
+    assert isinstance(exc, HTTPException)
+    words = {404: "no such page or API endpoint", 405: f"{request.method} is not allowed here"}
+    response = problem(exc.status_code, words.get(exc.status_code, str(exc.detail)))
+    response.headers.update(exc.headers or {})  # 405 names the methods that are (Allow)
+    return response
+
+
 async def _internal(request: Request, exc: Exception) -> Response:
     return problem(500, "internal error; the server's log has the details")
 
@@ -237,7 +314,8 @@ def create_app(folder: Path | str = ".", *, host: str = "127.0.0.1", token: str 
         Route("/api/handouts/{name}", ends.handout, methods=["GET", "PUT"]),
     ]
     app = Starlette(routes=routes, lifespan=_warm_up, exception_handlers={
-        InputError: _input_error, NotFound: _not_found, BodyTooLarge: _too_large, Exception: _internal})
+        InputError: _input_error, NotFound: _not_found, HTTPException: _http_error, BodyTooLarge: _too_large,
+        Exception: _internal})
     app.state.root = ends.folder.root
 
     def route_name(scope: dict[str, Any]) -> str:

@@ -12,11 +12,13 @@ A clinic runs this on a workstation that holds patient data, so:
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_BODY = 1024 * 1024
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -37,7 +39,15 @@ class BodyTooLarge(Exception):
 
 
 def is_loopback(host: str) -> bool:
-    return host.strip("[]") in LOOPBACK_NAMES or host.startswith("127.")
+    """Only this machine can reach `host`: "localhost" or a literal loopback address
+    (never a name that merely starts like one, such as 127.attacker.example)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def host_name(value: str) -> str:
@@ -46,6 +56,23 @@ def host_name(value: str) -> str:
     if value.startswith("["):
         return value[1:value.find("]")] if "]" in value else value
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin(origin: str, scheme: str, host: str) -> bool:
+    """The Origin header names this server: the same scheme, host name and port as the
+    request itself (https://127.0.0.1:8765 or evil://127.0.0.1:8765 is another origin)."""
+    try:
+        parts = urlsplit(origin.strip().lower())
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+        here = urlsplit(f"{scheme}://{host.strip().lower()}")
+        here_port = here.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:  # "null", a port out of range, a malformed address
+        return False
+    return (parts.scheme == scheme and parts.hostname is not None and parts.hostname == here.hostname
+            and port == here_port and not parts.path.strip("/") and not parts.username)
 
 
 class Guard:
@@ -95,13 +122,14 @@ class Guard:
                          "(the server's --allow-host names the others)")
         if scope["method"] not in READ_METHODS:
             origin = headers.get("origin")
-            if origin is not None and origin.split("://", 1)[-1].lower() != host.lower():
+            if origin is not None and not same_origin(origin, scope.get("scheme", "http"), host):
                 return 403, "cross-origin write refused"
             if headers.get("sec-fetch-site") == "cross-site":
                 return 403, "cross-site write refused"
         if self.token and not self._open(scope["path"], scope["method"]):
-            given = headers.get("authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+            scheme, _, given = headers.get("authorization", "").strip().partition(" ")
+            # the scheme's name is case-insensitive (RFC 9110): "bearer" is "Bearer"
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
                 return 401, "this server needs its token: Authorization: Bearer <token>"
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):

@@ -22,7 +22,8 @@ function showDiagnostics() {
   document.querySelectorAll(".error").forEach((el) => { el.textContent = ""; });
   document.querySelectorAll(".exercise.invalid").forEach((el) => el.classList.remove("invalid"));
   const items = [];
-  for (const d of state.diagnostics) {
+  for (const found of state.diagnostics) {
+    const d = plain(found);
     const el = d.path && d.path.startsWith("$") ? placeOf(d.path) : null;
     let text = d.message + (d.hint ? ` (${d.hint})` : "");
     // typed text where a number belongs: say what to type
@@ -33,20 +34,51 @@ function showDiagnostics() {
       if (["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName)) el.setAttribute("aria-invalid", "true");
       const card = el.closest(".exercise"); if (card) card.classList.add("invalid");
     }
-    items.push(h("li", {}, el ? h("button", { type: "button", onclick: () => focusPlace(el) }, `${where(el)}: ${text}`)
+    // a plain sentence names its field already ("Hold must be ..."): the summary adds the exercise
+    items.push(h("li", {}, el ? h("button", { type: "button", onclick: () => focusPlace(el) },
+                                  [d.named ? where(el, false) : where(el), text].filter(Boolean).join(": "))
                                  : `${d.file ? d.file + ": " : ""}${d.path ? d.path + ": " : ""}${text}`));
   }
   const box = $("#problems");
   if (!items.length) { box.replaceChildren(); return; }
   box.replaceChildren(h("strong", { text: items.length === 1 ? "One problem to fix:" : `${items.length} problems to fix:` }), h("ul", {}, items));
 }
-// "Clamshell, Reps": the words a person sees next to the field.
-function where(el) {
-  const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+// "Clamshell, Reps": the words a person sees next to the field (without the field's own label: "Clamshell").
+function where(el, withLabel = true) {
   const card = el.closest(".exercise");
   const name = card && card.querySelector("h3").textContent.replace(/^\d+\.\s*/, "");
-  const own = label ? label.textContent : el.getAttribute("aria-label") || (el.matches(".exercise") ? "" : el.dataset.path);
-  return [name, own].filter(Boolean).join(", ");
+  return [name, withLabel ? labelOf(el) : ""].filter(Boolean).join(", ");
+}
+function labelOf(el) {
+  const label = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  return label ? label.textContent : el.getAttribute("aria-label") || (el.matches(".exercise") ? "" : el.dataset.path);
+}
+
+// The schema checker's words for the editor's own fields, said plainly ("Hold must be more
+// than 0 seconds"), and a missing field's diagnostic moved from its parent to the field.
+// Anything not recognised is shown as the server said it.
+function plain(d) {
+  let path = d.path || "";
+  const missing = /^'([A-Za-z_]+)' is missing \(required\)$/.exec(d.message);
+  if (missing && document.querySelector(`[data-path="${CSS.escape(`${path}.${missing[1]}`)}"]`)) path = `${path}.${missing[1]}`;
+  const el = path.startsWith("$") ? document.querySelector(`[data-path="${CSS.escape(path)}"]`) : null;
+  if (!el || !el.matches("input, select, textarea")) return { ...d, path };
+  // "Hold (seconds)" -> "Hold" and "seconds"
+  const [, name, unit] = /^(.*?)\s*(?:\((\w+)\))?$/.exec(labelOf(el));
+  const units = unit ? ` ${unit}` : "";
+  const said = (message, hint = null) => ({ ...d, path, message, hint, named: true });
+  let m;
+  if (missing) return said(`${name} is missing`);
+  if (/^is too short: 0 characters/.test(d.message)) return said(`${name} is empty`);
+  if ((m = /^the range runs backwards: min (\d+) is more than max (\d+)/.exec(d.message)))
+    return said(`${name}: the first number is bigger than the second`, `type ${m[2]}-${m[1]}`);
+  if ((m = /^-?[\d.]+ is less than or equal to the minimum of (-?[\d.]+)$/.exec(d.message)))
+    return said(`${name} must be more than ${m[1]}${units}`);
+  if ((m = /^-?[\d.]+ is less than the minimum of (-?[\d.]+)$/.exec(d.message)))
+    return said(`${name} must be at least ${m[1]}${units}`);
+  if ((m = /^-?[\d.]+ is greater than the maximum of (-?[\d.]+)$/.exec(d.message)))
+    return said(`${name} can be at most ${m[1]}${units}`);
+  return { ...d, path };
 }
 function focusPlace(el) {
   const target = el.matches("input, select, textarea") ? el : el.querySelector("input, select, textarea") || el;

@@ -111,21 +111,32 @@ function sectionBlock(section, s) {
   const list = h("div", { "data-path": pathText([...parts, "exercises"]), id: fieldId([...parts, "exercises"]), tabindex: "-1" },
     section.exercises.map((entry, e) => exerciseCard(entry, s, e)),
     h("p", { class: "error", id: `${fieldId([...parts, "exercises"])}-error` }));
+  const addTo = h("button", { type: "button", class: "small", id: `add-to-section-${s}`,
+                              onclick: () => { state.target = s; render(); $("#search").focus(); } },
+    addLabel(section));
+  const title = field([...parts, "title"], { label: "Section title" });
+  // a new title shows at once wherever the section is named, not at the next redraw
+  title.querySelector("input").addEventListener("input", () => {
+    addTo.textContent = addLabel(section);
+    if (remove) remove.setAttribute("aria-label", `Remove section ${section.title || s + 1}`);
+    const option = document.querySelector(`#target option[value="${s}"]`);
+    if (option) option.textContent = section.title || `Section ${s + 1}`;
+  });
   return h("div", { class: "section", "data-path": pathText(parts) },
-    h("div", { class: "section-head" }, field([...parts, "title"], { label: "Section title" }),
+    h("div", { class: "section-head" }, title,
       field([...parts, "frequency", "days_per_week"], { kind: "int", label: "Days a week" }),
       field([...parts, "frequency", "times_per_day"], { kind: "int", label: "Times a day" }), remove),
-    list,
-    h("button", { type: "button", class: "small", onclick: () => { state.target = s; render(); $("#search").focus(); } },
-      `Add exercises to “${section.title || "this section"}”`));
+    list, addTo);
 }
+
+const addLabel = (section) => `Add exercises to “${section.title || "this section"}”`;
 
 function exerciseCard(entry, s, e) {
   const parts = ["sections", s, "exercises", e];
   const ref = typeof entry === "string" ? entry : entry.ref;
   const info = state.byId[ref];
   const defaults = (info && info.default_dosage) || {};
-  const freq = (info && info.default_frequency) || {};
+  const freq = frequencyInForce(s, e);
   const custom = typeof entry === "object" && entry.custom;
   const name = (typeof entry === "object" && entry.name) || (info ? info.name : custom ? custom.name || "Own exercise" : ref);
   const count = state.doc.sections[s].exercises.length;
@@ -163,6 +174,27 @@ function exerciseCard(entry, s, e) {
       field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 }),
       entryHas("video_url") ? field([...parts, "video_url"], { label: "Video link (printed as a QR code)", full: true,
                                                               placeholder: (info && info.video_url) || "a web address" }) : null));
+}
+
+// How often an exercise is done when its own boxes are empty: the handout takes the entry's
+// own frequency, else its section's, else the catalog's, each as a whole (model.py's
+// prescribed_frequency), so the grey hints show the numbers that will print.
+function frequencyInForce(s, e) {
+  const entry = state.doc.sections[s].exercises[e];
+  const info = state.byId[typeof entry === "string" ? entry : entry.ref];
+  const given = (f) => (f && typeof f === "object" && Object.keys(f).length ? f : null);
+  return given(typeof entry === "object" && entry.frequency) || given(state.doc.sections[s].frequency)
+    || (info && info.default_frequency) || {};
+}
+// after an edit of any frequency box, without drawing the form again (the cursor stays put)
+function refreshFrequencyHints() {
+  state.doc.sections.forEach((section, s) => section.exercises.forEach((_, e) => {
+    const freq = frequencyInForce(s, e);
+    for (const key of ["days_per_week", "times_per_day"]) {
+      const input = document.getElementById(fieldId(["sections", s, "exercises", e, "frequency", key]));
+      if (input) input.placeholder = freq[key] ?? "";
+    }
+  }));
 }
 
 // a field an exercise entry may carry, by the routine schema
@@ -224,7 +256,12 @@ function addExercise(id) {
   const s = Math.min(state.target, state.doc.sections.length - 1);
   state.doc.sections[s].exercises.push(id);
   changed(); render();
-  status(`Added ${state.byId[id] ? state.byId[id].name : id}.`);
+  // the Add button was drawn again: the keyboard goes back to the search box, its words
+  // selected, ready for the next exercise (not to the top of the page)
+  const search = $("#search");
+  search.focus({ preventScroll: true });
+  search.select();
+  status(`Added ${state.byId[id] ? state.byId[id].name : id} to “${state.doc.sections[s].title || `section ${s + 1}`}”.`);
 }
 
 function stopIfPanel() {

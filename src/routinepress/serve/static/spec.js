@@ -59,6 +59,7 @@ function setAt(parts, value) {
     const entry = getAt(state.doc, entryPath);
     if (entry && typeof entry === "object" && Object.keys(entry).length === 1 && entry.ref) putAt(entryPath, entry.ref);
   }
+  if (parts.includes("frequency")) refreshFrequencyHints();
   changed();
 }
 function putAt(parts, value) {
