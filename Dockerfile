@@ -20,8 +20,12 @@ RUN pip install --no-cache-dir . \
 VOLUME /clinic
 ENV ROUTINEPRESS_FOLDER=/clinic \
     ROUTINEPRESS_CACHE_DIR=/tmp/routinepress-cache \
-    WORKERS=2
+    WORKERS=2 \
+    FORWARDED_ALLOW_IPS=*
 USER clinic
 EXPOSE 8000
 # uvicorn builds one app per worker from the ROUTINEPRESS_* variables; without a token it will not start.
+# The proxy reaches the container from outside it, so its X-Forwarded-Proto is trusted from any
+# address (FORWARDED_ALLOW_IPS, which uvicorn reads): the Origin check compares the scheme, and
+# behind a TLS proxy the browser's is https. Publish the port only to the proxy.
 CMD ["sh", "-c", "exec uvicorn --factory routinepress.serve:from_environment --host 0.0.0.0 --port 8000 --workers \"$WORKERS\" --no-access-log --no-server-header --proxy-headers"]
