@@ -23,7 +23,7 @@ from .errors import Diagnostic
 from .wording import Words
 
 _FIGURE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:to|or|-|\u2013|a|o)\s*(\d+(?:[.,]\d+)?))?\s*"
-# What each kind of figure counts; the prescription's values it may name are found by `_allowed`.
+# What each kind of figure counts; the prescription's values it may name are found by `_Prescribed`.
 _KINDS = {
     "seconds": re.compile(_FIGURE + r"(?:seconds?|secs?|segundos?)\b", re.I),
     "minutes": re.compile(_FIGURE + r"(?:minutes?|mins?|minutos?)\b", re.I),
@@ -35,6 +35,7 @@ _KINDS = {
 }
 _SWITCH = re.compile(r"\b(?:switch(?:es|ing)?\s+sides?|(?:the|your)\s+other\s+side|each\s+(?:side|leg)|"
                      r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
+_DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines, read no further
 _NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh)\b", re.I)
 
 
@@ -52,12 +53,13 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             exercise = _texts(entry, catalog)
             dosage = prescribed_dosage(entry, exercise["default_dosage"])
             frequency = prescribed_frequency(entry, section.get("frequency", {}), exercise["default_frequency"])
+            prescribed = _Prescribed(dosage, frequency)
             steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
             if "custom" not in entry and (problem := _side_problem(entry["ref"], exercise["steps"], dosage)):
                 errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
             for i, step in enumerate(exercise["steps"]):
-                filled = words.step(step, dosage, exercise["one_side"])
-                for message in _conflicts(filled, dosage, frequency, sides=True):
+                filled = words.step(step, dosage, exercise["one_side"]) if "{" in step else step
+                for message in _conflicts(filled, prescribed, sides=True):
                     errors.append(Diagnostic(
                         shown, f"{steps_at}[{i}]" if "custom" in entry else steps_at,
                         f"step {i + 1} {message}",
@@ -66,12 +68,12 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             for field in ("tips", "care"):
                 lines = entry[field] if field in entry else exercise[field]
                 for i, line in enumerate(lines):
-                    for message in _conflicts(line, dosage, frequency, sides=True):
+                    for message in _conflicts(line, prescribed, sides=True):
                         warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
                                                    f"{field} line {i + 1} {message}", severity="warning"))
             if entry.get("notes"):
                 # (a note may fairly plan the other side for later: only its figures are read)
-                for message in _conflicts(entry["notes"], dosage, frequency, sides=False):
+                for message in _conflicts(entry["notes"], prescribed, sides=False):
                     warnings.append(Diagnostic(shown, f"{where}.notes", message,
                                                "the card prints the prescription's dose above this note",
                                                severity="warning"))
@@ -106,13 +108,26 @@ def _texts(entry: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
             "default_frequency": exercise.default_frequency, "one_side": exercise.one_side}
 
 
-def _conflicts(text: str, dosage: dict[str, Any], frequency: dict[str, Any], sides: bool) -> list[str]:
+class _Prescribed:
+    """One exercise's prescription, with the figures its text may name, worked out once."""
+
+    def __init__(self, dosage: dict[str, Any], frequency: dict[str, Any]):
+        self.dosage, self.frequency = dosage, frequency
+        seconds = {float(dosage[k]) for k in ("hold_seconds", "duration_seconds", "rest_seconds") if k in dosage}
+        self.allowed = {
+            "seconds": seconds, "minutes": seconds,
+            "reps": _counts(dosage.get("reps")), "sets": _counts(dosage.get("sets")),
+            "per_day": _counts(frequency.get("times_per_day")), "days": _counts(frequency.get("days_per_week")),
+        }
+
+
+def _conflicts(text: str, prescribed: _Prescribed, sides: bool) -> list[str]:
     """What `text` says that the prescription does not: one message per figure, and with
     `sides`, per side named or switch asked for against a one-side or both-sides dose."""
     found = []
-    allowed = _allowed(dosage, frequency)
+    dosage, frequency, allowed = prescribed.dosage, prescribed.frequency, prescribed.allowed
     # (a figure as printed: 0.5078125 seconds reads "0.507812 seconds", hence isclose)
-    for kind, pattern in _KINDS.items():
+    for kind, pattern in _KINDS.items() if _DIGIT.search(text) else ():
         for match in pattern.finditer(text):
             values = {_value(v) * (60 if kind == "minutes" else 1) for v in match.groups() if v}
             if not all(any(math.isclose(v, a, rel_tol=1e-5) for a in allowed[kind]) for v in values):
@@ -127,15 +142,6 @@ def _conflicts(text: str, dosage: dict[str, Any], frequency: dict[str, Any], sid
             if named.group(1).lower() != side:
                 found.append(f"says '{named.group(0)}', but the prescription is the {side} side only")
     return found
-
-
-def _allowed(dosage: dict[str, Any], frequency: dict[str, Any]) -> dict[str, set[float]]:
-    seconds = {float(dosage[k]) for k in ("hold_seconds", "duration_seconds", "rest_seconds") if k in dosage}
-    return {
-        "seconds": seconds, "minutes": seconds,
-        "reps": _counts(dosage.get("reps")), "sets": _counts(dosage.get("sets")),
-        "per_day": _counts(frequency.get("times_per_day")), "days": _counts(frequency.get("days_per_week")),
-    }
 
 
 def _counts(value: Any) -> set[float]:
