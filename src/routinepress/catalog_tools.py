@@ -225,8 +225,10 @@ def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str]
     problems = []
     for field in PATIENT_FIELDS:
         value = doc.get(field)
-        if isinstance(value, dict):  # one_side: {"left": ..., "right": ...}
-            lines = [(f"$.{field}.{key}", text) for key, text in value.items()]
+        if isinstance(value, dict):  # one_side: {"left": ..., "right": ...}, which may name its side
+            problems += [Diagnostic(shown, f"$.{field}.{key}", message) for key, text in value.items()
+                         for message in patient_text.problems(text, names_a_side=True)]
+            continue
         else:
             lines = [(f"$.{field}", value)] if isinstance(value, str) else [
                 (f"$.{field}[{i}]", item) for i, item in enumerate(value or [])]
@@ -239,6 +241,10 @@ def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str]
                 if conditions is not None and condition not in conditions:
                     problems.append(Diagnostic(shown, f"{where}.conditions[{c}]", f"unknown condition '{condition}'",
                                                did_you_mean(condition, sorted(conditions))))
+    for i, picture in enumerate(doc.get("illustrations", [])):  # a caption prints under its picture
+        if isinstance(picture, dict) and picture.get("caption"):
+            problems += [Diagnostic(shown, f"$.illustrations[{i}].caption", message)
+                         for message in patient_text.problems(picture["caption"])]
     return problems
 
 

@@ -26,9 +26,14 @@ _DOSE_PATTERNS = (
     r"\bdaily\b",
     r"\bfor\s+(?:a\s+)?(?:second|minute|moment|while|count)\b",
     r"\bcount(?:ing)?\s+to\b",
-    # Any other figure is a dose in disguise ("x10", "a 2 pound weight"), except a size or a
-    # distance ("a step about 6 inches high"), which describes the movement, not how much of it.
-    r"\b\d+(?:[.,]\d+)?\b(?!\s*(?:to|or|-|\u2013)?\s*\d*\s*(?:inch|inches|in\b|cm|centimet|foot|feet|met))",
+    r"\b(?:twice|thrice)\b", r"\bhalf\s+a\s+minute\b", r"\ba\s+dozen\b",
+    # Shorthand: "5s", "10reps", "3x10", "x10" (a figure glued to its unit has no word boundary)
+    r"\b\d+(?:[.,]\d+)?(?:s|secs?|mins?|reps?|sets?)\b", r"\b\d+\s*[x\u00d7]\s*\d+\b", r"(?<!\w)[x\u00d7]\s*\d+\b",
+    # Any other figure is a dose in disguise ("a 2 pound weight"), except a size or a distance
+    # ("a step about 6 inches high", "6 in high"), which describes the movement, not how much
+    # of it; "10 in a row" or "5 in each position" is a count, not inches.
+    r"\b\d+(?:[.,]\d+)?\b(?!\s*(?:to|or|-|\u2013)?\s*\d*\s*(?:inch|inches|in\b(?!\s+(?:a|an|the|each|every|your|one|"
+    r"two|three|four|five|all)\b)|cm|centimet|foot|feet|met))",
 )
 # Which side works, and whether to switch, comes from the prescription's `side`.
 _SIDE_PATTERNS = (
@@ -37,7 +42,13 @@ _SIDE_PATTERNS = (
     r"\beach\s+(?:side|leg)\b",
     r"\bturn\s+around\b",
     r"\bchange\s+(?:sides|legs)\b",
+    r"\bswap(?:s|ping)?\s+(?:sides|legs)\b",
+    r"\bopposite\s+(?:side|leg)\b",
+    r"\bagain\s+with\s+(?:the|your)\s+other\b",
 )
+# A named side ("the left leg") is the prescription's to say, through {sides}, except in an
+# entry's own one-side sentences (one_side), which exist to name it.
+_NAMED_SIDE = re.compile(r"\b(?:left|right)\s+(?:leg|side|hip|knee|foot|ankle|arm)\b", re.IGNORECASE)
 _SOURCE_PATTERNS = (
     r"\bsources?\b", r"\barticles?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b", r"\bexperts?\b",
 )
@@ -48,10 +59,11 @@ _CHECKS = (
 )
 
 
-def problems(text: str) -> list[str]:
+def problems(text: str, names_a_side: bool = False) -> list[str]:
     """What is wrong with one line of patient text, as messages; empty when it is fine.
 
-    Placeholders are allowed and checked; everything else is read as printed words.
+    Placeholders are allowed and checked; everything else is read as printed words. With
+    `names_a_side` (an entry's one_side sentences) the line may name the left or right side.
     """
     found = []
     for name in PLACEHOLDER.findall(text):
@@ -61,6 +73,8 @@ def problems(text: str) -> list[str]:
     words = PLACEHOLDER.sub(" ", text)
     for what, pattern in _CHECKS:
         hits = list(dict.fromkeys(m.group(0) for m in pattern.finditer(words)))
+        if what == "which side or when to switch" and not names_a_side:
+            hits += list(dict.fromkeys(m.group(0) for m in _NAMED_SIDE.finditer(words)))
         if hits:
             quoted = ", ".join(f"'{h}'" for h in hits)
             found.append(f"states {what} ({quoted}); patient text must leave that to the prescription"

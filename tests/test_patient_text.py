@@ -1,0 +1,62 @@
+"""The guard on catalog text (patient_text.py): what `catalog check` refuses in a clinic's
+entry, and what it lets through (the built-in catalog passes: test_catalog)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CATALOG, run_cli
+
+from routinepress.patient_text import problems
+
+
+@pytest.mark.parametrize("line, words", [
+    ("Hold for 5 seconds.", "'5 seconds'"),
+    ("Hold 5s.", "'5s'"), ("Do 10reps.", "'10reps'"), ("Do 3x10.", "'3x10'"), ("Do x10.", "'x10'"),
+    ("Do 10 in a row.", "'10'"), ("Hold 5 in each position.", "'5'"),
+    ("Do this twice.", "'twice'"), ("Hold it for half a minute.", "'half a minute'"),
+    ("Do a dozen of these.", "'a dozen'"),
+])
+def test_a_dose_in_any_form_is_refused(line, words):
+    [message] = problems(line)
+    assert message.startswith(f"states a dose ({words}")
+
+
+@pytest.mark.parametrize("line, words", [
+    ("Repeat on the opposite side.", "'opposite side'"), ("Now swap legs.", "'swap legs'"),
+    ("Then do the left leg.", "'left leg'"), ("Repeat with the right leg.", "'right leg'"),
+    ("Do it again with your other knee.", "'again with your other'"),
+])
+def test_a_side_or_a_switch_is_refused(line, words):
+    [message] = problems(line)
+    assert message.startswith(f"states which side or when to switch ({words}")
+
+
+@pytest.mark.parametrize("line", [
+    "Stand on a step about 6 inches high.", "Use a step 6 in high.", "Move your other leg out sideways.",
+    "Set that ankle across the opposite thigh.", "{hold} Lower it slowly.", "Keep your hips level.",
+])
+def test_a_size_a_movement_and_a_placeholder_pass(line):
+    assert problems(line) == []
+
+
+def test_only_an_entrys_own_one_side_sentences_may_name_the_side():
+    line = "Kneel on your left knee only: this stretches the front of your left hip."
+    assert problems(line, names_a_side=True) == []
+    assert problems(line) != []
+    assert problems("Switch sides now.", names_a_side=True) != []  # a switch is never its to ask
+
+
+def test_catalog_check_reads_captions_and_one_side_sentences(tmp_path):
+    folder = tmp_path / "clinic" / "exercises"
+    folder.mkdir(parents=True)
+    entry = json.loads((CATALOG / "exercises" / "single-leg-bridge.json").read_text(encoding="utf-8"))
+    entry["illustrations"][0]["caption"] = "Hold 10 seconds"
+    entry["one_side"]["left"] = "Keep your left foot down, then switch sides."
+    (folder / "single-leg-bridge.json").write_text(json.dumps(entry), encoding="utf-8")
+    result = run_cli("catalog", "check", tmp_path / "clinic", cwd=tmp_path)
+    assert result.code == 1
+    assert "single-leg-bridge.json: $.illustrations[0].caption: states a dose ('10 seconds')" in result.stderr
+    assert "$.one_side.left: states which side or when to switch ('switch')" in result.stderr
+    assert "$.one_side.right" not in result.stderr
