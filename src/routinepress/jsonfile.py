@@ -136,6 +136,9 @@ def read_json(path: Path) -> Any:
         raise InputError([Diagnostic(shown, where, f"invalid JSON: {exc}")]) from None
     except RecursionError:
         raise InputError([Diagnostic(shown, "", "invalid JSON: nested too deeply")]) from None
+    nesting = nesting_diagnostics(document, shown, text)
+    if nesting:
+        raise InputError(nesting)
     # Both can only come from a \u escape (raw control characters are invalid JSON text), so
     # most files need no walk through their strings.
     problems = surrogate_diagnostics(document, shown) if _SURROGATE_ESCAPE.search(text) else []
@@ -144,6 +147,29 @@ def read_json(path: Path) -> Any:
     if problems:
         raise InputError(problems)
     return document
+
+
+# A spec's deepest real value (a custom exercise's picture's crop) is about 8 levels down;
+# far deeper documents only exhaust the recursion of the defaults merge and the checks.
+MAX_NESTING = 40
+
+
+def nesting_diagnostics(document: Any, shown: str, text: str | None = None) -> list[Diagnostic]:
+    """The first value nested deeper than MAX_NESTING, as a diagnostic at its JSON path.
+    Given the document's `text`, one with too few brackets to nest that deep is not walked."""
+    if text is not None and text.count("[") + text.count("{") <= MAX_NESTING:
+        return []
+    stack: list[tuple[Any, str, int]] = [(document, "$", 0)]
+    while stack:  # iterative, as the document may be nested as deeply as the parser allows
+        value, where, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return [Diagnostic(shown, where, f"nested more than {MAX_NESTING} levels deep; "
+                                             "no routinepress file needs that many")]
+        if isinstance(value, dict):
+            stack.extend((v, f"{where}.{k}", depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+    return []
 
 
 # UTF-8 text cannot hold a surrogate; only a \\uD800-\\uDFFF escape can. A lone one is not

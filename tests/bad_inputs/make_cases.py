@@ -129,6 +129,11 @@ case("number-5000-digits", "A 5000-digit number is refused with a plain message.
 case("deep-nesting", "JSON nested 5000 deep does not blow the stack.",
      '{"spec_version": 1, "title": "x", "notes": ' + "[" * 5000 + "]" * 5000 + "}",
      errors=[(S, "", "invalid JSON: nested too deeply")])
+case("nesting-900-deep", "JSON the parser reads (900 deep) but no file needs is refused at its path, "
+     "not left to exhaust the recursion of the checks after it (an internal error).",
+     '{"spec_version": 1, "title": "x", "notes": ' + "[" * 900 + "]" * 900 +
+     ', "sections": [{"title": "a", "exercises": ["bridge"]}]}',
+     errors=[(S, "$.notes" + "[0]" * 40, "nested more than 40 levels deep; no routinepress file needs that many")])
 case("duplicate-keys", "A key given twice is an error, not last-one-wins.",
      '{"spec_version": 1, "title": "A", "title": "B", "sections": []}',
      errors=[(S, "", "invalid JSON: the key 'title' appears twice in one object")])

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import catalog_tools, resources
 from ..errors import InputError
+from ..jsonfile import nesting_diagnostics
 from .folder import ClinicFolder, NotFound
 from .security import MAX_BODY, BodyTooLarge, Guard, is_loopback
 
@@ -100,30 +101,10 @@ async def spec_body(request: Request) -> Any:
                                 f"invalid JSON: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
         raise InputError.single("request", "", f"invalid JSON: {exc}") from None
-    deep = _too_deep(doc)
-    if deep is not None:
-        raise InputError.single("request", deep, f"nested more than {MAX_DEPTH} levels deep; "
-                                                 "a routine spec never needs that many")
+    nesting = nesting_diagnostics(doc, "request")
+    if nesting:
+        raise InputError(nesting)
     return doc
-
-
-# A spec's deepest real value (a custom exercise's picture's crop) is about 8 levels down;
-# far deeper documents only exhaust the recursion of the defaults merge and the checks.
-MAX_DEPTH = 40
-
-
-def _too_deep(doc: Any) -> str | None:
-    """The JSON path of the first value nested deeper than MAX_DEPTH, or None (no recursion)."""
-    stack: list[tuple[Any, str, int]] = [(doc, "$", 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return path
-        if isinstance(value, dict):
-            stack.extend((v, f"{path}.{k}", depth + 1) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
-    return None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
