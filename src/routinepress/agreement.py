@@ -20,6 +20,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import Diagnostic
+from .patient_text import NAMED_SIDE
 from .wording import Words
 
 _FIGURE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:to|or|-|\u2013|a|o)\s*(\d+(?:[.,]\d+)?))?\s*"
@@ -36,7 +37,6 @@ _KINDS = {
 _SWITCH = re.compile(r"\b(?:switch(?:es|ing)?\s+sides?|(?:the|your)\s+other\s+side|each\s+(?:side|leg)|"
                      r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
 _DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines, read no further
-_NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh)\b", re.I)
 
 
 def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -138,7 +138,7 @@ def _conflicts(text: str, prescribed: _Prescribed, sides: bool) -> list[str]:
         found.append(f"says '{switch.group(0)}', but the prescription is one side ({side})"
                      if side != "both" else f"says '{switch.group(0)}', but the prescription is both sides together")
     if side in ("left", "right"):
-        for named in _NAMED_SIDE.finditer(text):
+        for named in NAMED_SIDE.finditer(text):
             if named.group(1).lower() != side:
                 found.append(f"says '{named.group(0)}', but the prescription is the {side} side only")
     return found

@@ -77,7 +77,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
 
     handout = build_model(spec, catalog)
     if options.strict and spec.warnings:
-        raise InputError([w._replace(severity="error") for w in spec.warnings])
+        raise InputError(as_errors(spec.warnings))
     if options.output_format == "json":
         model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
         return Rendered(model.encode("utf-8"), 0, list(spec.warnings), tuple(map(Path, handout.inputs)))
@@ -88,9 +88,14 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     result = render(handout, template, RenderOptions(options.page_size, options.fillable, options.grayscale),
                     source_name=display_path(spec.path))
     if options.strict and result.warnings:
-        raise InputError([Diagnostic(w.file, w.where, w.message, w.hint) for w in result.warnings])
+        raise InputError(as_errors(result.warnings))
     inputs = [*map(Path, handout.inputs), *template.files]
     return Rendered(result.pdf, result.pages, [*spec.warnings, *result.warnings], tuple(dict.fromkeys(inputs)))
+
+
+def as_errors(warnings: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Warnings as --strict reports them: errors."""
+    return [w._replace(severity="error") for w in warnings]
 
 
 def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None = None,

@@ -248,6 +248,11 @@ class Catalog:
         """Whether the entry in force comes from the built-in catalog (written in English)."""
         return self.builtin and self._files[exercise_id][1] == self.folders[0]
 
+    def general_is_builtin(self) -> bool:
+        """Whether the general.json in force is the built-in one (written in English)."""
+        files = self.general_files()
+        return self.builtin and bool(files) and files[0].parent == self.folders[0]
+
     def fallback(self, root: Path) -> Path | None:
         """Where an overlay entry's pictures are looked for when its own folder lacks them."""
         return self.folders[0] if self.builtin and root != self.folders[0] else None

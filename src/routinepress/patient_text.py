@@ -48,7 +48,7 @@ _SIDE_PATTERNS = (
 )
 # A named side ("the left leg") is the prescription's to say, through {sides}, except in an
 # entry's own one-side sentences (one_side), which exist to name it.
-_NAMED_SIDE = re.compile(r"\b(?:left|right)\s+(?:leg|side|hip|knee|foot|ankle|arm)\b", re.IGNORECASE)
+NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh|arm)\b", re.IGNORECASE)
 _SOURCE_PATTERNS = (
     r"\bsources?\b", r"\barticles?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b", r"\bexperts?\b",
 )
@@ -74,7 +74,7 @@ def problems(text: str, names_a_side: bool = False) -> list[str]:
     for what, pattern in _CHECKS:
         hits = list(dict.fromkeys(m.group(0) for m in pattern.finditer(words)))
         if what == "which side or when to switch" and not names_a_side:
-            hits += list(dict.fromkeys(m.group(0) for m in _NAMED_SIDE.finditer(words)))
+            hits += list(dict.fromkeys(m.group(0) for m in NAMED_SIDE.finditer(words)))
         if hits:
             quoted = ", ".join(f"'{h}'" for h in hits)
             found.append(f"states {what} ({quoted}); patient text must leave that to the prescription"

@@ -99,8 +99,7 @@ def english_text_warnings(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     refs = [entry if isinstance(entry, str) else entry.get("ref") for section in doc["sections"]
             for entry in section["exercises"]]
     english = list(dict.fromkeys(ref for ref in refs if ref and catalog.is_builtin(ref)))
-    general = catalog.general_files()
-    if general and catalog.builtin and general[0].parent == catalog.folders[0]:
+    if catalog.general_is_builtin():
         english.append("the general warnings (general.json)")
     if not english:
         return []

@@ -54,10 +54,10 @@ def strings(language: str) -> dict[str, Any]:
 
 
 _PLACEHOLDER = re.compile(r"\{(hold|time|sides)\}")
-# Units a spec may name that the locale files can count ("1 step", "2 pasos"); any other unit
-# is the clinician's own word and is printed as written.
-KNOWN_UNITS = {"step": "steps", "steps": "steps", "breath": "breaths", "breaths": "breaths",
-               "steps each way": "steps_each_way"}
+# Units a spec may name that the locale files can count ("1 step", "2 pasos"), each with its
+# strings' key; any other unit is the clinician's own word and is printed as written.
+COUNTED_UNITS = {"reps": "times", "rep": "times", "times": "times", "step": "unit_steps", "steps": "unit_steps",
+                 "breath": "unit_breaths", "breaths": "unit_breaths", "steps each way": "unit_steps_each_way"}
 
 
 class Words:
@@ -131,12 +131,11 @@ class Words:
     def reps(self, reps: int | dict[str, int], unit: str | None) -> str:
         if isinstance(reps, dict) and reps["min"] == reps["max"]:
             reps = reps["min"]  # "10 times", not "10 to 10 times"
-        key = "times" if unit is None or unit in ("reps", "rep", "times") else KNOWN_UNITS.get(unit)
+        key = COUNTED_UNITS.get(unit or "reps")
         if key is None:
             if isinstance(reps, dict):
                 return self.s["unit_range"].format(min=reps["min"], max=reps["max"], unit=unit)
             return self.s["unit_other"].format(n=reps, unit=unit)
-        key = "times" if key == "times" else f"unit_{key}"
         if isinstance(reps, dict):
             return self.s[f"{key}_range"].format(min=reps["min"], max=reps["max"])
         return self._count(key, reps)
