@@ -182,6 +182,34 @@ def test_tracker_gives_a_box_per_session_and_shows_the_target(tmp_path, template
             assert counts in ([], [days, 2 * days]), sorted(len(r) for r in rows.values())
 
 
+@pytest.mark.parametrize("template", ["standard", "compact"])
+def test_an_exercise_done_when_needed_has_no_days_to_meet(tmp_path, template):
+    """An alternative ("only if bridges hurt") is on no schedule: its card and its tracker row
+    say "when needed", not the section's 4 of 7 days, and it keeps a box a day to tick."""
+    spec = minimal_spec(sections=[{"title": "Strength", "frequency": {"days_per_week": 4}, "exercises": [
+        "bridge", {"ref": "posterior-pelvic-tilt", "frequency": {"as_needed": True}},
+    ]}], tracker={"weeks": 1, "start_date": "2026-11-23"})
+    pdf = _build(tmp_path, write_spec(tmp_path, spec), template)
+    text = squash(" ".join(pdf.pages_text))
+    assert "How often: 4 days a week" in text and "How often: When needed" in text
+    tracker = squash(pdf.pages_text[pdf.pages_with("Week 1")[0]])
+    assert "1. Bridge 4 of 7 days" in tracker and "2. Pelvic tilt when needed" in tracker
+    assert "Pelvic tilt 4 of 7" not in tracker
+    from routinepress.templates import load_template
+
+    assert pdf.checkbox_count(load_template(template)["tracker"]["box_size_pt"]) == 2 * 7
+
+
+def test_when_needed_and_a_number_of_days_contradict(tmp_path):
+    spec = minimal_spec(sections=[{"title": "Strength", "exercises": [
+        {"ref": "posterior-pelvic-tilt", "frequency": {"as_needed": True, "days_per_week": 3}}]}])
+    out = tmp_path / "t.pdf"
+    result = run_cli("build", write_spec(tmp_path, spec), "-o", out)
+    assert result.code == 1 and not out.exists() and "Traceback" not in result.stderr
+    assert "$.sections[0].exercises[0].frequency.days_per_week: as_needed: true sets no schedule" in result.stderr
+    assert "hint: remove days_per_week" in result.stderr
+
+
 @pytest.mark.parametrize("example,template", [
     ("mixed-short", "standard"), ("mixed-short", "compact"), ("mixed-short", "large-print"),
     ("therapydia-six", "large-print"), ("hip-pain-general", "standard"), ("hip-pain-general", "compact"),

@@ -147,6 +147,38 @@ def test_handouts_save_list_open(client, clinic):
     assert not list((clinic / "handouts").glob(".*"))  # no temporary file left behind
 
 
+def test_a_save_replaces_only_the_version_it_opened(client, clinic):
+    """Two windows open one handout; the first saves; the second's save, quoting the version
+    it opened, is refused with 412 and the first one's file stays. A new handout's save
+    (If-None-Match: *) does not take a name already used."""
+    path = clinic / "handouts" / "two-windows.json"
+    first = client.put("/api/handouts/two-windows", json=minimal_spec(title="Opened"), headers={"If-None-Match": "*"})
+    assert first.status_code == 200, first.text
+    opened = client.get("/api/handouts/two-windows")
+    etag = opened.headers["etag"]
+    assert etag == first.headers["etag"] == f'"{first.json()["version"]}"'
+    window_a = client.put("/api/handouts/two-windows", json=minimal_spec(title="Saved by A"),
+                          headers={"If-Match": etag})
+    assert window_a.status_code == 200 and window_a.headers["etag"] != etag
+    window_b = client.put("/api/handouts/two-windows", json=minimal_spec(title="Saved by B"),
+                          headers={"If-Match": etag})
+    assert window_b.status_code == 412
+    assert window_b.json()["error"] == (
+        "handouts/two-windows.json was saved by someone else (another window?) since you opened it")
+    assert json.loads(path.read_text())["title"] == "Saved by A"
+    # B, having seen the newer version, may replace it
+    newer = client.get("/api/handouts/two-windows").headers["etag"]
+    assert client.put("/api/handouts/two-windows", json=minimal_spec(title="Saved by B"),
+                      headers={"If-Match": newer}).status_code == 200
+    assert json.loads(path.read_text())["title"] == "Saved by B"
+    taken = client.put("/api/handouts/two-windows", json=minimal_spec(title="New"), headers={"If-None-Match": "*"})
+    assert taken.status_code == 412 and "already exists" in taken.json()["error"]
+    assert json.loads(path.read_text())["title"] == "Saved by B"
+    path.unlink()
+    gone = client.put("/api/handouts/two-windows", json=minimal_spec(), headers={"If-Match": newer})
+    assert gone.status_code == 412 and "removed" in gone.json()["error"] and not path.exists()
+
+
 def test_saving_an_invalid_spec_writes_nothing(client, clinic):
     res = client.put("/api/handouts/broken", json=minimal_spec(tracker={"weeks": 99}))
     assert res.status_code == 422

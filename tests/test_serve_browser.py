@@ -185,6 +185,44 @@ def test_open_a_saved_handout_and_reorder(page, server):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Bridge up"
 
 
+def test_two_windows_on_one_handout_do_not_save_over_each_other(browser, server):
+    """Window B opened the handout before window A saved it: B's save asks before it replaces
+    A's version, and Cancel leaves A's file as it was."""
+    url, folder = server
+    doc = {"spec_version": 1, "title": "Shared", "sections": [{"title": "A", "exercises": ["bridge"]}]}
+    (folder / "handouts" / "shared.json").write_text(json.dumps(doc))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        windows = [context.new_page(), context.new_page()]
+        for window in windows:
+            window.goto(url)
+            window.wait_for_selector("body[data-ready]")
+            window.select_option("#open", "shared")
+            window.wait_for_selector("#status:has-text('Opened handouts/shared.json')")
+        a, b = windows
+        a.fill("[data-path='$.title']", "Saved by A")
+        a.click("#save")
+        a.wait_for_selector("#status:has-text('Saved handouts/shared.json')")
+        b.fill("[data-path='$.title']", "Saved by B")
+        asked: list[str] = []
+        b.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        b.click("#save")
+        b.wait_for_selector("#status:has-text('Not saved')")
+        assert "was saved by someone else" in asked[0] and "Replace that version with yours?" in asked[0]
+        assert json.loads((folder / "handouts" / "shared.json").read_text())["title"] == "Saved by A"
+        b.once("dialog", lambda dialog: dialog.accept())  # B decides to replace it
+        b.click("#save")
+        b.wait_for_selector("#status:has-text('Saved handouts/shared.json')")
+        assert json.loads((folder / "handouts" / "shared.json").read_text())["title"] == "Saved by B"
+        a.fill("[data-path='$.title']", "A again")  # A's version is now the old one: A is asked too
+        a.once("dialog", lambda dialog: dialog.dismiss())
+        a.click("#save")
+        a.wait_for_selector("#status:has-text('Not saved')")
+        assert json.loads((folder / "handouts" / "shared.json").read_text())["title"] == "Saved by B"
+    finally:
+        context.close()
+
+
 def test_conditions_and_pain_rule_reach_the_handout(page):
     """The routine schema's conditions and pain rule, offered with the catalog's own words."""
     page.fill("#search", "bridge")
@@ -257,6 +295,32 @@ def test_the_grey_frequency_hint_shows_what_will_print(page):
     assert own.get_attribute("placeholder") == "4"
     page.fill("[data-path='$.sections[0].frequency.days_per_week']", "")
     assert own.get_attribute("placeholder") == "3"  # back to the catalog's
+
+
+def test_an_exercise_can_be_marked_when_needed(page):
+    """The "Only when needed" box writes as_needed: true, which the handout prints in place of
+    the section's days; ticked with a number of days as well, the days box shows the conflict."""
+    page.fill("[data-path='$.sections[0].frequency.days_per_week']", "4")
+    add_from_search(page, "clamshell", "clamshell")
+    flag = page.get_by_label("Only when needed")
+    assert not flag.is_checked()
+    flag.check()
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "How often: When needed" in text and "4 days a week" not in text
+    days, days_error = field_error(page, "$.sections[0].exercises[0].frequency.days_per_week")
+    days.fill("3")
+    days_error.wait_for(state="visible", timeout=20_000)
+    assert days_error.inner_text() == "Days a week: not with “Only when needed” (clear one of them)"
+    card = page.locator("[data-path='$.sections[0].exercises[0]']")
+    card.screenshot(path=str(SCREENSHOT.with_name("serve-when-needed.png")))
+    days.fill("")
+    flag.uncheck()  # back on the section's schedule
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "How often: 4 days a week" in text and "When needed" not in text
 
 
 def test_adding_from_the_keyboard_keeps_the_focus(page):

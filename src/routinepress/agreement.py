@@ -14,6 +14,7 @@ not a dose and is never read as one.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -24,18 +25,29 @@ from .patient_text import NAMED_SIDE
 from .wording import Words
 
 _FIGURE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:to|or|-|\u2013|a|o)\s*(\d+(?:[.,]\d+)?))?\s*"
-# What each kind of figure counts; the prescription's values it may name are found by `_Prescribed`.
-_KINDS = {
-    "seconds": re.compile(_FIGURE + r"(?:seconds?|secs?|segundos?)\b", re.I),
-    "minutes": re.compile(_FIGURE + r"(?:minutes?|mins?|minutos?)\b", re.I),
-    "per_day": re.compile(_FIGURE + r"(?:times|veces)\s+(?:a|per|al)\s+(?:day|d[ií]a)\b", re.I),
-    "reps": re.compile(_FIGURE + r"(?:times|reps?|repeats?|repetitions?|veces|repeticion(?:es)?)\b"
-                       r"(?!\s+(?:a|per|al)\s+(?:day|d[ií]a)\b)", re.I),
-    "sets": re.compile(_FIGURE + r"(?:sets?|series?)\b", re.I),
-    "days": re.compile(_FIGURE + r"(?:days?|d[ií]as?)\s+(?:a|per|por|a\s+la)\s+(?:week|semana)\b", re.I),
-}
-_SWITCH = re.compile(r"\b(?:switch(?:es|ing)?\s+sides?|(?:the|your)\s+other\s+side|each\s+(?:side|leg)|"
-                     r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
+
+
+# What each kind of figure counts; the prescription's values it may name are found by
+# `_Prescribed`. Compiled on first use (some 5 ms): most handouts' own text has no numeral.
+@functools.cache
+def _kinds() -> dict[str, re.Pattern[str]]:
+    return {
+        "seconds": re.compile(_FIGURE + r"(?:seconds?|secs?|segundos?)\b", re.I),
+        "minutes": re.compile(_FIGURE + r"(?:minutes?|mins?|minutos?)\b", re.I),
+        "per_day": re.compile(_FIGURE + r"(?:times|veces)\s+(?:a|per|al)\s+(?:day|d[ií]a)\b", re.I),
+        "reps": re.compile(_FIGURE + r"(?:times|reps?|repeats?|repetitions?|veces|repeticion(?:es)?)\b"
+                           r"(?!\s+(?:a|per|al)\s+(?:day|d[ií]a)\b)", re.I),
+        "sets": re.compile(_FIGURE + r"(?:sets?|series?)\b", re.I),
+        "days": re.compile(_FIGURE + r"(?:days?|d[ií]as?)\s+(?:a|per|por|a\s+la)\s+(?:week|semana)\b", re.I),
+    }
+
+
+@functools.cache
+def _switch() -> re.Pattern[str]:
+    return re.compile(r"\b(?:switch(?:es|ing)?\s+sides?|(?:the|your)\s+other\s+side|each\s+(?:side|leg)|"
+                      r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
+
+
 _DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines, read no further
 
 
@@ -57,7 +69,10 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
             if "custom" not in entry and (problem := _side_problem(entry["ref"], exercise["steps"], dosage)):
                 errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
-            for i, step in enumerate(exercise["steps"]):
+            # The built-in catalog's text passed `catalog check`: it names no figure and no side,
+            # and what its placeholders write is the prescription. Only the clinician's is read.
+            built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
+            for i, step in enumerate(() if built_in else exercise["steps"]):
                 filled = words.step(step, dosage, exercise["one_side"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
                     errors.append(Diagnostic(
@@ -66,7 +81,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                         "write {hold}, {time} or {sides} where the dose goes (the handout fills them in from "
                         "the dosage), or change the dosage"))
             for field in ("tips", "care"):
-                lines = entry[field] if field in entry else exercise[field]
+                lines = entry[field] if field in entry else () if built_in else exercise[field]
                 for i, line in enumerate(lines):
                     for message in _conflicts(line, prescribed, sides=True):
                         warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
@@ -127,14 +142,14 @@ def _conflicts(text: str, prescribed: _Prescribed, sides: bool) -> list[str]:
     found = []
     dosage, frequency, allowed = prescribed.dosage, prescribed.frequency, prescribed.allowed
     # (a figure as printed: 0.5078125 seconds reads "0.507812 seconds", hence isclose)
-    for kind, pattern in _KINDS.items() if _DIGIT.search(text) else ():
+    for kind, pattern in _kinds().items() if _DIGIT.search(text) else ():
         for match in pattern.finditer(text):
             values = {_value(v) * (60 if kind == "minutes" else 1) for v in match.groups() if v}
             if not all(any(math.isclose(v, a, rel_tol=1e-5) for a in allowed[kind]) for v in values):
                 found.append(f"says '{match.group(0).strip()}', which the prescription does not "
                              f"({_prescribed(kind, dosage, frequency)})")
     side = dosage.get("side") if sides else None
-    if side in ("left", "right", "both") and (switch := _SWITCH.search(text)):
+    if side in ("left", "right", "both") and (switch := _switch().search(text)):
         found.append(f"says '{switch.group(0)}', but the prescription is one side ({side})"
                      if side != "both" else f"says '{switch.group(0)}', but the prescription is both sides together")
     if side in ("left", "right"):

@@ -262,7 +262,9 @@ def is_valid(document: Any, schema_name: str) -> bool:
     if validity.folder() is None:
         return _compiled_check(document, schema_name)
     if schema_name not in _digests:
-        _digests[schema_name] = validity.digest([_schema(schema_name), *map(resources.schema, _LINKED)])
+        own = (json.dumps(_MADE[schema_name], sort_keys=True).encode("utf-8") if schema_name in _MADE
+               else resources.schema_bytes(schema_name))
+        _digests[schema_name] = validity.digest([own, *map(resources.schema_bytes, _LINKED)])
     record = validity.key(_digests[schema_name], document)
     if validity.known_valid(record):
         return True
@@ -500,6 +502,11 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         return Diagnostic(file, where, f"is too short: {count} {unit}, at least {error.validator_value} needed")
     if error.validator == "pattern" and isinstance(error.instance, str):
         return Diagnostic(file, where, f"{error.instance!r} is not in the expected form", _pattern_hint(error))
+    if error.validator == "not" and error.schema.get("description") and isinstance(error.instance, dict):
+        # Two fields that contradict each other: the schema says why, at the field it forbids.
+        forbidden = [k for k in error.validator_value.get("required", ()) if k in error.instance]
+        return Diagnostic(file, f"{where}.{forbidden[0]}" if forbidden else where, error.schema["description"],
+                          f"remove {forbidden[0]}" if forbidden else None)
     message = error.message
     shown = repr(error.instance)
     if len(shown) > 60 and shown in message:

@@ -47,7 +47,7 @@ class Card(NamedTuple):
     dose_rows: tuple[tuple[str, str], ...]  # (label, plain phrase), only what was prescribed
     dose_summary: str  # one line, for the at-a-glance table
     frequency_text: str
-    frequency: dict[str, int]  # as prescribed: days_per_week, times_per_day
+    frequency: dict[str, int]  # as prescribed: days_per_week, times_per_day, as_needed
     steps: tuple[str, ...]  # the catalog's, with the prescribed dose written in
     tips: tuple[str, ...]
     care: tuple[str, ...]  # cues printed on the card; reasons to stop go to the stop-if box
@@ -231,8 +231,10 @@ def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) 
 
 def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
                          default_frequency: Mapping[str, int]) -> dict[str, int]:
-    """How often: the exercise entry's own, else its section's, else the catalog's default."""
-    return dict(entry.get("frequency") or section_frequency or default_frequency)
+    """How often: the exercise entry's own, else its section's, else the catalog's default.
+    (`as_needed: false` says no more than leaving it out.)"""
+    chosen = entry.get("frequency") or section_frequency or default_frequency
+    return {k: v for k, v in chosen.items() if not (k == "as_needed" and not v)}
 
 
 def _replaced(entry: dict[str, Any], field_name: str, lines: tuple[Line, ...]) -> tuple[Line, ...]:
@@ -303,7 +305,9 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
         days_per_week = card.frequency.get("days_per_week") or DAYS
         times_per_day = card.frequency.get("times_per_day") or 1
         target = []
-        if days_per_week < DAYS:
+        if card.frequency.get("as_needed"):  # an alternative or a next step: ticked on the days it is done
+            target.append(words["tracker_target_as_needed"])
+        elif days_per_week < DAYS:
             target.append(words["tracker_target_days"].format(n=days_per_week))
         if times_per_day > 1:
             target.append(words["tracker_target_per_day"].format(n=times_per_day))

@@ -8,6 +8,7 @@ placeholder ({hold}, {time}, {sides}) that the model fills from the prescription
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Sentences the model writes from the prescription (see wording.Words.step_sentence).
@@ -52,11 +53,17 @@ NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh
 _SOURCE_PATTERNS = (
     r"\bsources?\b", r"\barticles?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b", r"\bexperts?\b",
 )
-_CHECKS = (
-    ("a dose", re.compile("|".join(_DOSE_PATTERNS), re.IGNORECASE)),
-    ("which side or when to switch", re.compile("|".join(_SIDE_PATTERNS), re.IGNORECASE)),
-    ("where the advice comes from", re.compile("|".join(_SOURCE_PATTERNS), re.IGNORECASE)),
-)
+
+
+@functools.cache
+def _checks() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The guard's patterns, compiled on first use: a build imports this module for
+    NAMED_SIDE only, and compiling these takes some 5 ms of every command's start."""
+    return (
+        ("a dose", re.compile("|".join(_DOSE_PATTERNS), re.IGNORECASE)),
+        ("which side or when to switch", re.compile("|".join(_SIDE_PATTERNS), re.IGNORECASE)),
+        ("where the advice comes from", re.compile("|".join(_SOURCE_PATTERNS), re.IGNORECASE)),
+    )
 
 
 def problems(text: str, names_a_side: bool = False) -> list[str]:
@@ -71,7 +78,7 @@ def problems(text: str, names_a_side: bool = False) -> list[str]:
             allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
             found.append(f"unknown placeholder {{{name}}}; the ones the handout fills are {allowed}")
     words = PLACEHOLDER.sub(" ", text)
-    for what, pattern in _CHECKS:
+    for what, pattern in _checks():
         hits = list(dict.fromkeys(m.group(0) for m in pattern.finditer(words)))
         if what == "which side or when to switch" and not names_a_side:
             hits += list(dict.fromkeys(m.group(0) for m in NAMED_SIDE.finditer(words)))

@@ -35,5 +35,10 @@ def builtin_templates_dir() -> Path:
 @cache
 def schema(name: str) -> dict:
     """A schema from schema/ by file name, e.g. ``routine.schema.json``."""
-    with open(data_root() / "schema" / name, encoding="utf-8") as fh:
-        return json.load(fh)
+    return json.loads(schema_bytes(name))
+
+
+@cache
+def schema_bytes(name: str) -> bytes:
+    """A schema file's bytes, as validity.py fingerprints it (no parse needed)."""
+    return (data_root() / "schema" / name).read_bytes()

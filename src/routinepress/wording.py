@@ -143,7 +143,9 @@ class Words:
     def frequency(self, freq: Mapping[str, int]) -> str:
         parts = []
         days = freq.get("days_per_week")
-        if days == 7:
+        if freq.get("as_needed"):
+            parts.append(self.s["as_needed"])
+        elif days == 7:
             parts.append(self.s["days_7"])
         elif days:
             parts.append(self._count("days", days))

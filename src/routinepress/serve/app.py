@@ -7,6 +7,7 @@ Every endpoint is a thin shell over the library: a spec is checked by `check_spe
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -24,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from .. import catalog_tools, resources
 from ..errors import InputError
 from ..jsonfile import nesting_diagnostics
-from .folder import ClinicFolder, NotFound
+from .folder import Changed, ClinicFolder, NotFound
 from .security import MAX_BODY, BodyTooLarge, Guard, is_loopback
 
 STATIC = Path(__file__).parent / "static"
@@ -226,9 +227,16 @@ class Endpoints:
         name = request.path_params["name"]
         if request.method == "PUT":
             doc = await spec_body(request)
-            path = await run_in_threadpool(self.folder.save_handout, name, doc)
-            return JSONResponse({"name": name, "path": path.relative_to(self.folder.root).as_posix()})
-        return JSONResponse(await run_in_threadpool(self.folder.read_handout, name))
+            # If-Match: the version the editor opened; If-None-Match: * for a new handout.
+            quoted = request.headers.get("if-match")
+            if_match = quoted.strip().removeprefix("W/").strip('"') if quoted and quoted.strip() != "*" else None
+            path, version = await run_in_threadpool(
+                functools.partial(self.folder.save_handout, name, doc, if_match=if_match,
+                                  if_absent=request.headers.get("if-none-match", "").strip() == "*"))
+            return JSONResponse({"name": name, "path": path.relative_to(self.folder.root).as_posix(),
+                                 "version": version}, headers={"ETag": f'"{version}"'})
+        doc, version = await run_in_threadpool(self.folder.read_handout, name)
+        return JSONResponse(doc, headers={"ETag": f'"{version}"'})
 
     async def openapi(self, request: Request) -> Response:
         from .openapi import document
@@ -256,6 +264,10 @@ async def _input_error(request: Request, exc: Exception) -> Response:
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     return problem(404, str(exc))
+
+
+async def _changed(request: Request, exc: Exception) -> Response:
+    return problem(412, str(exc))
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
@@ -295,7 +307,8 @@ def create_app(folder: Path | str = ".", *, host: str = "127.0.0.1", token: str 
         Route("/api/handouts/{name}", ends.handout, methods=["GET", "PUT"]),
     ]
     app = Starlette(routes=routes, lifespan=_warm_up, exception_handlers={
-        InputError: _input_error, NotFound: _not_found, HTTPException: _http_error, BodyTooLarge: _too_large,
+        InputError: _input_error, NotFound: _not_found, Changed: _changed, HTTPException: _http_error,
+        BodyTooLarge: _too_large,
         Exception: _internal})
     app.state.root = ends.folder.root
 

@@ -6,8 +6,12 @@ are read again each time), so several worker processes can share one folder.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,16 @@ UNSAVED = "untitled"  # the name a spec is built under before it has one
 
 class NotFound(Exception):
     """A handout or catalog entry that does not exist."""
+
+
+class Changed(Exception):
+    """A save whose precondition failed: the handout changed since it was opened (another
+    window, another clinician), or a new handout's name is already taken."""
+
+
+def version_of(data: bytes) -> str:
+    """A handout file's version, for the ETag a save must quote back to replace it."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def bad_name(name: str) -> InputError:
@@ -79,21 +93,48 @@ class ClinicFolder:
             found.append({"name": file.stem, "title": title if isinstance(title, str) else None})
         return found
 
-    def read_handout(self, name: str) -> Any:
+    def read_handout(self, name: str) -> tuple[Any, str]:
+        """The spec and its version. (The version is read first: should the file be replaced
+        in between, a save quoting it is refused rather than taken over the newer file.)"""
         from ..jsonfile import read_json
 
         path = self.spec_path(name)
         if not path.is_file():
             raise NotFound(f"no handout named {name}")
-        return read_json(path)
+        version = self._version(path)
+        return read_json(path), version or ""
 
-    def save_handout(self, name: str, doc: Any) -> Path:
+    def save_handout(self, name: str, doc: Any, *, if_match: str | None = None,
+                     if_absent: bool = False) -> tuple[Path, str]:
         """Check the spec as a build would, then write it atomically; a spec that would not
-        build is refused, so every file in handouts/ builds (`make` builds them all)."""
+        build is refused, so every file in handouts/ builds (`make` builds them all).
+
+        `if_match`: replace only the version the editor opened (two windows on one handout
+        would otherwise each save over the other unseen); `if_absent`: only a new file.
+        The check and the write hold the folder's lock, which other server processes share."""
         self.check(doc, name)
         path = self.spec_path(name)
-        write_atomic(path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        return path
+        data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        with _locked(self.handouts):
+            current = self._version(path)
+            if if_absent and current is not None:
+                raise Changed(f"handouts/{name}.json already exists")
+            if if_match is not None and current != if_match:
+                raise Changed(f"handouts/{name}.json was saved by someone else (another window?) since you opened it"
+                              if current else f"handouts/{name}.json was removed since you opened it")
+            write_atomic(path, data)
+        return path, version_of(data)
+
+    @staticmethod
+    def _version(path: Path) -> str | None:
+        from ..paths import read_regular
+
+        try:
+            return version_of(read_regular(path, MAX_INPUT_BYTES))
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return "unreadable"  # matches no version a client holds
 
     # --- building ----------------------------------------------------------------------
     def checked(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:
@@ -111,3 +152,20 @@ class ClinicFolder:
     def build(self, doc: Any, name: str | None = None) -> Rendered:
         """The PDF that `routinepress build handouts/NAME.json` writes for this spec."""
         return render_checked(*self.checked(doc, name), BuildOptions())
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` for the length of a check and a write: flock on the
+    folder itself, so server processes sharing a clinic folder wait for each other."""
+    try:
+        import fcntl
+    except ImportError:  # (no flock on Windows: one process, and saves are rare)
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)

@@ -16,6 +16,12 @@ NAME = {"name": "name", "in": "path", "required": True,
 BUILD_NAME = {"name": "name", "in": "query", "required": False, "schema": NAME["schema"],
               "description": "Build the spec as handouts/NAME.json would be built (its folder anchors relative "
                              "paths such as a logo). Default: handouts/untitled.json."}
+CONDITIONS = [
+    {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+     "description": "The ETag GET gave: save only over that version of the file."},
+    {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string", "enum": ["*"]},
+     "description": "*: save only if no handout has this name yet."},
+]
 EXERCISE_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
                "description": "A catalog exercise id, e.g. clamshell."}
 
@@ -27,6 +33,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _errors(*codes: int) -> dict[str, Any]:
     words = {400: "Unknown Host header.", 401: "Missing or wrong bearer token (servers started with --token).",
              403: "A write from another site's page.", 404: "Not found.", 413: "Body over 1 MB.",
+             412: "If-Match named another version than the file's (saved since it was opened), or "
+                  "If-None-Match: * named a handout that exists. Nothing was written.",
              422: "The spec has problems: each with the JSON path it is about, as the CLI prints them."}
     return {str(c): ({"$ref": "#/components/responses/Diagnostics"} if c == 422 else
                      {"$ref": "#/components/responses/Error", "description": words[c]}) for c in codes}
@@ -101,12 +109,16 @@ def document() -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object", "properties": {"handouts": {"type": "array"}}},
                                            "name and title of each"), **_errors(400, 401)}}},
             "/api/handouts/{name}": {
-                "get": {"summary": "One spec from handouts/", "parameters": [NAME],
+                "get": {"summary": "One spec from handouts/; its ETag header is the file's version",
+                        "parameters": [NAME],
                         "responses": {"200": _json(spec, "The spec as saved"), **_errors(400, 401, 404, 422)}},
-                "put": {"summary": "Check a spec and save it as handouts/NAME.json (atomically)",
-                        "parameters": [NAME], "requestBody": body,
-                        "responses": {"200": _json({"type": "object"}, "Saved: name and path"),
-                                      **_errors(*common, 403)}}},
+                "put": {"summary": "Check a spec and save it as handouts/NAME.json (atomically). With If-Match "
+                                   "(the version GET gave) it replaces only that version; with If-None-Match: * "
+                                   "it only makes a new file",
+                        "parameters": [NAME, *CONDITIONS], "requestBody": body,
+                        "responses": {"200": _json({"type": "object"}, "Saved: name, path and version (also the "
+                                                                       "ETag header)"),
+                                      **_errors(*common, 403, 412)}}},
             "/api/schemas": {"get": {
                 "summary": "The routine and exercise JSON Schemas and the built-in template names",
                 "responses": {"200": _json({"type": "object"}, "Schemas"), **_errors(400, 401)}}},

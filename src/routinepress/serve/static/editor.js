@@ -78,6 +78,8 @@ function plain(d) {
     return said(`${name} must be at least ${m[1]}${units}`);
   if ((m = /^-?[\d.]+ is greater than the maximum of (-?[\d.]+)$/.exec(d.message)))
     return said(`${name} can be at most ${m[1]}${units}`);
+  if (/^as_needed: true sets no schedule/.test(d.message))
+    return said(`${name}: not with “${LABELS.as_needed}”`, "clear one of them");
   return { ...d, path };
 }
 function focusPlace(el) {
@@ -172,7 +174,20 @@ async function save() {
   const known = [...$("#open").options].some((o) => o.value === state.name);
   if (known && state.opened !== state.name && !confirm(`handouts/${state.name}.json exists. Replace it?`)) return;
   status("Saving…");
-  const res = await api(`/api/handouts/${encodeURIComponent(state.name)}`, { ...jsonBody(state.doc), method: "PUT" });
+  // Replace only the version this window opened: a save from another window (or a new
+  // file of the same name) in between is not overwritten unasked.
+  const mine = state.opened === state.name && state.version;
+  const put = (condition) => api(`/api/handouts/${encodeURIComponent(state.name)}`,
+                                 { ...jsonBody(state.doc), method: "PUT", headers: { "Content-Type": "application/json", ...condition } });
+  let res = await put(mine ? { "If-Match": state.version } : known ? {} : { "If-None-Match": "*" });
+  if (res.status === 412) {
+    const why = await errorText(res);
+    if (!confirm(`${why}. Replace that version with yours? (Cancel keeps it; you can save yours under another name.)`)) {
+      status(`Not saved: ${why}.`, "bad");
+      return;
+    }
+    res = await put({});
+  }
   if (res.status === 422) {
     state.diagnostics = (await res.json()).diagnostics; showDiagnostics();
     status("Not saved: fix the marked fields first.", "bad");
@@ -180,7 +195,7 @@ async function save() {
   }
   if (!res.ok) { status(`Not saved: ${await errorText(res)}`, "bad"); return; }
   const data = await res.json();
-  state.dirty = false; state.opened = state.name;
+  state.dirty = false; state.opened = state.name; state.version = res.headers.get("ETag");
   await loadList();
   status(`Saved ${data.path}.`, "ok");
 }
@@ -209,13 +224,13 @@ async function loadList() {
 
 async function open(name) {
   if (state.dirty && !confirm("Leave the changes you have not saved?")) { $("#open").value = state.opened || ""; return; }
-  if (!name) { state.doc = blank(); state.name = ""; state.opened = ""; }
+  if (!name) { state.doc = blank(); state.name = ""; state.opened = ""; state.version = null; }
   else {
     const res = await api(`/api/handouts/${encodeURIComponent(name)}`);
     if (!res.ok) { status(res.status === 422 ? `handouts/${name}.json is not valid JSON.` : await errorText(res), "bad"); return; }
     const doc = await res.json();
     if (!doc || typeof doc !== "object" || !Array.isArray(doc.sections)) { status(`handouts/${name}.json is not a routine spec.`, "bad"); return; }
-    state.doc = doc; state.name = name; state.opened = name;
+    state.doc = doc; state.name = name; state.opened = name; state.version = res.headers.get("ETag");
   }
   $("#name").value = state.name;
   state.diagnostics = []; state.target = 0;

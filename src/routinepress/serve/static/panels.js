@@ -171,6 +171,7 @@ function exerciseCard(entry, s, e) {
       dose("load", "text"),
       field([...parts, "frequency", "days_per_week"], { kind: "int", placeholder: freq.days_per_week ?? "", label: LABELS.days_per_week }),
       field([...parts, "frequency", "times_per_day"], { kind: "int", placeholder: freq.times_per_day ?? "", label: LABELS.times_per_day }),
+      field([...parts, "frequency", "as_needed"], { kind: "flag", label: LABELS.as_needed }),
       field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 }),
       entryHas("video_url") ? field([...parts, "video_url"], { label: "Video link (printed as a QR code)", full: true,
                                                               placeholder: (info && info.video_url) || "a web address" }) : null));

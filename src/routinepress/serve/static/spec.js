@@ -10,13 +10,13 @@ const LABELS = {
   conditions: "Conditions", pain_rule: "Pain rule",
   sets: "Sets", reps: "Reps", hold_seconds: "Hold (seconds)", rest_seconds: "Rest (seconds)",
   duration_seconds: "Time (seconds)", side: "Side", load: "Load", unit: "Counted in",
-  days_per_week: "Days a week", times_per_day: "Times a day",
+  days_per_week: "Days a week", times_per_day: "Times a day", as_needed: "Only when needed",
   weeks: "Weeks to track", start_date: "First day", pain_score: "Pain score row (0-10)",
 };
 
 const state = {
   doc: null, name: "", schemas: null, catalog: [], byId: {}, filters: {}, target: 0,
-  dirty: false, diagnostics: [], previewSeq: 0, timer: null, token: sessionStorage.getItem("routinepress-token") || "",
+  dirty: false, version: null, diagnostics: [], previewSeq: 0, timer: null, token: sessionStorage.getItem("routinepress-token") || "",
 };
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -137,7 +137,7 @@ function dosageProp(key) {
 }
 
 // ---- fields ----------------------------------------------------------------------------
-// One labelled input bound to a JSON path. kind: text | int | number | reps | date | select | textarea | checkbox
+// One labelled input bound to a JSON path. kind: text | int | number | reps | date | select | textarea | checkbox | flag
 function field(parts, opts = {}) {
   const id = fieldId(parts);
   const key = parts[parts.length - 1];
@@ -152,9 +152,12 @@ function field(parts, opts = {}) {
   if (kind === "select") {
     input = h("select", attrs, (opts.options || []).map(([v, t]) => h("option", { value: v, selected: String(value ?? "") === v }, t)));
     input.addEventListener("change", () => setAt(parts, input.value === "" ? undefined : input.value));
-  } else if (kind === "checkbox") {
+  } else if (kind === "checkbox") {  // on unless the spec says false
     input = h("input", { ...attrs, type: "checkbox", checked: value !== false });
     input.addEventListener("change", () => setAt(parts, input.checked ? undefined : false));
+  } else if (kind === "flag") {  // off unless the spec says true
+    input = h("input", { ...attrs, type: "checkbox", checked: value === true });
+    input.addEventListener("change", () => setAt(parts, input.checked ? true : undefined));
   } else if (kind === "textarea") {
     input = h("textarea", { ...attrs, rows: opts.rows || 3 });
     input.value = value ?? "";
@@ -171,9 +174,9 @@ function field(parts, opts = {}) {
     const read = typeof key === "number" ? (text) => text : parse;
     input.addEventListener("input", () => setAt(parts, read(input.value)));
   }
-  const wrap = h("div", { class: `field${kind === "checkbox" ? " check" : ""}${opts.full ? " full" : ""}` });
+  const wrap = h("div", { class: `field${kind === "checkbox" || kind === "flag" ? " check" : ""}${opts.full ? " full" : ""}` });
   if (described) input.title = described;
-  if (kind === "checkbox") wrap.append(input, h("label", { for: id, text: label }));
+  if (kind === "checkbox" || kind === "flag") wrap.append(input, h("label", { for: id, text: label }));
   else wrap.append(h("label", { for: id, text: label }), input);
   if (help) wrap.append(h("p", { class: "help", id: `${id}-help`, text: help }));
   wrap.append(h("p", { class: "error", id: `${id}-error` }));
