@@ -200,6 +200,18 @@ def test_an_exercise_done_when_needed_has_no_days_to_meet(tmp_path, template):
     assert pdf.checkbox_count(load_template(template)["tracker"]["box_size_pt"]) == 2 * 7
 
 
+def test_an_entry_refines_its_sections_frequency_field_by_field(tmp_path):
+    """A section done twice a day, an exercise in it on 3 days: 3 days a week, still twice a day
+    (the entry used to replace the section's whole frequency, dropping the second session)."""
+    spec = minimal_spec(sections=[{"title": "Strength", "frequency": {"days_per_week": 7, "times_per_day": 2},
+                                   "exercises": [{"ref": "clamshell", "frequency": {"days_per_week": 3}}]}],
+                        tracker={"weeks": 1, "start_date": "2026-11-23"})
+    pdf = _build(tmp_path, write_spec(tmp_path, spec), "standard")
+    assert "How often: 3 days a week, 2 times a day" in squash(" ".join(pdf.pages_text))
+    assert "1. Clamshell 3 of 7 days, 2 times a day" in squash(pdf.pages_text[pdf.pages_with("Week 1")[0]])
+    assert pdf.checkbox_count(14) == 2 * 7
+
+
 def test_when_needed_and_a_number_of_days_contradict(tmp_path):
     spec = minimal_spec(sections=[{"title": "Strength", "exercises": [
         {"ref": "posterior-pelvic-tilt", "frequency": {"as_needed": True, "days_per_week": 3}}]}])

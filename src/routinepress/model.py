@@ -231,9 +231,17 @@ def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) 
 
 def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
                          default_frequency: Mapping[str, int]) -> dict[str, int]:
-    """How often: the exercise entry's own, else its section's, else the catalog's default.
-    (`as_needed: false` says no more than leaving it out.)"""
-    chosen = entry.get("frequency") or section_frequency or default_frequency
+    """How often: the clinician's, the entry's fields over its section's (as a dosage is read),
+    else the catalog's default as a whole. A number of days and `as_needed` are two kinds of
+    schedule: the entry's one replaces the section's other. (`as_needed: false` says no more
+    than leaving it out.)"""
+    own = entry.get("frequency") or {}
+    chosen = {**section_frequency, **own}
+    if own.get("as_needed"):
+        chosen.pop("days_per_week", None)
+    elif "days_per_week" in own:
+        chosen.pop("as_needed", None)
+    chosen = chosen or dict(default_frequency)
     return {k: v for k, v in chosen.items() if not (k == "as_needed" and not v)}
 
 

@@ -177,15 +177,18 @@ function exerciseCard(entry, s, e) {
                                                               placeholder: (info && info.video_url) || "a web address" }) : null));
 }
 
-// How often an exercise is done when its own boxes are empty: the handout takes the entry's
-// own frequency, else its section's, else the catalog's, each as a whole (model.py's
-// prescribed_frequency), so the grey hints show the numbers that will print.
+// How often an exercise is done, as model.py's prescribed_frequency reads it: the entry's
+// own fields over its section's, else the catalog's default as a whole; the entry's "only
+// when needed" replaces the section's days. The grey hints show the numbers that will print.
 function frequencyInForce(s, e) {
   const entry = state.doc.sections[s].exercises[e];
   const info = state.byId[typeof entry === "string" ? entry : entry.ref];
-  const given = (f) => (f && typeof f === "object" && Object.keys(f).length ? f : null);
-  return given(typeof entry === "object" && entry.frequency) || given(state.doc.sections[s].frequency)
-    || (info && info.default_frequency) || {};
+  const given = (f) => (f && typeof f === "object" ? f : {});
+  const own = given(typeof entry === "object" && entry.frequency);
+  const chosen = { ...given(state.doc.sections[s].frequency), ...own };
+  if (own.as_needed) delete chosen.days_per_week;
+  else if ("days_per_week" in own) delete chosen.as_needed;
+  return Object.keys(chosen).length ? chosen : (info && info.default_frequency) || {};
 }
 // after an edit of any frequency box, without drawing the form again (the cursor stays put)
 function refreshFrequencyHints() {
