@@ -185,6 +185,34 @@ def test_open_a_saved_handout_and_reorder(page, server):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Bridge up"
 
 
+def test_tips_care_and_stop_lines_for_this_patient(page):
+    """An exercise's lists, replaced from the editor: its own tips in place of the catalog's
+    (which show greyed until then), no care cues at all, and a reason to stop in the stop box."""
+    add_from_search(page, "clamshell", "clamshell")
+    base = "$.sections[0].exercises[0]"
+    tips = page.locator(f"textarea[data-path='{base}.tips']")
+    assert "Put your hand on your top hip" in tips.get_attribute("placeholder")
+    tips.fill("Keep your feet together.\n\nBreathe out as you lift.")
+    page.get_by_label("Print none").nth(1).check()  # Take care
+    assert page.locator(f"textarea[data-path='{base}.care']").get_attribute("placeholder") == "(none printed)"
+    page.locator(f"textarea[data-path='{base}.red_flags']").fill("Your knee clicks and hurts.")
+    card = page.locator(f"[data-path='{base}']")
+    card.screenshot(path=str(SCREENSHOT.with_name("serve-lines.png")))
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "Keep your feet together." in text and "Breathe out as you lift." in text
+    assert "Put your hand on your top hip" not in text  # the catalog's tips are replaced
+    assert "Take care" not in text and "Lift your knee only as far as is comfortable" not in text
+    assert "Clamshell: Your knee clicks and hurts." in text  # in the stop box, under its name
+    page.get_by_label("Print none").nth(1).uncheck()  # the catalog's care cue is back
+    tips.fill("")
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "Lift your knee only as far as is comfortable" in text and "Put your hand on your top hip" in text
+
+
 def test_two_windows_on_one_handout_do_not_save_over_each_other(browser, server):
     """Window B opened the handout before window A saved it: B's save asks before it replaces
     A's version, and Cancel leaves A's file as it was."""

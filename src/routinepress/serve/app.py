@@ -249,7 +249,10 @@ def _summary(exercise) -> dict[str, Any]:
             "body_regions": list(exercise.body_regions),
             "equipment": list(exercise.equipment), "position": exercise.position, "summary": exercise.summary,
             "default_dosage": exercise.default_dosage, "default_frequency": exercise.default_frequency,
-            "video_url": exercise.video_url, "pictures": _picture_urls(exercise)}
+            "video_url": exercise.video_url, "pictures": _picture_urls(exercise),
+            # the lines an entry may replace, as the editor shows them greyed (a condition's in brackets)
+            **{field: [line.text + (f" (if {', '.join(sorted(line.conditions))})" if line.conditions else "")
+                       for line in getattr(exercise, field)] for field in ("tips", "care", "red_flags")}}
 
 
 def _picture_urls(exercise) -> list[dict[str, str]]:

@@ -173,8 +173,41 @@ function exerciseCard(entry, s, e) {
       field([...parts, "frequency", "times_per_day"], { kind: "int", placeholder: freq.times_per_day ?? "", label: LABELS.times_per_day }),
       field([...parts, "frequency", "as_needed"], { kind: "flag", label: LABELS.as_needed }),
       field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 }),
+      linesField([...parts, "tips"], info && info.tips), linesField([...parts, "care"], info && info.care),
+      linesField([...parts, "red_flags"], info && info.red_flags),
       entryHas("video_url") ? field([...parts, "video_url"], { label: "Video link (printed as a QR code)", full: true,
                                                               placeholder: (info && info.video_url) || "a web address" }) : null));
+}
+
+// An exercise's tips, care cues or reasons to stop, for this patient: one a line, in place
+// of the catalog's (greyed in the box while it is empty); "Print none" leaves them all out ([]).
+const LINE_LABELS = { tips: "Tips", care: "Take care", red_flags: "Stop if (goes in the stop box)" };
+function linesField(path, catalogLines) {
+  const id = fieldId(path);
+  const value = getAt(state.doc, path);
+  const box = h("textarea", { id, rows: 2, "data-path": pathText(path), "aria-describedby": `${id}-error ${id}-help` });
+  box.value = Array.isArray(value) ? value.join("\n") : "";
+  const none = h("input", { type: "checkbox", id: `${id}-none`, checked: Array.isArray(value) && !value.length });
+  const showNone = () => {
+    box.disabled = none.checked;
+    box.placeholder = none.checked ? "(none printed)" : (catalogLines || []).join("\n") || "(none in the catalog)";
+  };
+  showNone();
+  box.addEventListener("input", () => {
+    const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    setAt(path, lines.length ? lines : undefined);
+  });
+  none.addEventListener("change", () => {
+    if (none.checked) box.value = "";
+    showNone();
+    setAt(path, none.checked ? [] : undefined);
+  });
+  return h("div", { class: "field full lines" },
+    h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[path[path.length - 1]] }),
+      h("span", { class: "check" }, none, h("label", { for: `${id}-none`, text: "Print none" }))),
+    box,
+    h("p", { class: "help", id: `${id}-help`, text: "One a line; left empty, the catalog's (in grey) print." }),
+    h("p", { class: "error", id: `${id}-error` }));
 }
 
 // How often an exercise is done, as model.py's prescribed_frequency reads it: the entry's
