@@ -61,6 +61,34 @@ def test_a_note_naming_another_dose_is_a_warning_and_strict_refuses_it(tmp_path,
     assert not (tmp_path / "strict.pdf").exists()
 
 
+def test_a_hold_no_step_explains_is_a_warning(tmp_path, cli):
+    """Side steps have no moment to hold: "Hold: 3 seconds" in their band would leave the
+    patient guessing. A warning at the hold (--strict refuses); a custom step naming its
+    seconds, or {hold}, explains it."""
+    spec = write_spec(tmp_path, _spec({"ref": "banded-side-step", "dosage": {"hold_seconds": 3}}))
+    warning = (f"warning: {spec}: $.sections[0].exercises[0].dosage.hold_seconds: no step of 'banded-side-step' "
+               "says when to hold, so the card's 'Hold' would explain nothing")
+    assert warning in cli("validate", spec).stderr
+    assert cli("build", spec, "-o", tmp_path / "out.pdf", "--strict").code == 1
+    custom = _custom(["Sit tall.", "Squeeze the towel, then relax."], {"reps": 10, "hold_seconds": 5})
+    spec = write_spec(tmp_path, _spec(custom))
+    assert "$.sections[0].exercises[0].custom.default_dosage.hold_seconds: no step of 'towel-squeeze'" in \
+        cli("validate", spec).stderr
+    for steps in (["Sit tall.", "Squeeze the towel. {hold}"], ["Sit tall.", "Squeeze the towel for 5 seconds."]):
+        spec = write_spec(tmp_path, _spec(_custom(steps, {"reps": 10, "hold_seconds": 5})))
+        assert cli("build", spec, "-o", tmp_path / "out.pdf", "--strict").code == 0
+
+
+def test_catalog_check_refuses_a_default_hold_no_step_explains(tmp_path, cli):
+    overlay = tmp_path / "clinic" / "exercises"
+    overlay.mkdir(parents=True)
+    entry = json.loads((CATALOG.get("sumo-squat").source_file).read_text(encoding="utf-8"))
+    entry["default_dosage"]["hold_seconds"] = 3
+    (overlay / "sumo-squat.json").write_text(json.dumps(entry), encoding="utf-8")
+    result = cli("catalog", "check", "--catalog", tmp_path / "clinic")
+    assert result.code == 1 and "$.default_dosage.hold_seconds: no step says when to hold" in result.stderr
+
+
 def test_a_note_may_plan_the_other_side_and_a_distance_is_no_dose(tmp_path, cli):
     entry = {"ref": "clamshell", "dosage": {"side": "left"},
              "notes": "Only your left hip for now. We will add the right side at your next visit. Lift 6 inches."}
@@ -119,11 +147,13 @@ def test_the_built_in_catalog_never_disagrees_with_any_dose(dosage, one_side, mo
     `catalog check` guards.)"""
     monkeypatch.setattr(CATALOG, "is_builtin", lambda exercise_id: False)
 
-    def side(exercise_id):
-        return one_side if any("{sides}" in step for step in CATALOG.get(exercise_id).steps) else "both"
+    def fitted(exercise_id):  # the side it allows, and a hold only where a step says when
+        steps = " ".join(CATALOG.get(exercise_id).steps)
+        return dosage | {"side": one_side if "{sides}" in steps else "both"} | (
+            {} if "{hold}" in steps else {"hold_seconds": None})
 
     for language in ("en", "es"):
-        entries = [{"ref": exercise_id, "dosage": dosage | {"side": side(exercise_id)},
+        entries = [{"ref": exercise_id, "dosage": fitted(exercise_id),
                     "frequency": {"days_per_week": 2, "times_per_day": 3}} for exercise_id in CATALOG.ids()]
         assert disagreements(_spec(*entries, language=language), CATALOG, "spec.json") == ([], [])
 

@@ -72,6 +72,15 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             # The built-in catalog's text passed `catalog check`: it names no figure and no side,
             # and what its placeholders write is the prescription. Only the clinician's is read.
             built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
+            if unexplained_hold(exercise["steps"], dosage):
+                given_at = (f"{where}.dosage.hold_seconds" if "hold_seconds" in entry.get("dosage", {})
+                            else f"{where}.custom.default_dosage.hold_seconds" if "custom" in entry else steps_at)
+                warnings.append(Diagnostic(
+                    shown, given_at,
+                    f"no step of '{entry['ref'] if 'custom' not in entry else entry['custom']['id']}' says when to "
+                    "hold, so the card's 'Hold' would explain nothing", "leave hold_seconds out, or put the hold in "
+                    "a note: 'Hold 3 seconds at the top.'" if "custom" not in entry else
+                    "write {hold} in the step where the hold happens", severity="warning"))
             for i, step in enumerate(() if built_in else exercise["steps"]):
                 filled = words.step(step, dosage, exercise["one_side"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
@@ -93,6 +102,17 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                                                "the card prints the prescription's dose above this note",
                                                severity="warning"))
     return errors, warnings
+
+
+def unexplained_hold(steps: list[str] | tuple[str, ...], dosage: dict[str, Any]) -> bool:
+    """A hold prescribed for an exercise whose steps never say when to hold (no {hold}, and
+    no step of the clinician's own naming its seconds): the dose band would print "Hold: 3
+    seconds" for a walk."""
+    if "hold_seconds" not in dosage:
+        return False
+    return not any("{hold}" in step or (_DIGIT.search(step) and (_kinds()["seconds"].search(step)
+                                                                 or _kinds()["minutes"].search(step)))
+                   for step in steps)
 
 
 def _side_problem(exercise_id: str, steps: list[str], dosage: dict[str, Any]) -> str | None:

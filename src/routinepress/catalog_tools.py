@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import patient_text
+from .agreement import unexplained_hold
 from .catalog import Catalog, Exercise, General, Line, load_entry
 from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json
@@ -241,6 +242,11 @@ def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str]
                 if conditions is not None and condition not in conditions:
                     problems.append(Diagnostic(shown, f"{where}.conditions[{c}]", f"unknown condition '{condition}'",
                                                did_you_mean(condition, sorted(conditions))))
+    steps, dosage = doc.get("steps"), doc.get("default_dosage")
+    if isinstance(steps, list) and isinstance(dosage, dict) and unexplained_hold(
+            [step for step in steps if isinstance(step, str)], dosage):
+        problems.append(Diagnostic(shown, "$.default_dosage.hold_seconds", "no step says when to hold",
+                                   "write {hold} in the step where the hold happens, or drop the hold"))
     for i, picture in enumerate(doc.get("illustrations", [])):  # a caption prints under its picture
         if isinstance(picture, dict) and picture.get("caption"):
             problems += [Diagnostic(shown, f"$.illustrations[{i}].caption", message)
