@@ -176,6 +176,10 @@ def test_a_side_that_does_not_fit_the_exercise_is_refused(tmp_path, cli, exercis
     ("kneeling-hip-flexor-stretch", "left", "Kneel on your left knee only: this stretches the front of your left hip."),
     ("single-leg-bridge", "right", "Keep your right foot on the floor: your right leg does the work."),
     ("clamshell", "left", "Do this with your left leg only."),  # no words of its own: "leg" is clear there
+    # each side, for stepping sideways: "switch sides" would not say to step back the other way
+    ("banded-side-step", "each", "Take all your steps to one side, then step the same number back the other way."),
+    ("banded-side-step", "left", "Do this with your left leg only."),
+    ("clamshell", "each", "Do all your repeats on one side, then switch sides."),
 ])
 def test_one_side_is_said_in_the_exercises_own_words_where_leg_is_unclear(tmp_path, exercise_id, side, sentence):
     from routinepress.model import build_model

@@ -54,9 +54,12 @@ def test_catalog_check_reads_captions_and_one_side_sentences(tmp_path):
     entry = json.loads((CATALOG / "exercises" / "single-leg-bridge.json").read_text(encoding="utf-8"))
     entry["illustrations"][0]["caption"] = "Hold 10 seconds"
     entry["one_side"]["left"] = "Keep your left foot down, then switch sides."
+    entry["each_side"] = "Do 15 steps to one side, then the left leg leads back."
     (folder / "single-leg-bridge.json").write_text(json.dumps(entry), encoding="utf-8")
     result = run_cli("catalog", "check", tmp_path / "clinic", cwd=tmp_path)
     assert result.code == 1
     assert "single-leg-bridge.json: $.illustrations[0].caption: states a dose ('10 seconds')" in result.stderr
     assert "$.one_side.left: states which side or when to switch ('switch')" in result.stderr
     assert "$.one_side.right" not in result.stderr
+    assert "$.each_side: states a dose ('15 steps')" in result.stderr  # no figure, and no named side
+    assert "$.each_side: states which side or when to switch ('left leg')" in result.stderr

@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import Catalog, side_words
 from .errors import Diagnostic
 from .patient_text import NAMED_SIDE
 from .wording import Words
@@ -82,7 +82,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                     "a note: 'Hold 3 seconds at the top.'" if "custom" not in entry else
                     "write {hold} in the step where the hold happens", severity="warning"))
             for i, step in enumerate(() if built_in else exercise["steps"]):
-                filled = words.step(step, dosage, exercise["one_side"]) if "{" in step else step
+                filled = words.step(step, dosage, exercise["side_words"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
                     errors.append(Diagnostic(
                         shown, f"{steps_at}[{i}]" if "custom" in entry else steps_at,
@@ -136,11 +136,12 @@ def _texts(entry: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         care = [(line if isinstance(line, str) else line["text"])
                 for line in doc.get("care", []) + doc.get("cautions", [])]
         return {"steps": doc["steps"], "tips": text, "care": care, "default_dosage": doc["default_dosage"],
-                "default_frequency": doc.get("default_frequency", {}), "one_side": doc.get("one_side", {})}
+                "default_frequency": doc.get("default_frequency", {}),
+                "side_words": side_words(doc.get("one_side", {}), doc.get("each_side", ""))}
     exercise = catalog.get(entry["ref"])
     return {"steps": exercise.steps, "tips": [line.text for line in exercise.tips],
             "care": [line.text for line in exercise.care], "default_dosage": exercise.default_dosage,
-            "default_frequency": exercise.default_frequency, "one_side": exercise.one_side}
+            "default_frequency": exercise.default_frequency, "side_words": exercise.side_words}
 
 
 class _Prescribed:

@@ -51,6 +51,12 @@ class Line(NamedTuple):
         return not self.conditions or bool(self.conditions & conditions)
 
 
+def side_words(one_side: Mapping[str, str], each_side: str) -> dict[str, str]:
+    """An entry's own words for {sides}, by prescribed side: one_side's for left and right,
+    each_side's for each; a side not here takes the handout's usual sentence."""
+    return {**one_side, **({"each": each_side} if each_side else {})}
+
+
 def _lines(items: list[Any]) -> tuple[Line, ...]:
     return tuple(Line.from_document(item) for item in items)
 
@@ -77,6 +83,7 @@ class Exercise(NamedTuple):
     clinician_notes: tuple[str, ...] = ()  # for `catalog show` only, never printed on a handout
     default_frequency: Mapping[str, Any] = MappingProxyType({})  # (read-only: a shared default)
     one_side: Mapping[str, str] = MappingProxyType({})  # {sides} for "left" and "right", where "leg" is unclear
+    each_side: str = ""  # {sides} for "each", where "switch sides" would not say what to do (stepping sideways)
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
     illustrations: tuple[Illustration, ...] = ()
@@ -103,6 +110,7 @@ class Exercise(NamedTuple):
             default_dosage=dict(doc["default_dosage"]), source_file=source_file,
             position=doc.get("position", ""), summary=doc.get("summary", ""),
             default_frequency=dict(doc.get("default_frequency", {})), one_side=dict(doc.get("one_side", {})),
+            each_side=doc.get("each_side", ""),
             illustrations=pictures, video_url=doc.get("video_url"), in_short=doc.get("in_short", ""),
             tips=_lines(doc.get("tips", [])), care=_lines(doc.get("care", []) + doc.get("cautions", [])),
             red_flags=_lines(doc.get("red_flags", [])),
@@ -128,7 +136,15 @@ class Exercise(NamedTuple):
             doc["clinician_notes"] = list(self.clinician_notes)
         if self.video_url:
             doc["video_url"] = self.video_url
+        if self.one_side:
+            doc["one_side"] = dict(self.one_side)
+        if self.each_side:
+            doc["each_side"] = self.each_side
         return doc
+
+    @property
+    def side_words(self) -> dict[str, str]:
+        return side_words(self.one_side, self.each_side)
 
 
 def _line_docs(lines: tuple[Line, ...]) -> list[Any]:

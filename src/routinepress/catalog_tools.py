@@ -217,7 +217,7 @@ def check(catalog: Catalog) -> list[Diagnostic]:
     return problems
 
 
-PATIENT_FIELDS = ("summary", "in_short", "steps", "one_side", "tips", "care", "red_flags", "cautions")
+PATIENT_FIELDS = ("summary", "in_short", "steps", "one_side", "each_side", "tips", "care", "red_flags", "cautions")
 
 
 def entry_text_diagnostics(doc: dict[str, Any], shown: str, conditions: set[str] | None = None) -> list[Diagnostic]:

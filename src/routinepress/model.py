@@ -207,7 +207,7 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
           pain_rule: bool) -> Card:
     dosage = prescribed_dosage(entry, exercise.default_dosage)
     frequency = prescribed_frequency(entry, section_frequency, exercise.default_frequency)
-    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.one_side)))
+    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.side_words)))
     return Card(
         number=number, id=exercise.id, name=entry.get("name", exercise.name), kind=exercise.kind,
         summary=exercise.summary, dose_rows=tuple(words.dose_rows(dosage, frequency)),

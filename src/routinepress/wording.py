@@ -102,22 +102,22 @@ class Words:
         "23–29 nov" in es; "Nov 30 – Dec 6" across a month's end."""
         return cldr.week_dates(self.language, first)
 
-    def step(self, text: str, dosage: dict[str, Any], one_side: Mapping[str, str] | None = None) -> str:
+    def step(self, text: str, dosage: dict[str, Any], side_words: Mapping[str, str] | None = None) -> str:
         """A catalog step with its placeholders filled from the prescription, or "" when nothing is left.
 
         "{hold} Lower the knee slowly." reads "Hold for 7 seconds. Lower the knee slowly." with a
         7-second hold, and "Lower the knee slowly." with none.
         """
-        filled = _PLACEHOLDER.sub(lambda m: self._step_sentence(m.group(1), dosage, one_side or {}), text)
+        filled = _PLACEHOLDER.sub(lambda m: self._step_sentence(m.group(1), dosage, side_words or {}), text)
         return re.sub(r"\s{2,}", " ", filled).strip()
 
-    def _step_sentence(self, name: str, dosage: dict[str, Any], one_side: Mapping[str, str]) -> str:
+    def _step_sentence(self, name: str, dosage: dict[str, Any], side_words: Mapping[str, str]) -> str:
         if name == "hold" and "hold_seconds" in dosage:
             return self.s["step_hold"].format(duration=self.duration(dosage["hold_seconds"]))
         if name == "time" and "duration_seconds" in dosage:
             return self.s["step_time"].format(duration=self.duration(dosage["duration_seconds"]))
-        if name == "sides" and dosage.get("side") in one_side:  # the entry's own words for one side
-            return one_side[dosage["side"]]
+        if name == "sides" and dosage.get("side") in side_words:  # the entry's own words for this side
+            return side_words[dosage["side"]]
         if name == "sides" and dosage.get("side") in ("each", "alternating", "left", "right"):
             once = dosage["side"] == "each" and dosage.get("reps") == 1  # no "repeats" to do on one side
             return self.s["step_sides_each_once" if once else f"step_sides_{dosage['side']}"]
