@@ -160,7 +160,7 @@ def _nine_templates(work: Path) -> None:
 def _translated_overlay(work: Path) -> None:
     entry = json.loads((CATALOG / "exercises" / "bridge.json").read_text(encoding="utf-8"))
     entry["name"] = "Puente"
-    entry["steps"] = ["Acuéstese boca arriba con las rodillas dobladas.", "Levante la cadera despacio."]
+    entry["steps"] = ["Acuéstese boca arriba con las rodillas dobladas.", "Levante la cadera despacio. {hold}"]
     _json(work, "clinic/exercises/bridge.json", entry)  # its pictures stay the built-in pose files
     _spec(work)
 
