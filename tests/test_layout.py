@@ -212,6 +212,22 @@ def test_an_entry_refines_its_sections_frequency_field_by_field(tmp_path):
     assert pdf.checkbox_count(14) == 2 * 7
 
 
+def test_as_needed_false_is_the_same_as_leaving_it_out_and_true_drops_the_sections_times(tmp_path):
+    from routinepress.model import prescribed_frequency
+
+    catalog_default = {"days_per_week": 3}
+    assert prescribed_frequency({"frequency": {"as_needed": False}}, {}, catalog_default) == catalog_default
+    assert prescribed_frequency({}, {"as_needed": False}, catalog_default) == catalog_default
+    # an entry put back on a schedule: the section's "when needed" goes, its times stay
+    section = {"as_needed": True, "times_per_day": 2}
+    assert prescribed_frequency({"frequency": {"as_needed": False}}, section, catalog_default) == {"times_per_day": 2}
+    assert prescribed_frequency({"frequency": {"days_per_week": 4}}, section, {}) == {"days_per_week": 4,
+                                                                                     "times_per_day": 2}
+    # "when needed" is no schedule: not the section's days, nor its times
+    assert prescribed_frequency({"frequency": {"as_needed": True}}, {"days_per_week": 7, "times_per_day": 2},
+                                catalog_default) == {"as_needed": True}
+
+
 def test_when_needed_and_a_number_of_days_contradict(tmp_path):
     spec = minimal_spec(sections=[{"title": "Strength", "exercises": [
         {"ref": "posterior-pelvic-tilt", "frequency": {"as_needed": True, "days_per_week": 3}}]}])

@@ -232,17 +232,21 @@ def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) 
 def prescribed_frequency(entry: dict[str, Any], section_frequency: dict[str, int],
                          default_frequency: Mapping[str, int]) -> dict[str, int]:
     """How often: the clinician's, the entry's fields over its section's (as a dosage is read),
-    else the catalog's default as a whole. A number of days and `as_needed` are two kinds of
-    schedule: the entry's one replaces the section's other. (`as_needed: false` says no more
-    than leaving it out.)"""
+    else the catalog's default as a whole. `as_needed` is no schedule: an entry's replaces its
+    section's days and times, and an entry's days (or `as_needed: false`) put it back on one.
+    (`as_needed: false` otherwise says no more than leaving it out.)"""
     own = entry.get("frequency") or {}
-    chosen = {**section_frequency, **own}
+    inherited = dict(section_frequency)
     if own.get("as_needed"):
-        chosen.pop("days_per_week", None)
-    elif "days_per_week" in own:
-        chosen.pop("as_needed", None)
-    chosen = chosen or dict(default_frequency)
-    return {k: v for k, v in chosen.items() if not (k == "as_needed" and not v)}
+        inherited = {}
+    elif "days_per_week" in own or "as_needed" in own:
+        inherited.pop("as_needed", None)
+    chosen = _without_false_as_needed({**inherited, **own})
+    return chosen or _without_false_as_needed(default_frequency)
+
+
+def _without_false_as_needed(frequency: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in frequency.items() if not (k == "as_needed" and not v)}
 
 
 def _replaced(entry: dict[str, Any], field_name: str, lines: tuple[Line, ...]) -> tuple[Line, ...]:

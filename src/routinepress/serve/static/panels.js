@@ -212,16 +212,18 @@ function linesField(path, catalogLines) {
 
 // How often an exercise is done, as model.py's prescribed_frequency reads it: the entry's
 // own fields over its section's, else the catalog's default as a whole; the entry's "only
-// when needed" replaces the section's days. The grey hints show the numbers that will print.
+// when needed" replaces the section's days and times. The grey hints show what will print.
 function frequencyInForce(s, e) {
   const entry = state.doc.sections[s].exercises[e];
   const info = state.byId[typeof entry === "string" ? entry : entry.ref];
   const given = (f) => (f && typeof f === "object" ? f : {});
   const own = given(typeof entry === "object" && entry.frequency);
-  const chosen = { ...given(state.doc.sections[s].frequency), ...own };
-  if (own.as_needed) delete chosen.days_per_week;
-  else if ("days_per_week" in own) delete chosen.as_needed;
-  return Object.keys(chosen).length ? chosen : (info && info.default_frequency) || {};
+  let inherited = { ...given(state.doc.sections[s].frequency) };
+  if (own.as_needed) inherited = {};
+  else if ("days_per_week" in own || "as_needed" in own) delete inherited.as_needed;
+  const onSchedule = (f) => Object.fromEntries(Object.entries(f).filter(([k, v]) => !(k === "as_needed" && !v)));
+  const chosen = onSchedule({ ...inherited, ...own });
+  return Object.keys(chosen).length ? chosen : onSchedule((info && info.default_frequency) || {});
 }
 // after an edit of any frequency box, without drawing the form again (the cursor stays put)
 function refreshFrequencyHints() {
