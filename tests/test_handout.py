@@ -310,3 +310,29 @@ def _is_grey(colour, hex_grey: str) -> bool:
     level = int(hex_grey[1:3], 16) / 255
     values = colour if isinstance(colour, (list, tuple)) else [colour]
     return bool(values) and all(v is not None and abs(v - level) < 0.01 for v in values)
+
+
+@pytest.mark.parametrize("template", ["standard", "large-print"])
+def test_an_exercises_stop_lines_taller_than_a_page_still_build(tmp_path, template):
+    """30 long reasons to stop for one exercise (the schema allows 30 of 2,000 characters):
+    the row they share is taller than a page. It gets the full width and splits at its lines,
+    instead of 'does not fit on one page' (and a 500 from the server)."""
+    lines = [f"Stop if your hip pain gets sharp and stays for more than a day after you do this ({n})."
+             for n in range(30)]
+    spec = minimal_spec(sections=[{"title": "A", "exercises": [
+        {"ref": "clamshell", "red_flags": lines}, "bridge"]}])
+    out = tmp_path / "t.pdf"
+    result = run_cli("build", write_spec(tmp_path, spec), "-o", out, "--template", template)
+    assert result.code == 0, result.stderr
+    pdf = ReadPdf(out)
+    text = squash(" ".join(pdf.pages_text))
+    assert "Clamshell: Stop if your hip pain gets sharp" in text and "after you do this (29)." in text
+    assert "Bridge: " in text  # the other exercise's stop line still has its place
+
+
+def test_no_warnings_at_all_print_no_empty_stop_box(tmp_path):
+    spec = minimal_spec(general_warnings={"use": []},
+                        sections=[{"title": "A", "exercises": [{"ref": "clamshell", "red_flags": []}]}])
+    out = tmp_path / "t.pdf"
+    assert run_cli("build", write_spec(tmp_path, spec), "-o", out).code == 0
+    assert "Stop and call your clinic" not in " ".join(ReadPdf(out).pages_text)

@@ -71,19 +71,39 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     continue on the next page; the box is not moved whole to page 2 even when it would fit
     there, because the warnings belong on page 1, under the title, where everyone looks.
     """
+    if not handout.stop_if and not handout.red_flags:
+        return []  # (a spec that leaves out every warning gets no empty box)
     indented = styles.stop_line
     rows: list[list[object]] = [[Paragraph(esc(words["stop_if_title"]), styles.heading), ""]]
     rows += [[Paragraph(esc(line), indented, bulletText=BULLET), ""] for line in handout.stop_if]
     spans = list(range(len(rows)))
-    # The heading and the "Take care" label each stay with the row after them.
+    # The heading and the "Take care" label each stay with the row after them, where that
+    # row is short: a row taller than a page can only be split, never kept with another.
     keep_with_next = [0]
     if handout.red_flags:
-        spans.append(len(rows))
-        keep_with_next.append(len(rows))
+        label_row = len(rows)
+        spans.append(label_row)
         rows.append([Paragraph(esc(words["red_flags"]) + ":", styles.label), ""])
         cells = [Paragraph(f"<b>{esc(flags.exercise)}:</b> {esc(' '.join(flags.lines))}", indented, bulletText=BULLET)
                  for flags in handout.red_flags]
-        rows += [[cells[i], cells[i + 1] if i + 1 < len(cells) else ""] for i in range(0, len(cells), 2)]
+        # Two to a row, except a long one (a third of a page at half width), which gets a
+        # row of its own at full width: half as tall, and free to split at its lines.
+        half = styles.frame_width / 2 - 2 * _StopTable.SIDE_PADDING
+        long = [cell.wrap(half, styles.frame_height)[1] > styles.frame_height / 3 for cell in cells]
+        pair: list[object] = []
+        for cell, alone in zip(cells, long):
+            if alone:
+                spans.append(len(rows))
+                rows.append([cell, ""])
+                continue
+            pair.append(cell)
+            if len(pair) == 2:
+                rows.append(pair)
+                pair = []
+        if pair:
+            rows.append([pair[0], ""])
+        if not long[0]:
+            keep_with_next.append(label_row)
     table = _StopTable(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1, repeatRows=1)
     border = styles.colour("stop_border")
     table.continued_heading = Paragraph(esc(words["stop_if_continued"]), styles.heading)
@@ -92,7 +112,8 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         ("BACKGROUND", (0, 0), (-1, -1), styles.colour("stop_fill")),
         ("BOX", (0, 0), (-1, -1), 2.5, border),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("LEFTPADDING", (0, 0), (-1, -1), _StopTable.SIDE_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _StopTable.SIDE_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), _StopTable.ROW_PADDING),
         ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), _StopTable.END_PADDING),
         *[("SPAN", (0, r), (1, r)) for r in spans],
@@ -113,7 +134,7 @@ class _StopTable(Table):
     the first part with the top of the rest, a second box that cuts a warning in two.
     """
 
-    ROW_PADDING, END_PADDING = 1, 8
+    ROW_PADDING, END_PADDING, SIDE_PADDING = 1, 8, 10
     continued_heading: Paragraph | None = None
     border: Color | None = None
 
