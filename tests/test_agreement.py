@@ -31,8 +31,8 @@ def test_a_custom_step_naming_another_dose_is_refused_and_nothing_is_written(tmp
     result = cli("build", spec, "-o", tmp_path / "out.pdf")
     assert result.code == 1 and not (tmp_path / "out.pdf").exists()
     where = f"error: {spec}: $.sections[0].exercises[0].custom.steps[0]: step 1 says"
-    assert f"{where} '5 seconds', which the prescription does not (hold_seconds 2)" in result.stderr
-    assert f"{where} '10 reps', which the prescription does not (reps 3)" in result.stderr
+    assert f"{where} '5 seconds', which the prescription does not (it says hold 2 seconds)" in result.stderr
+    assert f"{where} '10 reps', which the prescription does not (it says reps 3)" in result.stderr
     assert f"{where} 'switch sides', but the prescription is one side (left)" in result.stderr
     assert "Traceback" not in result.stderr
     assert cli("validate", spec).code == 1
@@ -53,7 +53,7 @@ def test_a_note_naming_another_dose_is_a_warning_and_strict_refuses_it(tmp_path,
     spec = write_spec(tmp_path, _spec(entry))
     built = cli("build", spec, "-o", tmp_path / "out.pdf")
     warning = (f"warning: {spec}: $.sections[0].exercises[0].notes: says '20 to 30 seconds', "
-               "which the prescription does not (hold_seconds 20)")
+               "which the prescription does not (it says hold 20 seconds)")
     assert built.code == 0 and warning in built.stderr and (tmp_path / "out.pdf").exists()
     assert warning in cli("validate", spec).stderr
     strict = cli("build", spec, "-o", tmp_path / "strict.pdf", "--strict")
@@ -177,8 +177,10 @@ def test_a_side_that_does_not_fit_the_exercise_is_refused(tmp_path, cli, exercis
     ("single-leg-bridge", "right", "Keep your right foot on the floor: your right leg does the work."),
     ("clamshell", "left", "Do this with your left leg only."),  # no words of its own: "leg" is clear there
     # each side, for stepping sideways: "switch sides" would not say to step back the other way
-    ("banded-side-step", "each", "Take all your steps to one side, then step the same number back the other way."),
-    ("banded-side-step", "left", "Do this with your left leg only."),
+    ("banded-side-step", "each", "Take all your steps to one side, then step back the other way."),
+    ("banded-side-step", "left", "Step toward your left only."),
+    ("lateral-lunge-adductor-slide", "right",
+     "Always put your right foot on the towel: this works the inside of your right thigh."),
     ("clamshell", "each", "Do all your repeats on one side, then switch sides."),
 ])
 def test_one_side_is_said_in_the_exercises_own_words_where_leg_is_unclear(tmp_path, exercise_id, side, sentence):
@@ -188,3 +190,44 @@ def test_one_side_is_said_in_the_exercises_own_words_where_leg_is_unclear(tmp_pa
     doc = _spec({"ref": exercise_id, "dosage": {"side": side}})
     card = build_model(check_spec(doc, tmp_path / "spec.json", CATALOG), CATALOG).sections[0].cards[0]
     assert card.steps[-1] == sentence
+
+
+def test_validate_shows_the_warnings_found_with_the_errors(tmp_path, cli):
+    """A side error and a hold warning in one spec: both at once, not the warning only after the fix."""
+    spec = write_spec(tmp_path, _spec({"ref": "banded-side-step", "dosage": {"hold_seconds": 3}},
+                                      {"ref": "bridge", "dosage": {"side": "each"}}))
+    result = cli("validate", spec)
+    assert result.code == 1
+    assert "error: " in result.stderr and "$.sections[0].exercises[1].dosage.side" in result.stderr
+    assert "warning: " in result.stderr and "$.sections[0].exercises[0].dosage.hold_seconds" in result.stderr
+    assert "$.sections[0].exercises[0].dosage.hold_seconds" in cli("build", spec, "-o", tmp_path / "o.pdf").stderr
+
+
+def test_a_custom_step_for_one_side_cannot_be_done_on_both(tmp_path):
+    entry = _custom(["Lie on your side.", "Lift one knee.", "{sides}"], {"reps": 10}) | {"dosage": {"side": "both"}}
+    errors, _ = disagreements(_spec(entry), CATALOG, "spec.json")
+    assert [e.where for e in errors] == ["$.sections[0].exercises[0].dosage.side"]
+    assert "'towel-squeeze' works one side at a time" in errors[0].message
+
+
+def test_holds_spelled_out_reasons_to_stop_and_lost_condition_lines(tmp_path):
+    # a custom step that says its hold in words explains the hold
+    words_step = _custom(["Squeeze the towel.", "Hold it there for five seconds."], {"reps": 10, "hold_seconds": 5})
+    assert disagreements(_spec(words_step), CATALOG, "spec.json") == ([], [])
+    # a reason to stop that names another dose is read like a tip
+    stop_line = {"ref": "clamshell", "dosage": {"reps": 10}, "red_flags": ["Stop after 30 repeats."]}
+    _, warnings = disagreements(_spec(stop_line), CATALOG, "spec.json")
+    assert [w.where for w in warnings] == ["$.sections[0].exercises[0].red_flags[0]"]
+    # own care cues replace the catalog's, and with them a line kept for this patient's condition
+    surgery = {"ref": "butterfly-stretch", "care": ["Go slowly."]}
+    _, warnings = disagreements(_spec(surgery, conditions=["recent-hip-surgery"]), CATALOG, "spec.json")
+    assert [w.where for w in warnings] == ["$.sections[0].exercises[0].care"]
+    assert "for this patient's recent-hip-surgery: 'After hip surgery, ask your surgeon" in warnings[0].message
+    assert disagreements(_spec(surgery), CATALOG, "spec.json") == ([], [])  # no such condition: nothing lost
+
+
+def test_the_hold_warnings_hint_fits_where_the_hold_came_from(tmp_path):
+    _, (given,) = disagreements(_spec({"ref": "sumo-squat", "dosage": {"hold_seconds": 3}}), CATALOG, "s")
+    assert given.hint == "leave hold_seconds out: this exercise has no moment to hold"
+    _, (custom,) = disagreements(_spec(_custom(["Squeeze."], {"reps": 3, "hold_seconds": 2})), CATALOG, "s")
+    assert custom.where.endswith(".custom.default_dosage.hold_seconds") and "{hold}" in custom.hint

@@ -48,6 +48,7 @@ def _switch() -> re.Pattern[str]:
                       r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
 
 
+_SPEAKS_OF_TIME = re.compile(r"\b(?:seconds?|minutes?|segundos?|minutos?)\b", re.I)  # "for five seconds"
 _DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines, read no further
 
 
@@ -67,20 +68,16 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             frequency = prescribed_frequency(entry, section.get("frequency", {}), exercise["default_frequency"])
             prescribed = _Prescribed(dosage, frequency)
             steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
-            if "custom" not in entry and (problem := _side_problem(entry["ref"], exercise["steps"], dosage)):
+            exercise_id = entry["custom"]["id"] if "custom" in entry else entry["ref"]
+            if problem := _side_problem(exercise_id, exercise["steps"], dosage, "custom" in entry):
                 errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
             # The built-in catalog's text passed `catalog check`: it names no figure and no side,
             # and what its placeholders write is the prescription. Only the clinician's is read.
             built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
             if unexplained_hold(exercise["steps"], dosage):
-                given_at = (f"{where}.dosage.hold_seconds" if "hold_seconds" in entry.get("dosage", {})
-                            else f"{where}.custom.default_dosage.hold_seconds" if "custom" in entry else steps_at)
-                warnings.append(Diagnostic(
-                    shown, given_at,
-                    f"no step of '{entry['ref'] if 'custom' not in entry else entry['custom']['id']}' says when to "
-                    "hold, so the card's 'Hold' would explain nothing", "leave hold_seconds out, or put the hold in "
-                    "a note: 'Hold 3 seconds at the top.'" if "custom" not in entry else
-                    "write {hold} in the step where the hold happens", severity="warning"))
+                warnings.append(_hold_warning(entry, exercise_id, where, shown))
+            if "custom" not in entry:
+                warnings += _dropped_for_this_patient(entry, catalog, set(doc.get("conditions", ())), where, shown)
             for i, step in enumerate(() if built_in else exercise["steps"]):
                 filled = words.step(step, dosage, exercise["side_words"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
@@ -89,8 +86,8 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                         f"step {i + 1} {message}",
                         "write {hold}, {time} or {sides} where the dose goes (the handout fills them in from "
                         "the dosage), or change the dosage"))
-            for field in ("tips", "care"):
-                lines = entry[field] if field in entry else () if built_in else exercise[field]
+            for field in ("tips", "care", "red_flags"):
+                lines = entry[field] if field in entry else () if built_in or field == "red_flags" else exercise[field]
                 for i, line in enumerate(lines):
                     for message in _conflicts(line, prescribed, sides=True):
                         warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
@@ -104,26 +101,58 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
     return errors, warnings
 
 
+def _hold_warning(entry: dict[str, Any], exercise_id: str, where: str, shown: str) -> Diagnostic:
+    """A hold no step explains, at the field that gave it, with the fix that fits where it came from."""
+    if "hold_seconds" in entry.get("dosage", {}):
+        at, hint = f"{where}.dosage.hold_seconds", "leave hold_seconds out: this exercise has no moment to hold"
+    elif "custom" in entry:
+        at, hint = f"{where}.custom.default_dosage.hold_seconds", "write {hold} in the step where the hold happens"
+    else:  # a clinic catalog entry's default
+        at, hint = f"{where}.ref", ('set "hold_seconds": null in the dosage, or write {hold} in the catalog '
+                                    "entry's step where the hold happens")
+    return Diagnostic(shown, at, f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would "
+                      "explain nothing", hint, severity="warning")
+
+
+def _dropped_for_this_patient(entry: dict[str, Any], catalog: Catalog, conditions: set[str], where: str,
+                              shown: str) -> list[Diagnostic]:
+    """The clinician's own care cues or reasons to stop replace the catalog's, and with them
+    a line the catalog keeps for one of this patient's conditions (a surgeon's caution): easy
+    to lose unseen, so it is named."""
+    found = []
+    exercise = catalog.get(entry["ref"])
+    for field in ("care", "red_flags"):
+        if field not in entry:
+            continue
+        for line in getattr(exercise, field):
+            if line.conditions & conditions and line.text not in entry[field]:
+                found.append(Diagnostic(
+                    shown, f"{where}.{field}", f"replaces the catalog's {field.replace('_', ' ')}, among them one "
+                    f"for this patient's {', '.join(sorted(line.conditions & conditions))}: '{line.text}'",
+                    "add it to the list if it still applies", severity="warning"))
+    return found
+
+
 def unexplained_hold(steps: list[str] | tuple[str, ...], dosage: dict[str, Any]) -> bool:
     """A hold prescribed for an exercise whose steps never say when to hold (no {hold}, and
     no step of the clinician's own naming its seconds): the dose band would print "Hold: 3
     seconds" for a walk."""
     if "hold_seconds" not in dosage:
         return False
-    return not any("{hold}" in step or (_DIGIT.search(step) and (_kinds()["seconds"].search(step)
-                                                                 or _kinds()["minutes"].search(step)))
-                   for step in steps)
+    return not any("{hold}" in step or _SPEAKS_OF_TIME.search(step) for step in steps)
 
 
-def _side_problem(exercise_id: str, steps: list[str], dosage: dict[str, Any]) -> str | None:
+def _side_problem(exercise_id: str, steps: list[str], dosage: dict[str, Any], custom: bool) -> str | None:
     """A catalog entry works one side at a time exactly when a step says {sides} (which side,
-    and when to switch); a side that does not fit it would print a card at odds with itself."""
+    and when to switch); a side that does not fit it would print a card at odds with itself.
+    (A custom exercise's steps may name their side in the clinician's own words instead:
+    for it, only `both` against a {sides} step, which would drop that step, is refused.)"""
     side = dosage.get("side")
     one_at_a_time = any("{sides}" in step for step in steps)
     if side == "both" and one_at_a_time:
         return (f"'{exercise_id}' works one side at a time, so it cannot be done on both sides together; "
                 "use each, left, right or alternating")
-    if side in ("each", "left", "right", "alternating") and not one_at_a_time:
+    if side in ("each", "left", "right", "alternating") and not one_at_a_time and not custom:
         return f"'{exercise_id}' works both sides together, so it has no side to choose; leave side out or use both"
     return None
 
@@ -196,8 +225,14 @@ def _prescribed(kind: str, dosage: dict[str, Any], frequency: dict[str, Any]) ->
             "reps": ("reps",), "sets": ("sets",)}.get(kind)
     given = {**dosage, **frequency}
     keys = keys or (("times_per_day",) if kind == "per_day" else ("days_per_week",))
-    stated = [f"{k} {_shown(given[k])}" for k in keys if k in given]
-    return ", ".join(stated) if stated else f"it gives no {keys[0]}"
+    stated = [f"{_SAID[k]} {_shown(given[k])}" + (" seconds" if k.endswith("_seconds") else "")
+              for k in keys if k in given]
+    return "it says " + ", ".join(stated) if stated else f"it gives no {_SAID[keys[0]]}"
+
+
+# The prescription's fields as a clinician says them ("it says hold 20 seconds")
+_SAID = {"hold_seconds": "hold", "duration_seconds": "time", "rest_seconds": "rest", "reps": "reps", "sets": "sets",
+         "times_per_day": "times a day", "days_per_week": "days a week"}
 
 
 def _shown(value: Any) -> str:

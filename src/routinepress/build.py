@@ -316,6 +316,10 @@ def _stop_workers(pool) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+    # The pool's manager thread ends once it sees its workers gone; wait for it here. Left
+    # running, it can close its wake-up pipe just as the interpreter's exit handler writes to
+    # it, which prints "Exception ignored ... Bad file descriptor" after "interrupted".
+    pool.shutdown(wait=True)
 
 
 def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built:
@@ -332,7 +336,7 @@ def _build_safely(spec_path: Path, output: Path, options: BuildOptions) -> Built
             _end_this_worker()
         raise
     except InputError as exc:
-        return Built(spec_path, None, error="\n".join(d.format() for d in exc.diagnostics))
+        return Built(spec_path, None, error="\n".join(d.format() for d in [*exc.diagnostics, *exc.warnings]))
     except RoutinepressError as exc:
         return Built(spec_path, None, error=f"error: {display_path(spec_path)}: {exc}")
     except Exception as exc:  # a bug of ours: report it, keep the batch going

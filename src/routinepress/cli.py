@@ -84,7 +84,7 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
             build_model(spec, catalog)
         except InputError as exc:
             failed += 1
-            for diagnostic in exc.diagnostics:
+            for diagnostic in [*exc.diagnostics, *exc.warnings]:
                 click.echo(diagnostic.format(), err=True)
             continue
         for warning in spec.warnings:

@@ -7,7 +7,7 @@ such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,10 +39,12 @@ class InputError(RoutinepressError):
     Carries every problem found, so one run reports them all.
     """
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], warnings: Sequence[Diagnostic] = ()):
         if not diagnostics:
             raise ValueError("InputError needs at least one diagnostic")
         self.diagnostics = list(diagnostics)
+        # Found in the same reading: shown after the errors, so a fix does not uncover them one by one.
+        self.warnings = list(warnings)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
     @classmethod
@@ -65,7 +67,7 @@ def failure_report(exc: BaseException) -> tuple[list[str], int]:
     traceback being for --debug. Every write is atomic, so Ctrl-C leaves no partial file.
     """
     if isinstance(exc, InputError):
-        return [d.format() for d in exc.diagnostics], EXIT_INPUT
+        return [d.format() for d in [*exc.diagnostics, *exc.warnings]], EXIT_INPUT
     if isinstance(exc, RoutinepressError):
         return [f"error: {exc}"], EXIT_INPUT
     if isinstance(exc, KeyboardInterrupt):

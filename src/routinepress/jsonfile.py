@@ -502,6 +502,11 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         return Diagnostic(file, where, f"is too short: {count} {unit}, at least {error.validator_value} needed")
     if error.validator == "pattern" and isinstance(error.instance, str):
         return Diagnostic(file, where, f"{error.instance!r} is not in the expected form", _pattern_hint(error))
+    if error.validator == "exclusiveMinimum" and isinstance(error.instance, (int, float)):
+        field = error.absolute_path[-1] if error.absolute_path else None
+        return Diagnostic(file, where, f"must be more than {error.validator_value}",
+                          f"leave it out, or write null to remove the catalog's {field.removesuffix('_seconds')}"
+                          if isinstance(field, str) and field.endswith("_seconds") else None)
     if error.validator == "not" and error.schema.get("description") and isinstance(error.instance, dict):
         # Two fields that contradict each other: the schema says why, at the field it forbids.
         forbidden = [k for k in error.validator_value.get("required", ()) if k in error.instance]
@@ -518,6 +523,11 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
 
 
 def _pattern_hint(error: ValidationError) -> str | None:
+    field = error.absolute_path[-1] if error.absolute_path else None
+    if field == "language":
+        return "a language tag such as en, es or en-GB"
+    if field == "logo":
+        return "a logo is a .png or .jpg file"
     if "a-z0-9" in str(error.validator_value):
         return "ids are lowercase words joined by hyphens, e.g. 'single-leg-bridge'"
     if "png" in str(error.validator_value):

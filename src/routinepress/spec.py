@@ -84,7 +84,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
         problems, warnings = disagreements(doc, catalog, shown)
         warnings += english_text_warnings(doc, catalog, shown)
     if problems:
-        raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)))
+        raise InputError(sorted(problems, key=lambda d: path_key(d.where, doc)), warnings)
     return Spec(path, doc, root, tuple(warnings))
 
 
@@ -103,7 +103,7 @@ def english_text_warnings(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
         english.append("the general warnings (general.json)")
     if not english:
         return []
-    named = english[:4] + ([f"{len(english) - 4} more"] if len(english) > 4 else [])
+    named = english if len(english) <= 5 else english[:4] + [f"{len(english) - 4} more"]  # ("1 more" names none)
     shown_ids = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
     return [Diagnostic(
         shown, "$.language", f"the handout is in '{language}', but the built-in catalog's text for {shown_ids} "

@@ -85,7 +85,7 @@ def _build(job: Watched, options: BuildOptions, echo: Callable[[str, bool], None
     try:
         rendered = render_spec(job.spec, options)  # a fresh catalog: a new overlay entry is seen
     except InputError as exc:
-        for diagnostic in exc.diagnostics:
+        for diagnostic in [*exc.diagnostics, *exc.warnings]:
             echo(diagnostic.format(), True)
         kept = f"; {display_path(job.output)} kept as it was" if job.output.exists() else ""
         echo(f"[{stamp}] {display_path(job.spec)}: not built{kept}", True)
