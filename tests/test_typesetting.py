@@ -111,6 +111,21 @@ def test_a_long_load_still_wraps_and_keeps_its_numbers_with_their_units(tmp_path
     assert not _broken_inside(pdf, "2 kg") and not _broken_inside(pdf, "12 inches")
 
 
+@pytest.mark.parametrize("language, label, first", [("en", "How often:", "3 days a week,"),
+                                                    ("es", "Con qué frecuencia:", "3 días a la semana,")])
+def test_a_value_longer_than_half_the_band_breaks_at_its_commas(tmp_path, language, label, first):
+    """"How often: 3 days a week, 2 times a day" is too long to keep whole in large print: it
+    breaks after the comma, not as "How often: 3 days" / "a week, ..." (a review finding)."""
+    spec = write_spec(tmp_path, minimal_spec(language=language, sections=[{
+        "title": "S", "frequency": {"days_per_week": 3, "times_per_day": 2}, "exercises": ["bridge"]}]))
+    out = tmp_path / "band.pdf"
+    assert run_cli("build", spec, "-o", out, "--template", "large-print").code == 0
+    lines = [line.strip() for page in ReadPdf(out).pages_lines for line in page]
+    at = next(i for i, line in enumerate(lines) if label in line)
+    said = lines[at][lines[at].index(label):]
+    assert said.startswith(f"{label} {first}"), lines[at:at + 2]
+
+
 UNIT_PHRASES = ("12 inches", "15 inches", "8 inches", "1 minute", "3 seconds", "5 seconds", "30 seconds")
 
 

@@ -377,8 +377,10 @@ def _dose(card: Card, styles: Styles) -> Flowable:
     """The prescription in one shaded band: "Repeat 10 to 15 times | Sets 1 set | ...".
 
     Each label and its value break only at the bars between them, so that "Every day" is not
-    read as "Every" at a line's end, unless the pair is longer than half the band (a long
-    `load`): that wraps as any text does, its numbers still on the line of their units."""
+    read as "Every" at a line's end, unless the pair is longer than half the band: then at
+    its commas ("How often: 3 days a week," / "2 times a day", never "3 days" / "a week"),
+    and a part longer still (a long `load`) wraps as any text does, its numbers still on
+    the line of their units."""
     if styles.template["card"]["dose_layout"] == "rows":
         return _dose_table(card, styles)
     half = (styles.frame_width - styles.dose.leftIndent - styles.dose.rightIndent) / 2
@@ -386,8 +388,12 @@ def _dose(card: Card, styles: Styles) -> Flowable:
     for label, value in card.dose_rows:
         if _width(f"{label}: ", styles.dose) + _width(value, styles.body_bold) <= half:
             pairs.append(f"{esc(unbroken(label))}:{NO_BREAK}<b>{esc(unbroken(value))}</b>")
-        else:
-            pairs.append(f"{esc(label)}: <b>{_text(value)}</b>")
+            continue
+        parts = [esc(unbroken(part)) if _width(part, styles.body_bold) <= half else _text(part)
+                 for part in value.split(", ")]
+        head = NO_BREAK if _width(f"{label}: ", styles.dose) + _width(value.split(", ")[0], styles.body_bold) <= half \
+            else " "
+        pairs.append(f"{esc(unbroken(label))}:{head}<b>{', '.join(parts)}</b>")
     return Paragraph("&nbsp;| ".join(pairs), styles.dose)
 
 
