@@ -133,9 +133,20 @@ def test_missing_glyph_is_reported(tmp_path):
     spec = write_spec(tmp_path, minimal_spec(intro="Go \u2192 then \u2713 done"))
     result = run_cli("build", spec, "-o", tmp_path / "x.pdf", cwd=tmp_path)
     assert result.code == 0
-    assert "warning: spec.json: the font has no glyph for '\u2192' (U+2192), '\u2713' (U+2713)" in result.stderr
+    warning = ("warning: spec.json: $.intro: the font has no glyph for '\u2192' (U+2192), '\u2713' (U+2713): "
+               "each prints as an empty box")
+    assert warning in result.stderr
     strict = run_cli("build", spec, "-o", tmp_path / "y.pdf", "--strict", cwd=tmp_path)
     assert strict.code == 1 and not (tmp_path / "y.pdf").exists()
+    assert warning in run_cli("validate", spec, cwd=tmp_path).stderr  # validate warns as build does
+
+
+def test_missing_glyphs_are_all_counted(tmp_path):
+    many = "".join(chr(0x4E00 + n) for n in range(12))  # twelve CJK characters
+    spec = write_spec(tmp_path, minimal_spec(notes=many))
+    result = run_cli("validate", spec, cwd=tmp_path)
+    assert "warning: spec.json: $.notes: the font has no glyph for" in result.stderr
+    assert "and 2 more: each prints as an empty box" in result.stderr
 
 
 def test_accents_print(tmp_path):

@@ -86,7 +86,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
     if problems:
         raise InputError(problems)
     result = render(handout, template, RenderOptions(options.page_size, options.fillable, options.grayscale),
-                    source_name=display_path(spec.path))
+                    source_name=display_path(spec.path), spec_doc=spec.doc)
     if options.strict and result.warnings:
         raise InputError(as_errors(result.warnings))
     inputs = [*map(Path, handout.inputs), *template.files]

@@ -71,7 +71,7 @@ def main(debug: bool) -> None:
 def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
     """Check routine specs against the schema and the catalog; print every problem."""
     from .config import find_config
-    from .errors import InputError
+    from .errors import InputError, display_path
     from .model import build_model
     from .spec import load_spec
 
@@ -81,13 +81,15 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
             config = find_config(spec_path.parent)  # each spec gets the config of its own folder
             catalog = _catalog(catalog_dirs, spec_path.parent)
             spec = load_spec(spec_path, catalog, config)
-            build_model(spec, catalog)
+            handout = build_model(spec, catalog)
         except InputError as exc:
             failed += 1
             for diagnostic in [*exc.diagnostics, *exc.warnings]:
                 click.echo(diagnostic.format(), err=True)
             continue
-        for warning in spec.warnings:
+        from .render.document import glyph_warnings  # (the font's characters: what a build warns of too)
+
+        for warning in [*spec.warnings, *glyph_warnings(handout.to_json(), display_path(spec.path), spec.doc)]:
             click.echo(warning.format(), err=True)
         click.echo(f"ok: {spec_path}")
     if failed:

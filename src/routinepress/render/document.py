@@ -8,7 +8,8 @@ import io
 import json
 import zlib
 from pathlib import Path
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
@@ -73,13 +74,13 @@ DEFAULT_OPTIONS = RenderOptions()
 
 
 def render(handout: Handout, template: Template, options: RenderOptions = DEFAULT_OPTIONS,
-           source_name: str = "") -> RenderResult:
+           source_name: str = "", spec_doc: Any = None) -> RenderResult:
     page_size = options.page_size or handout.page_size or template["page"]["size"]
     styles = make_styles(template, page_size)
     words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
     printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
-    warnings = _glyph_warnings(printed, source_name)
+    warnings = glyph_warnings(printed, source_name, spec_doc)
 
     builders = {
         # Before-you-start advice heads the warnings; the pain rule sits beside the reasons to stop.
@@ -318,15 +319,43 @@ def _content_hash(path: str) -> str:
         return path  # not a readable file: kept as written
 
 
-def _glyph_warnings(printed: dict, source_name: str) -> list[Diagnostic]:
-    """Characters the embedded font lacks, found before reportlab silently drops them."""
+def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None) -> list[Diagnostic]:
+    """Characters the embedded font lacks (they print as an empty box): at each field of the
+    spec that has one, and once for any that come from elsewhere (a clinic catalog's text)."""
     text = json.dumps(printed, ensure_ascii=False)
-    missing = sorted(fonts.missing_glyphs(text))
+    missing = set(fonts.missing_glyphs(text))
     if not missing:
         return []
-    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:10])
-    return [Diagnostic(source_name, "", f"the font has no glyph for {shown}; it will print as a blank",
-                       "use plain letters or ask for a font that covers them", severity="warning")]
+    found: list[Diagnostic] = []
+    placed: set[str] = set()
+    for where, value in _strings(spec_doc, "$") if spec_doc is not None else ():
+        here = missing & set(value)
+        if here:
+            placed |= here
+            found.append(_glyph_diagnostic(source_name, where, here))
+    if missing - placed:
+        found.append(_glyph_diagnostic(source_name, "", missing - placed))
+    return found
+
+
+def _glyph_diagnostic(source_name: str, where: str, characters: set[str]) -> Diagnostic:
+    listed = sorted(characters)
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in listed[:10])
+    more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
+    return Diagnostic(source_name, where, f"the font has no glyph for {shown}{more}: each prints as an empty box",
+                      "use plain letters (-> for an arrow, >= for at least), or leave it out", severity="warning")
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Every string in a JSON document, with its JSON path."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{where}[{i}]")
 
 
 __all__ = ["RenderOptions", "RenderResult", "render", "esc"]
