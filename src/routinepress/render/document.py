@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 import zlib
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from reportlab import rl_config
