@@ -52,6 +52,18 @@ def _broken_inside(pdf: ReadPdf, phrase: str) -> list[str]:
     return found
 
 
+def test_a_long_patient_name_is_shortened_so_the_date_still_prints(tmp_path):
+    name = "Maria-Concepción Featherstonehaugh-Villanueva de los Santos"
+    spec = write_spec(tmp_path, minimal_spec(patient={"name": name}, date="2026-11-30"))
+    out = tmp_path / "name.pdf"
+    assert run_cli("build", spec, "-o", out).code == 0
+    pdf = ReadPdf(out)
+    assert pdf.page_count > 1
+    # page 2's running header (page 1 prints the name whole under the title)
+    header = next(line for line in pdf.pages_lines[1] if "Nov 30, 2026" in line)
+    assert "Maria-Concepción\u2026" in header and name not in header  # cut at a whole word
+
+
 def test_a_separator_in_the_clinician_line_ends_its_line(tmp_path):
     """mixed-short, large print: the clinician's name, clinic, phone and email wrap onto a
     second line. The dot between two of them stays at the end of the first line; a line

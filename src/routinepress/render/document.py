@@ -114,7 +114,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
                     page_size, options.fillable],
                    sort_keys=True).encode()
     ).hexdigest()
-    running = _running_text(handout, template, words)
+    running = _running_text(handout, template, words, styles)
     try:
         doc.build(story, canvasmaker=_canvas_class(styles, running, signature))
     except LayoutError:
@@ -167,19 +167,36 @@ def _document(buffer: io.BytesIO, handout: Handout, styles: Styles, page_size: s
     return doc
 
 
-def _running_text(handout: Handout, template: Template, words: parts.Words) -> dict[str, dict[str, str]]:
+def _running_text(handout: Handout, template: Template, words: parts.Words,
+                  styles: Styles) -> dict[str, dict[str, str]]:
     values = {
         "title": handout.title, "patient": handout.patient, "date": handout.date,
         "clinic": handout.clinician.get("clinic", ""), "clinician": handout.clinician.get("name", ""),
     }
+    half = (styles.page_width - styles.margins["left"] - styles.margins["right"]) / 2
     out: dict[str, dict[str, str]] = {}
     for where in ("header", "footer"):
         out[where] = {}
         for side, pattern in template[where].items():
             # {page_of} is filled in per page once the total is known.
             out[where][side] = _format(pattern, values | {"page_of": "\x00"}).strip()
+            if side == "right" and "{patient}" in pattern and _width(out[where][side], styles) > half:
+                # The right side gets at most half the line and is cut at its end: a long
+                # name is shortened instead, so that the date after it still prints.
+                name, most = handout.patient, len(handout.patient) - 1
+                while most > 0 and _width(_format(pattern, values | {"patient": _shortened(name, most),
+                                                                     "page_of": "88"}), styles) > half:
+                    most -= 1
+                out[where][side] = _format(pattern, values | {"patient": _shortened(name, most),
+                                                              "page_of": "\x00"}).strip()
     out["page_of"] = {"pattern": words["page_of"]}
     return out
+
+
+def _width(text: str, styles: Styles) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text.replace("\x00", "88"), fonts.REGULAR, styles.small.fontSize)
 
 
 def _format(pattern: str, values: dict[str, str]) -> str:
