@@ -360,3 +360,16 @@ def test_an_exercise_given_twice_is_told_apart_and_its_stop_line_printed_once(tm
     text = _pdf_text(tmp_path, spec, "twice")
     assert text.count("You feel a pinch deep in the groin.") == 1
     assert "4. Single-leg bridge (left side only)" in text
+
+
+@pytest.mark.parametrize("exercise_id, tip", [
+    ("clamshell", "Later, your therapist may add a loop band above your knees."),
+    ("straight-leg-raise", "When this is easy, your therapist may add a small weight at your ankle."),
+])
+def test_a_tip_that_plans_a_load_is_not_printed_under_one(tmp_path, exercise_id, tip):
+    """A patient prescribed a band is not told the therapist may add one later (a review finding)."""
+    loaded = _pdf_text(tmp_path, _one(exercise_id, {"load": "light band above the knees"}), "loaded")
+    plain = _pdf_text(tmp_path, _one(exercise_id, {}), "plain")
+    squash = lambda text: " ".join(text.split())  # noqa: E731
+    assert tip in squash(plain) and tip not in squash(loaded)
+    assert "Use: light band above the knees" in squash(loaded)

@@ -37,16 +37,18 @@ class Line(NamedTuple):
     text: str
     conditions: frozenset[str] = frozenset()  # empty: everyone
     yields_to_pain_rule: bool = False  # a generic "stop if it hurts": a spec's pain rule replaces it
+    yields_to_load: bool = False  # "your therapist may add a band": not said to a patient given one
 
     @classmethod
     def from_document(cls, item: str | dict[str, Any]) -> Line:
         if isinstance(item, str):
             return cls(item)
-        return cls(item["text"], frozenset(item.get("conditions", ())), item.get("yields_to_pain_rule", False))
+        return cls(item["text"], frozenset(item.get("conditions", ())), item.get("yields_to_pain_rule", False),
+                   item.get("yields_to_load", False))
 
-    def applies(self, conditions: set[str], pain_rule: bool) -> bool:
-        """For a patient with these conditions, under a pain rule or not."""
-        if self.yields_to_pain_rule and pain_rule:
+    def applies(self, conditions: set[str], pain_rule: bool, loaded: bool = False) -> bool:
+        """For a patient with these conditions, under a pain rule or not, given a load or not."""
+        if self.yields_to_pain_rule and pain_rule or self.yields_to_load and loaded:
             return False
         return not self.conditions or bool(self.conditions & conditions)
 
@@ -151,7 +153,7 @@ def _line_docs(lines: tuple[Line, ...]) -> list[Any]:
     """Lines as an entry writes them: plain text unless limited to some patients."""
     docs: list[Any] = []
     for line in lines:
-        if not line.conditions and not line.yields_to_pain_rule:
+        if not line.conditions and not line.yields_to_pain_rule and not line.yields_to_load:
             docs.append(line.text)
             continue
         doc: dict[str, Any] = {"text": line.text}
@@ -159,6 +161,8 @@ def _line_docs(lines: tuple[Line, ...]) -> list[Any]:
             doc["conditions"] = sorted(line.conditions)
         if line.yields_to_pain_rule:
             doc["yields_to_pain_rule"] = True
+        if line.yields_to_load:
+            doc["yields_to_load"] = True
         docs.append(doc)
     return docs
 

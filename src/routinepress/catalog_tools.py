@@ -121,6 +121,7 @@ def _shown(line: Line) -> str:
     """A line with who it is for, as the clinician needs to know it."""
     notes = [f"only for: {', '.join(sorted(line.conditions))}"] if line.conditions else []
     notes += ["left out under a pain rule"] if line.yields_to_pain_rule else []
+    notes += ["left out when a load is prescribed"] if line.yields_to_load else []
     return line.text + (f"  [{'; '.join(notes)}]" if notes else "")
 
 

@@ -213,7 +213,7 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
         summary=exercise.summary, dose_rows=tuple(words.dose_rows(dosage, frequency)),
         dose_summary=words.dose_summary(dosage), frequency_text=words.frequency(frequency),
         frequency=frequency, steps=steps,
-        tips=_chosen(_replaced(entry, "tips", exercise.tips), conditions, pain_rule),
+        tips=_chosen(_replaced(entry, "tips", exercise.tips), conditions, pain_rule, "load" in dosage),
         care=_chosen(_replaced(entry, "care", exercise.care), conditions, pain_rule),
         pictures=tuple(Picture(str(i.path), i.caption) for i in exercise.illustrations),
         notes=entry.get("notes", ""), mirror=dosage.get("side") == "left",
@@ -256,8 +256,8 @@ def _replaced(entry: dict[str, Any], field_name: str, lines: tuple[Line, ...]) -
     return lines
 
 
-def _chosen(lines: tuple[Line, ...], conditions: set[str], pain_rule: bool) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(line.text for line in lines if line.applies(conditions, pain_rule)))
+def _chosen(lines: tuple[Line, ...], conditions: set[str], pain_rule: bool, loaded: bool = False) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(line.text for line in lines if line.applies(conditions, pain_rule, loaded)))
 
 
 def _next_steps(ids: tuple[str, ...], catalog: Catalog, numbers: dict[str, tuple[int, str]],
