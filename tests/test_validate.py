@@ -78,3 +78,4 @@ def test_version_and_help():
     assert result.code == 0 and "routinepress, version" in result.stdout
     for command in ("build", "validate", "catalog", "new", "template", "illustrate"):
         assert run_cli(command, "--help").code == 0
+

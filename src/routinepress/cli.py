@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a problem with the user's input, 2 usage (click's own), 130 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -99,8 +100,8 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(),
-              help="Output PDF, or a folder (several specs; an existing folder or a name ending in /). "
-                   "Default: SPEC name with .pdf, in the current folder.")
+              help="Output PDF, or a folder (several specs; an existing folder or a name ending in /), "
+                   "or - for standard output (one spec). Default: SPEC name with .pdf, in the current folder.")
 @catalog_option
 @click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
               help="Paper size, overriding the spec and template.")
@@ -120,7 +121,6 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
           output_format) -> None:
     """Validate specs and write their PDF handouts."""
     global built_everything
-    import os
     import time
 
     from .build import BuildOptions, build_many, build_one, count_pages, keeping_records, single_target
@@ -130,6 +130,12 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
     if template and is_path(template):  # typed on the command line: relative to where the user is
         template = str(Path(template).absolute())
     options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
+    if output == "-":  # to another program (the model to jq, the PDF to a printer), not a file named "-"
+        if len(specs) != 1 or depfile:
+            raise click.UsageError("-o - writes one handout to standard output: give one spec, and no --depfile")
+        _to_standard_output(specs[0], options)
+        built_everything = True
+        return
     with keeping_records(output_format):
         if len(specs) == 1:
             built = build_one(specs[0], single_target(specs[0], output, output_format), options, depfile=depfile)
@@ -164,6 +170,19 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
             sys.exit(EXIT_INPUT)
         click.echo(summary)
         built_everything = True
+
+
+def _to_standard_output(spec: Path, options) -> None:
+    from .build import render_spec
+
+    rendered = render_spec(spec, options)
+    _echo_warnings(rendered.warnings)
+    try:
+        sys.stdout.buffer.write(rendered.data)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left early (`| head -c 100`): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_INPUT)
 
 
 class _NoBar:
