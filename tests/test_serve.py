@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -217,10 +218,18 @@ def test_a_pipe_in_handouts_is_skipped_not_waited_on(tmp_path):
     os.mkfifo(root / "handouts" / "x.json")  # opened plainly, it would wait for a writer forever
     (root / "handouts" / "real.json").write_text(json.dumps(minimal_spec(title="Real")))
     (root / "handouts" / "folder.json").mkdir()
+    from routinepress.serve.folder import ClinicFolder
+
+    found: list = []
+    worker = threading.Thread(target=lambda: found.append(ClinicFolder(root).list_handouts()), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # (free the waiting reader, so the test run can end)
+        os.close(os.open(root / "handouts" / "x.json", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("listing handouts/ waited on a pipe")
+    assert found == [[{"name": "real", "title": "Real"}]]
     with TestClient(create_app(root), base_url=BASE) as c:
-        listing = c.get("/api/handouts")
-    assert listing.status_code == 200
-    assert listing.json()["handouts"] == [{"name": "real", "title": "Real"}]
+        assert c.get("/api/handouts").json()["handouts"] == [{"name": "real", "title": "Real"}]
 
 
 def test_a_long_catalog_search_is_refused_at_once(client):
