@@ -271,7 +271,7 @@ async function download() {
 function revealProblems() {
   const box = $("#problems");
   if (!box.childElementCount) return;
-  box.scrollIntoView({ block: "nearest" });
+  box.scrollIntoView({ block: "start" });
   box.focus({ preventScroll: true });
 }
 
