@@ -205,7 +205,8 @@ def test_if_match_edge_cases_write_only_on_a_strong_match(client, clinic):
             assert res.status_code == 412, refused
             assert res.json()["exists"] is True and "saved by someone else" in res.json()["error"]
             assert json.loads(path.read_text())["title"] == "First", refused
-        res = client.put("/api/handouts/edge", json=minimal_spec(title="Listed"), headers={"If-Match": f'"zzz", {etag}'})
+        listed = {"If-Match": f'"zzz", {etag}'}
+        res = client.put("/api/handouts/edge", json=minimal_spec(title="Listed"), headers=listed)
         assert res.status_code == 200 and json.loads(path.read_text())["title"] == "Listed"
         res = client.put("/api/handouts/edge", json=minimal_spec(title="Any"), headers={"If-Match": "*"})
         assert res.status_code == 200 and json.loads(path.read_text())["title"] == "Any"

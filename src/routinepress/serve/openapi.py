@@ -96,8 +96,9 @@ def document() -> dict[str, Any]:
             "/api/catalog": {"get": {
                 "summary": "The catalog list, filtered and searched (typos forgiven)",
                 "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
-                               for n, d in (("q", "Search words, up to 100 characters (longer: 422)"), ("kind", "e.g. stretch"),
-                                            ("region", "e.g. hip"), ("equipment", "e.g. band"))],
+                               for n, d in (("q", "Search words, up to 100 characters (more: 422)"),
+                                            ("kind", "e.g. stretch"), ("region", "e.g. hip"),
+                                            ("equipment", "e.g. band"))],
                 "responses": {"200": _json({"type": "object"}, "exercises (id, name, kind, pictures...) "
                                            "and the filter values in use"), **_errors(400, 401, 422)}}},
             "/api/catalog/{id}": {"get": {
