@@ -569,6 +569,7 @@ def test_every_warning_shows_at_its_field_and_in_the_list(page, server):
     assert page.locator("#problems strong").inner_text() == "2 warnings: the handout still prints, but check them:"
     assert "2 warnings" in page.locator("#preview-note").inner_text()
     page.screenshot(path=str(SCREENSHOT.with_name("serve-warnings.png")))
+    page.locator(".lines").first.screenshot(path=str(SCREENSHOT.with_name("serve-warning-at-field.png")))
     tips.fill("")
     care.fill("")
     tips_note.wait_for(state="hidden", timeout=20_000)
