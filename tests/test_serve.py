@@ -3,8 +3,11 @@ folder's handouts, and the guard (Host, Origin, token, body size, no stack trace
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -183,7 +186,60 @@ def test_a_save_replaces_only_the_version_it_opened(client, clinic):
     assert json.loads(path.read_text())["title"] == "Saved by B"
     path.unlink()
     gone = client.put("/api/handouts/two-windows", json=minimal_spec(), headers={"If-Match": newer})
-    assert gone.status_code == 412 and "removed" in gone.json()["error"] and not path.exists()
+    assert gone.status_code == 412 and not path.exists()
+    assert gone.json() == {"error": "handouts/two-windows.json does not exist (it may have been removed or "
+                                    "renamed since you opened it)", "exists": False}
+
+
+def test_if_match_edge_cases_write_only_on_a_strong_match(client, clinic):
+    """RFC 9110's If-Match: a blank header is a condition that matches nothing, * needs the
+    file to exist, a list matches when any strong tag does, a weak tag never matches."""
+    path = clinic / "handouts" / "edge.json"
+    put = functools.partial(client.put, "/api/handouts/edge", json=minimal_spec(title="Changed"))
+    assert put(headers={"If-Match": "*"}).status_code == 412 and not path.exists()  # * on a missing file
+    made = client.put("/api/handouts/edge", json=minimal_spec(title="First"), headers={"If-None-Match": "*"})
+    etag = made.headers["etag"]
+    try:
+        for refused in ("", " ", "W/" + etag, '"zzz", W/' + etag, '""', '"unreadable"', '"zzz"'):
+            res = put(headers={"If-Match": refused})
+            assert res.status_code == 412, refused
+            assert res.json()["exists"] is True and "saved by someone else" in res.json()["error"]
+            assert json.loads(path.read_text())["title"] == "First", refused
+        listed = {"If-Match": f'"zzz", {etag}'}
+        res = client.put("/api/handouts/edge", json=minimal_spec(title="Listed"), headers=listed)
+        assert res.status_code == 200 and json.loads(path.read_text())["title"] == "Listed"
+        res = client.put("/api/handouts/edge", json=minimal_spec(title="Any"), headers={"If-Match": "*"})
+        assert res.status_code == 200 and json.loads(path.read_text())["title"] == "Any"
+    finally:
+        path.unlink()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_handouts_is_skipped_not_waited_on(tmp_path):
+    root = make_clinic(tmp_path / "clinic")
+    os.mkfifo(root / "handouts" / "x.json")  # opened plainly, it would wait for a writer forever
+    (root / "handouts" / "real.json").write_text(json.dumps(minimal_spec(title="Real")))
+    (root / "handouts" / "folder.json").mkdir()
+    from routinepress.serve.folder import ClinicFolder
+
+    found: list = []
+    worker = threading.Thread(target=lambda: found.append(ClinicFolder(root).list_handouts()), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # (free the waiting reader, so the test run can end)
+        os.close(os.open(root / "handouts" / "x.json", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("listing handouts/ waited on a pipe")
+    assert found == [[{"name": "real", "title": "Real"}]]
+    with TestClient(create_app(root), base_url=BASE) as c:
+        assert c.get("/api/handouts").json()["handouts"] == [{"name": "real", "title": "Real"}]
+
+
+def test_a_long_catalog_search_is_refused_at_once(client):
+    assert client.get("/api/catalog", params={"q": "b" * 100}).status_code == 200
+    res = client.get("/api/catalog", params={"q": "clamshell bridge " * 60})
+    assert res.status_code == 422
+    found = res.json()["diagnostics"][0]
+    assert found["path"] == "q" and found["message"] == "the search is longer than 100 characters"
 
 
 def test_saving_an_invalid_spec_writes_nothing(client, clinic):

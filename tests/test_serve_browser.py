@@ -41,29 +41,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(folder: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    """`routinepress serve FOLDER` in its own process, once it answers (any status). Its log
+    goes to a file beside the folder, `proc.log` (a pipe nobody reads would fill, and stop it)."""
+    port = free_port()
+    log = folder.parent / f"serve-{port}.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "routinepress", "serve", str(folder), "--port", str(port),
+                                 *options], stdout=out, stderr=subprocess.STDOUT, text=True)
+    proc.log = log  # type: ignore[attr-defined]
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return proc, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`routinepress serve` on a fresh `routinepress init` folder, in its own process."""
     folder = tmp_path_factory.mktemp("browser") / "clinic"
     made = run_cli("init", folder, "--clinic", "Riverside Test Clinic")
     assert made.code == 0, made.stderr
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "routinepress", "serve", str(folder), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "api/handouts", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the server did not start:\n{proc.stdout.read()}")
-            time.sleep(0.2)
+    proc, url = start_server(folder)
+    urllib.request.urlopen(url + "api/handouts", timeout=10).read()
     yield url, folder
     proc.terminate()
-    log = proc.communicate(timeout=10)[0]
+    proc.wait(timeout=10)
+    log = proc.log.read_text()
     # one line per request, none of them with the patient's name or the handout's
     assert "GET /api/handouts 200" in log
     assert "Ada Lovelace" not in log and "clam-test" not in log
@@ -330,7 +341,7 @@ def test_an_exercise_can_be_marked_when_needed(page):
     the section's days; ticked with a number of days as well, the days box shows the conflict."""
     page.fill("[data-path='$.sections[0].frequency.days_per_week']", "4")
     add_from_search(page, "clamshell", "clamshell")
-    flag = page.get_by_label("Only when needed")
+    flag = page.locator("[data-path='$.sections[0].exercises[0].frequency.as_needed']")
     assert not flag.is_checked()
     flag.check()
     with page.expect_download() as download:
@@ -399,3 +410,228 @@ def page_texts(pdf: bytes) -> str:
         return " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     finally:
         doc.close()
+
+
+# --- a review's findings: saving, status, lines boxes, warnings, search ---------------------
+def open_handout(page, folder: Path, name: str, doc: dict) -> None:
+    (folder / "handouts" / f"{name}.json").write_text(json.dumps(doc))
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    page.select_option("#open", name)
+    page.wait_for_selector(f"#status:has-text('Opened handouts/{name}.json')")
+
+
+def spec_at(page, path: str):
+    return page.evaluate(f"getAt(state.doc, partsOf({json.dumps(path)}))")
+
+
+def test_a_double_click_on_save_saves_once(page, server):
+    url, folder = server
+    open_handout(page, folder, "double", {"spec_version": 1, "title": "Once", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    puts: list[str] = []
+    asked: list[str] = []
+    page.on("request", lambda req: puts.append(req.headers.get("if-match", "")) if req.method == "PUT" else None)
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.fill("[data-path='$.title']", "Saved once")
+    page.dblclick("#save")
+    page.wait_for_selector("#status:has-text('Saved handouts/double.json')")
+    page.wait_for_timeout(500)  # (a second save would have gone out by now)
+    assert len(puts) == 1 and not asked
+    assert json.loads((folder / "handouts" / "double.json").read_text())["title"] == "Saved once"
+    assert page.locator("#save").is_enabled()  # and Save works again
+    page.fill("[data-path='$.title']", "Saved twice")
+    page.press("#name", "Enter")  # Enter in the Name box saves, as the button does
+    page.wait_for_selector("#status:has-text('Saved handouts/double.json')")
+    assert json.loads((folder / "handouts" / "double.json").read_text())["title"] == "Saved twice"
+    assert len(puts) == 2 and not asked
+
+
+def test_a_saves_outcome_outlasts_the_next_preview(page, server):
+    """The preview's own state goes above the pages; the header keeps saying what the save did."""
+    add_from_search(page, "bridge", "bridge")
+    page.fill("#name", "outlasts")
+    page.click("#save")  # before the preview the new exercise asked for has come back
+    page.wait_for_selector("#status:has-text('Saved handouts/outlasts.json')")
+    wait_for_new_preview(page, None)
+    page.wait_for_timeout(300)
+    assert page.locator("#status").inner_text() == "Saved handouts/outlasts.json."
+    assert page.locator("#preview-note").inner_text() == "2 pages"
+    before = preview_version(page)
+    reps_field(page).fill("twelve")
+    page.click("#save")
+    page.wait_for_selector("#status:has-text('Not saved: fix the marked fields first')")
+    page.wait_for_function("() => document.querySelector('#preview-note').textContent.startsWith('One problem')",
+                           timeout=20_000)
+    page.wait_for_timeout(300)
+    assert page.locator("#status").inner_text() == "Not saved: fix the marked fields first."
+    assert preview_version(page) == before  # (a refused preview keeps the last pages)
+
+
+@pytest.mark.parametrize("width", [1280, 800, 600])
+def test_a_refused_save_is_seen_from_the_top_of_the_page(page, width):
+    """Save is at the top; in a narrow window the preview, with the problem list, is far below:
+    the outcome shows in the header, which stays in view, and the list is brought into view."""
+    page.set_viewport_size({"width": width, "height": 800})
+    add_from_search(page, "bridge", "bridge")
+    reps_field(page).fill("twelve")
+    page.fill("#name", f"refused-{width}")
+    page.locator("#h-tracker").scroll_into_view_if_needed()  # the clinician is half way down the form
+    page.click("#save")
+    page.wait_for_selector("#status:has-text('Not saved: fix the marked fields first')")
+    page.screenshot(path=str(SCREENSHOT.with_name(f"serve-refused-{width}.png")))
+    for name in ("#status", "#save", "#problems"):
+        box = page.locator(name).bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= width, name
+    bar = page.locator(".bar").bounding_box()
+    problems = page.locator("#problems").bounding_box()
+    assert problems["y"] >= bar["y"] + bar["height"] - 1  # not under the header
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("#problems button").first.inner_text().startswith("Bridge, Reps:")
+
+
+def test_print_none_gives_back_the_typed_lines(page):
+    add_from_search(page, "clamshell", "clamshell")
+    path = "$.sections[0].exercises[0].tips"
+    tips = page.locator(f"textarea[data-path='{path}']")
+    tips.fill("My own tip one.\nMy own tip two.")
+    none = page.locator(f"#{tips.get_attribute('id')}-none")
+    none.check()
+    assert spec_at(page, path) == [] and tips.input_value() == ""
+    add_from_search(page, "bridge", "bridge")  # the form is drawn again in between
+    page.locator(f"#{tips.get_attribute('id')}-none").uncheck()
+    assert tips.input_value() == "My own tip one.\nMy own tip two."
+    assert spec_at(page, path) == ["My own tip one.", "My own tip two."]
+
+
+def test_pasted_bullets_and_numbers_are_not_printed_twice(page):
+    add_from_search(page, "clamshell", "clamshell")
+    base = "$.sections[0].exercises[0]"
+    page.locator(f"textarea[data-path='{base}.tips']").fill(
+        "• Keep your feet together.\n- Breathe out as you lift.\n1. Go slowly.\n\t* Rest when tired.\n2) Stop at 10.")
+    page.locator(f"textarea[data-path='{base}.red_flags']").fill("– Sharp pain in the groin.")
+    assert spec_at(page, f"{base}.tips") == ["Keep your feet together.", "Breathe out as you lift.", "Go slowly.",
+                                             "Rest when tired.", "Stop at 10."]
+    assert spec_at(page, f"{base}.red_flags") == ["Sharp pain in the groin."]
+    with page.expect_download() as download:
+        page.click("#download")
+    text = " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    assert "Keep your feet together." in text and "Go slowly." in text
+    assert "• Keep your" in text and "• • Keep" not in text and "- Breathe" not in text  # the handout's own bullet
+    assert "1. Go slowly" not in text and "* Rest" not in text and "– Sharp" not in text
+
+
+def test_each_lines_box_is_as_tall_as_its_lines(page):
+    add_from_search(page, "bridge", "bridge")  # four tips, one of them two lines long; one care cue
+    base = "$.sections[0].exercises[0]"
+    tips, care = (page.locator(f"textarea[data-path='{base}.{key}']") for key in ("tips", "care"))
+    assert tips.get_attribute("rows") == "6" and care.get_attribute("rows") == "2"
+    # every grey line of the catalog shows: the box is as tall as its placeholder's lines
+    assert tips.evaluate("el => { const copy = el.cloneNode(); copy.value = el.placeholder; el.after(copy);"
+                         " const fits = copy.scrollHeight <= copy.clientHeight + 2; copy.remove(); return fits; }")
+    care.fill("One.\nTwo.\nThree.")
+    assert care.get_attribute("rows") == "3"
+    page.locator(".lines").first.screenshot(path=str(SCREENSHOT.with_name("serve-lines-rows.png")))
+
+
+def test_a_section_can_be_marked_when_needed(page, server):
+    """A section's own "Only when needed" box, as a hand-written spec may have it."""
+    url, folder = server
+    open_handout(page, folder, "section-when-needed", {"spec_version": 1, "title": "Sec AN", "sections": [
+        {"title": "A", "frequency": {"as_needed": True, "times_per_day": 2}, "exercises": ["bridge"]}]})
+    flag = page.locator("[data-path='$.sections[0].frequency.as_needed']")
+    assert flag.is_checked()
+    assert page.get_by_label("Only when needed").count() == 2  # the section's and the exercise's
+    flag.uncheck()
+    assert spec_at(page, "$.sections[0].frequency") == {"times_per_day": 2}
+    flag.check()
+    assert spec_at(page, "$.sections[0].frequency") == {"times_per_day": 2, "as_needed": True}
+    with page.expect_download() as download:
+        page.click("#download")
+    assert "When needed" in " ".join(page_texts(Path(download.value.path()).read_bytes()).split())
+    page.locator(".section-head").first.screenshot(path=str(SCREENSHOT.with_name("serve-section-when-needed.png")))
+
+
+def test_every_warning_shows_at_its_field_and_in_the_list(page, server):
+    url, folder = server
+    open_handout(page, folder, "warned", {"spec_version": 1, "title": "T", "sections": [{"title": "A", "exercises": [
+        {"ref": "bridge", "tips": ["Do 30 repeats each time."], "care": ["Hold for 20 seconds at the top."]}]}]})
+    base = "$.sections[0].exercises[0]"
+    tips, tips_note = field_error(page, f"{base}.tips")
+    care, care_note = field_error(page, f"{base}.care")
+    tips_note.wait_for(state="visible", timeout=20_000)
+    # (the checker's own words follow the lead; each note names the number the line gets wrong)
+    assert tips_note.inner_text().startswith("Will print, but check: ") and "30" in tips_note.inner_text()
+    assert care_note.inner_text().startswith("Will print, but check: ") and "20" in care_note.inner_text()
+    assert "warning" in (tips_note.get_attribute("class") or "")
+    assert tips.get_attribute("aria-invalid") is None and tips.get_attribute("data-warned") == "true"
+    listed = page.locator("#problems ul.warnings button").all_inner_texts()
+    assert len(listed) == 2 and listed[0].startswith("Bridge, Tips: Will print, but check:")
+    assert page.locator("#problems strong").inner_text() == "2 warnings: the handout still prints, but check them:"
+    assert "2 warnings" in page.locator("#preview-note").inner_text()
+    page.screenshot(path=str(SCREENSHOT.with_name("serve-warnings.png")))
+    page.locator(".lines").first.screenshot(path=str(SCREENSHOT.with_name("serve-warning-at-field.png")))
+    tips.fill("")
+    care.fill("")
+    tips_note.wait_for(state="hidden", timeout=20_000)
+    assert page.locator("#problems").inner_text() == ""
+
+
+def test_too_many_lines_and_a_long_line_are_said_plainly(page):
+    add_from_search(page, "clamshell", "clamshell")
+    base = "$.sections[0].exercises[0]"
+    tips, tips_error = field_error(page, f"{base}.tips")
+    care, care_error = field_error(page, f"{base}.care")
+    tips.fill("\n".join(f"Tip {n}." for n in range(40)))
+    care.fill("One.\nTwo.\n" + "x" * 2001)
+    care_error.wait_for(state="visible", timeout=20_000)
+    assert tips_error.inner_text() == "Tips: at most 30 lines (there are 40)"
+    assert care_error.inner_text() == "Take care: line 3 is over 2000 characters (shorten it)"
+    assert page.locator("#problems button").all_inner_texts() == [
+        "Clamshell: Tips: at most 30 lines (there are 40)",
+        "Clamshell: Take care: line 3 is over 2000 characters (shorten it)"]
+
+
+def test_search_waits_for_the_typing_to_stop_and_takes_100_characters(page):
+    asked: list[str] = []
+    page.on("request", lambda req: asked.append(req.url) if "/api/catalog?" in req.url else None)
+    search = page.locator("#search")
+    search.press_sequentially("clamshell")
+    page.locator("#results[data-query=clamshell] button[data-id=clamshell]").wait_for()
+    assert len(asked) <= 2, asked  # not one search per key
+    search.fill("")
+    search.focus()
+    page.keyboard.insert_text("clamshell bridge " * 60)  # a paste
+    assert len(search.input_value()) == 100
+    page.wait_for_selector("#results[data-query^='clamshell bridge']")
+
+
+def test_a_handout_removed_since_it_was_opened_is_saved_anew(page, server):
+    url, folder = server
+    open_handout(page, folder, "removed", {"spec_version": 1, "title": "Gone", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    (folder / "handouts" / "removed.json").unlink()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#save")
+    page.wait_for_selector("#status:has-text('Saved handouts/removed.json')")
+    assert "does not exist" in asked[0] and "Save yours again as a new file, handouts/removed.json?" in asked[0]
+    assert "Replace" not in asked[0]
+    assert json.loads((folder / "handouts" / "removed.json").read_text())["title"] == "Gone"
+
+
+def test_without_its_token_the_editor_says_how_to_get_in(browser, server):
+    proc, url = start_server(server[1], "--token", "s3cret-token")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("#status:has-text('needs its token')")
+        page.wait_for_timeout(300)
+        assert page.locator("#status").inner_text() == (
+            "This server needs its token: open the address it printed when it started.")
+        assert "Bearer" not in page.content()
+    finally:
+        context.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -29,6 +29,7 @@ from .folder import Changed, ClinicFolder, NotFound
 from .security import MAX_BODY, BodyTooLarge, Guard, is_loopback
 
 STATIC = Path(__file__).parent / "static"
+MAX_QUERY = 100  # characters of a catalog search: a name and a few words
 PAGE_HEADERS = {
     # The page loads nothing from anywhere else: no CDN, no inline script.
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -121,6 +122,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def entity_tags(header: str) -> tuple[str, ...]:
+    """An If-Match header's strong tags, unquoted, "*" kept as is (any existing version). A weak
+    tag (W/"...") never matches, as RFC 9110's strong comparison says; a blank header gives
+    no tag at all, so it matches nothing (a present condition is never read as none)."""
+    tags = []
+    for part in header.split(","):
+        tag = part.strip()
+        if tag == "*" or (tag and not tag.startswith("W/")):
+            tags.append(tag if tag == "*" else tag.strip('"'))
+    return tuple(tags)
+
+
 def _name(request: Request) -> str | None:
     return request.query_params.get("name") or None
 
@@ -164,6 +177,9 @@ class Endpoints:
             q = request.query_params
             entries = catalog_tools.filtered(catalog, q.get("kind") or None, q.get("region") or None,
                                              q.get("equipment") or None)
+            if len(q.get("q", "")) > MAX_QUERY:  # a fuzzy search's work grows with its length
+                raise InputError.single("request", "q", f"the search is longer than {MAX_QUERY} characters",
+                                        "search with a few words of the exercise's name")
             if q.get("q", "").strip():
                 wanted = {e.id for e in entries}
                 entries = [e for _, e in catalog_tools.search(catalog, q["q"]) if e.id in wanted]
@@ -229,7 +245,7 @@ class Endpoints:
             doc = await spec_body(request)
             # If-Match: the version the editor opened; If-None-Match: * for a new handout.
             quoted = request.headers.get("if-match")
-            if_match = quoted.strip().removeprefix("W/").strip('"') if quoted and quoted.strip() != "*" else None
+            if_match = None if quoted is None else entity_tags(quoted)
             path, version = await run_in_threadpool(
                 functools.partial(self.folder.save_handout, name, doc, if_match=if_match,
                                   if_absent=request.headers.get("if-none-match", "").strip() == "*"))
@@ -270,7 +286,8 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _changed(request: Request, exc: Exception) -> Response:
-    return problem(412, str(exc))
+    assert isinstance(exc, Changed)
+    return JSONResponse({"error": str(exc), "exists": exc.exists}, status_code=412)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

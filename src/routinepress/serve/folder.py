@@ -22,6 +22,7 @@ from ..config import Config, apply_defaults, find_config
 from ..errors import Diagnostic, InputError
 from ..jsonfile import MAX_INPUT_BYTES
 from ..model import build_model
+from ..paths import NotRegularFile, read_regular
 from ..spec import Spec, check_spec
 
 HANDOUTS = "handouts"
@@ -29,6 +30,7 @@ HANDOUTS = "handouts"
 # never name a folder above, a hidden file or another extension.
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 UNSAVED = "untitled"  # the name a spec is built under before it has one
+UNREADABLE = "unreadable"  # the version of a file that cannot be read: no If-Match matches it
 
 
 class NotFound(Exception):
@@ -37,7 +39,12 @@ class NotFound(Exception):
 
 class Changed(Exception):
     """A save whose precondition failed: the handout changed since it was opened (another
-    window, another clinician), or a new handout's name is already taken."""
+    window, another clinician), or a new handout's name is already taken. `exists`: whether
+    a file of that name is there now (the editor offers to save anew when it is not)."""
+
+    def __init__(self, message: str, *, exists: bool):
+        super().__init__(message)
+        self.exists = exists
 
 
 def version_of(data: bytes) -> str:
@@ -84,11 +91,15 @@ class ClinicFolder:
         for file in sorted(self.handouts.glob("*.json")) if self.handouts.is_dir() else []:
             if not NAME.match(file.stem) or not file.resolve().is_relative_to(self.root.resolve()):
                 continue
+            try:  # a title is worth reading a spec for, not a huge file; a pipe would never answer
+                raw = read_regular(file, MAX_INPUT_BYTES)
+            except NotRegularFile:
+                continue  # not a handout: a pipe, a device or a folder named *.json
+            except OSError:
+                raw = b""
             try:
-                with open(file, "rb") as fh:  # a title is worth reading a spec for, not a huge file
-                    raw = fh.read(MAX_INPUT_BYTES + 1)
                 title = json.loads(raw).get("title") if len(raw) <= MAX_INPUT_BYTES else None
-            except (OSError, ValueError, AttributeError, RecursionError):
+            except (ValueError, AttributeError, RecursionError):
                 title = None
             found.append({"name": file.stem, "title": title if isinstance(title, str) else None})
         return found
@@ -104,13 +115,14 @@ class ClinicFolder:
         version = self._version(path)
         return read_json(path), version or ""
 
-    def save_handout(self, name: str, doc: Any, *, if_match: str | None = None,
+    def save_handout(self, name: str, doc: Any, *, if_match: tuple[str, ...] | None = None,
                      if_absent: bool = False) -> tuple[Path, str]:
         """Check the spec as a build would, then write it atomically; a spec that would not
         build is refused, so every file in handouts/ builds (`make` builds them all).
 
-        `if_match`: replace only the version the editor opened (two windows on one handout
-        would otherwise each save over the other unseen); `if_absent`: only a new file.
+        `if_match`: replace only a version the editor opened (two windows on one handout
+        would otherwise each save over the other unseen), "*" any existing one; an empty
+        tuple matches nothing. `if_absent`: only a new file.
         The check and the write hold the folder's lock, which other server processes share."""
         self.check(doc, name)
         path = self.spec_path(name)
@@ -118,23 +130,24 @@ class ClinicFolder:
         with _locked(self.handouts):
             current = self._version(path)
             if if_absent and current is not None:
-                raise Changed(f"handouts/{name}.json already exists")
-            if if_match is not None and current != if_match:
-                raise Changed(f"handouts/{name}.json was saved by someone else (another window?) since you opened it"
-                              if current else f"handouts/{name}.json was removed since you opened it")
+                raise Changed(f"handouts/{name}.json already exists", exists=True)
+            if if_match is not None and current is None:
+                raise Changed(f"handouts/{name}.json does not exist (it may have been removed or renamed "
+                              "since you opened it)", exists=False)
+            if if_match is not None and (current == UNREADABLE or ("*" not in if_match and current not in if_match)):
+                raise Changed(f"handouts/{name}.json was saved by someone else (another window?) since you "
+                              "opened it", exists=True)
             write_atomic(path, data)
         return path, version_of(data)
 
     @staticmethod
     def _version(path: Path) -> str | None:
-        from ..paths import read_regular
-
         try:
             return version_of(read_regular(path, MAX_INPUT_BYTES))
         except FileNotFoundError:
             return None
         except OSError:
-            return "unreadable"  # matches no version a client holds
+            return UNREADABLE  # matches no version a client holds, nor "*"
 
     # --- building ----------------------------------------------------------------------
     def checked(self, doc: Any, name: str | None = None) -> tuple[Spec, Catalog]:

@@ -18,7 +18,9 @@ BUILD_NAME = {"name": "name", "in": "query", "required": False, "schema": NAME["
                              "paths such as a logo). Default: handouts/untitled.json."}
 CONDITIONS = [
     {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
-     "description": "The ETag GET gave: save only over that version of the file."},
+     "description": "The ETag GET gave: save only over that version of the file. A list matches if any "
+                    "strong tag is the file's version; a weak tag (W/\"...\") or a blank header matches "
+                    "nothing; * matches any existing file, never a missing one."},
     {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string", "enum": ["*"]},
      "description": "*: save only if no handout has this name yet."},
 ]
@@ -33,8 +35,9 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _errors(*codes: int) -> dict[str, Any]:
     words = {400: "Unknown Host header.", 401: "Missing or wrong bearer token (servers started with --token).",
              403: "A write from another site's page.", 404: "Not found.", 413: "Body over 1 MB.",
-             412: "If-Match named another version than the file's (saved since it was opened), or "
-                  "If-None-Match: * named a handout that exists. Nothing was written.",
+             412: "If-Match named another version than the file's (saved since it was opened) or a "
+                  "handout that does not exist (`exists`: false), or If-None-Match: * named a handout "
+                  "that exists. Nothing was written.",
              422: "The spec has problems: each with the JSON path it is about, as the CLI prints them."}
     return {str(c): ({"$ref": "#/components/responses/Diagnostics"} if c == 422 else
                      {"$ref": "#/components/responses/Error", "description": words[c]}) for c in codes}
@@ -60,7 +63,9 @@ def document() -> dict[str, Any]:
                     "message": {"type": "string"},
                     "hint": {"type": ["string", "null"], "description": "A likely fix, when there is one."},
                     "file": {"type": "string", "description": "The file the problem is in."}}},
-                "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+                "Error": {"type": "object", "properties": {
+                    "error": {"type": "string"},
+                    "exists": {"type": "boolean", "description": "(412 only) whether the handout exists now"}}},
             },
             "responses": {
                 "Diagnostics": _json({"type": "object", "properties": {
@@ -91,10 +96,11 @@ def document() -> dict[str, Any]:
             "/api/catalog": {"get": {
                 "summary": "The catalog list, filtered and searched (typos forgiven)",
                 "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
-                               for n, d in (("q", "Search words"), ("kind", "e.g. stretch"),
-                                            ("region", "e.g. hip"), ("equipment", "e.g. band"))],
+                               for n, d in (("q", "Search words, up to 100 characters (more: 422)"),
+                                            ("kind", "e.g. stretch"), ("region", "e.g. hip"),
+                                            ("equipment", "e.g. band"))],
                 "responses": {"200": _json({"type": "object"}, "exercises (id, name, kind, pictures...) "
-                                           "and the filter values in use"), **_errors(400, 401)}}},
+                                           "and the filter values in use"), **_errors(400, 401, 422)}}},
             "/api/catalog/{id}": {"get": {
                 "summary": "One catalog entry", "parameters": [EXERCISE_ID],
                 "responses": {"200": _json({"type": "object"}, "The entry, as `catalog show --json` prints it, "

@@ -125,7 +125,8 @@ function sectionBlock(section, s) {
   return h("div", { class: "section", "data-path": pathText(parts) },
     h("div", { class: "section-head" }, title,
       field([...parts, "frequency", "days_per_week"], { kind: "int", label: "Days a week" }),
-      field([...parts, "frequency", "times_per_day"], { kind: "int", label: "Times a day" }), remove),
+      field([...parts, "frequency", "times_per_day"], { kind: "int", label: "Times a day" }),
+      field([...parts, "frequency", "as_needed"], { kind: "flag", label: LABELS.as_needed }), remove),
     list, addTo);
 }
 
@@ -180,27 +181,39 @@ function exerciseCard(entry, s, e) {
 }
 
 // An exercise's tips, care cues or reasons to stop, for this patient: one a line, in place
-// of the catalog's (greyed in the box while it is empty); "Print none" leaves them all out ([]).
+// of the catalog's (greyed in the box while it is empty); "Print none" leaves them all out ([]),
+// and unticked, gives back what was typed.
 const LINE_LABELS = { tips: "Tips", care: "Take care", red_flags: "Stop if (goes in the stop box)" };
+// A bullet or number pasted from a letter or a leaflet: the handout prints its own.
+const LEADING_MARK = /^\s*(?:[•◦▪‣·]\s*|[-*–—]\s+|\d{1,2}[.)]\s+)/;
+const linesOf = (text) => text.split("\n").map((line) => line.replace(LEADING_MARK, "").trim()).filter(Boolean);
+// rows enough for the catalog's lines (or the typed ones), each line wrapped at about 64 characters
+const rowsFor = (lines) => Math.min(6, Math.max(2, lines.reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 64)), 0)));
 function linesField(path, catalogLines) {
   const id = fieldId(path);
+  const key = pathText(path);
   const value = getAt(state.doc, path);
-  const box = h("textarea", { id, rows: 2, "data-path": pathText(path), "aria-describedby": `${id}-error ${id}-help` });
+  const box = h("textarea", { id, "data-path": key, "aria-describedby": `${id}-error ${id}-help` });
   box.value = Array.isArray(value) ? value.join("\n") : "";
   const none = h("input", { type: "checkbox", id: `${id}-none`, checked: Array.isArray(value) && !value.length });
+  const fit = () => { box.rows = rowsFor(box.value.trim() ? box.value.split("\n") : catalogLines || []); };
   const showNone = () => {
     box.disabled = none.checked;
     box.placeholder = none.checked ? "(none printed)" : (catalogLines || []).join("\n") || "(none in the catalog)";
+    fit();
   };
   showNone();
   box.addEventListener("input", () => {
-    const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = linesOf(box.value);
     setAt(path, lines.length ? lines : undefined);
+    fit();
   });
   none.addEventListener("change", () => {
-    if (none.checked) box.value = "";
+    if (none.checked) { state.keptLines.set(key, box.value); box.value = ""; }
+    else { box.value = state.keptLines.get(key) || ""; state.keptLines.delete(key); }
     showNone();
-    setAt(path, none.checked ? [] : undefined);
+    const lines = linesOf(box.value);
+    setAt(path, none.checked ? [] : lines.length ? lines : undefined);
   });
   return h("div", { class: "field full lines" },
     h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[path[path.length - 1]] }),
@@ -253,7 +266,13 @@ function pickerPanel() {
   const search = h("input", { id: "search", type: "search", placeholder: "Search the catalog (typos are fine)", autocomplete: "off",
                               "aria-label": "Search the catalog", "aria-controls": "results" });
   search.value = state.filters.q || "";
-  search.addEventListener("input", () => { state.filters.q = search.value; fillResults(); });
+  // (the server takes up to 100 characters; a pasted paragraph is searched once, not per key)
+  search.maxLength = 100;
+  search.addEventListener("input", () => {
+    state.filters.q = search.value;
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(fillResults, SEARCH_DELAY_MS);
+  });
   const target = h("select", { id: "target", "aria-label": "Add to section" },
     sections.map((sec, i) => h("option", { value: String(i), selected: i === state.target, text: sec.title || `Section ${i + 1}` })));
   target.addEventListener("change", () => { state.target = Number(target.value); });
@@ -267,6 +286,7 @@ function pickerPanel() {
 }
 
 let searchSeq = 0;
+const SEARCH_DELAY_MS = 150;
 async function fillResults() {
   const list = $("#results");
   if (!list) return;
