@@ -96,7 +96,7 @@ function plain(d) {
   if (/^is too short: 0 characters/.test(d.message)) return said(`${name} is empty`);
   if ((m = /^the range runs backwards: min (\d+) is more than max (\d+)/.exec(d.message)))
     return said(`${name}: the first number is bigger than the second`, `type ${m[2]}-${m[1]}`);
-  if ((m = /^-?[\d.]+ is less than or equal to the minimum of (-?[\d.]+)$/.exec(d.message)))
+  if ((m = /^must be more than (-?[\d.]+)$/.exec(d.message)))  // (the JSON hint, "write null", is not the editor's)
     return said(`${name} must be more than ${m[1]}${units}`);
   if ((m = /^-?[\d.]+ is less than the minimum of (-?[\d.]+)$/.exec(d.message)))
     return said(`${name} must be at least ${m[1]}${units}`);
