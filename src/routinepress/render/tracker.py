@@ -280,7 +280,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
             together = 1
     short = together > 1
     story: list[Flowable] = []
-    heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
+    # "each day" only where every row has one box a day; "each time" where some have more.
+    intro = words["tracker_intro_sessions" if most_boxes > 1 else "tracker_intro"]
+    heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(intro), styles.body)]
     for week in range(0, spec.weeks, together):
         weeks = range(week, min(spec.weeks, week + together))
         tables: list[Flowable] = []
