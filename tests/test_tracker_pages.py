@@ -34,3 +34,42 @@ def test_the_intro_says_each_time_where_a_day_has_several_boxes(tmp_path, langua
         [page] = pdf.pages_with(wanted)
         assert unwanted not in pdf.text and page == pdf.pages_with("Week 1" if language == "en" else "Semana 1")[0]
         assert squash(wanted) in pdf.pages_text[page]
+
+
+def _weeks_pages(pdf: ReadPdf, weeks: int, word: str = "Week") -> list[int]:
+    """The page each week's table is on; a week found on two pages fails (weeks stay whole)."""
+    pages = []
+    for week in range(1, weeks + 1):
+        found = pdf.pages_with(f"{word} {week} ")
+        assert len(found) == 1, f"{word} {week} on pages {found}"
+        pages.append(found[0])
+    return pages
+
+
+LONG_NAMES = ["Bridge with a squeeze of the buttocks and a slow lowering back down to the floor",
+              "Clamshell lying on your side with a loop band around the thighs just above the knees",
+              "Towel squeeze sitting in a firm chair with a rolled bath towel between the knees"]
+
+
+@pytest.mark.parametrize("case", ["spanish-three-a-day", "long-names"])
+def test_large_print_weeks_share_a_page_where_two_fit(tmp_path, case):
+    """Two large-print weeks of four rows share a Letter page: three boxes a day (two lines of
+    boxes) in Spanish, and names that wrap to three lines. Each week was a few points taller
+    than half the page (the cells' 1.3 line spacing), so every week took a page of its own."""
+    if case == "spanish-three-a-day":
+        doc = minimal_spec(language="es", sections=[{"title": "Fuerza", "frequency": {
+            "days_per_week": 7, "times_per_day": 3}, "exercises": [
+            "bridge", "clamshell", {"ref": "supine-hamstring-stretch", "dosage": {"reps": 2, "side": "each"}},
+            "banded-side-step"]}], tracker={"weeks": 2, "start_date": "2027-02-26"})
+        pdf = _build(tmp_path, doc, "--template", "large-print", "--page-size", "letter")
+        pages = _weeks_pages(pdf, 2, "Semana")
+        assert pages[0] == pages[1] == pdf.page_count - 1
+    else:
+        refs = ["bridge", "clamshell", "butterfly-stretch"]
+        doc = minimal_spec(sections=[{"title": "Strength", "frequency": {"days_per_week": 5}, "exercises": [
+            *({"ref": ref, "name": name} for ref, name in zip(refs, LONG_NAMES)),
+            {"ref": "standing-hip-abduction", "frequency": {"as_needed": True}}]}],
+            tracker={"weeks": 3, "start_date": "2027-01-29"})
+        pdf = _build(tmp_path, doc, "--template", "large-print", "--page-size", "letter")
+        pages = _weeks_pages(pdf, 3)
+        assert pages[1] == pages[2] == pdf.page_count - 1 and pages[0] == pages[1] - 1

@@ -4,9 +4,11 @@ week drawn flat (WeekGrid), and split between rows only when it is taller than a
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import NamedTuple
 
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -227,6 +229,22 @@ NAME_PADDING = 4.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
+# A cell's lines at most this far apart, in the template's size: a tracker row holds a short
+# label between ruled lines, not running text, and large print's 1.3 made each week just too
+# tall for two to share a page (Spanish, three times a day: 6 pt short on Letter).
+CELL_LINE_SPACING = 1.2
+
+
+@cache
+def cell_style(style: ParagraphStyle) -> ParagraphStyle:
+    """`style` with lines no further apart than CELL_LINE_SPACING (itself where they are not;
+    one object per style, as paragraph parses are cached per style)."""
+    leading = round(style.fontSize * CELL_LINE_SPACING, 2)
+    if style.leading <= leading:
+        return style
+    return ParagraphStyle(f"{style.name}_cell", parent=style, leading=leading)
+
+
 def day_label(handout: Handout, column: int, short: bool = False) -> str:
     """A column's heading: the model's weekday and day of the month ("Mon", "23"), or "Day 1";
     with `short`, the weekday in two or so letters ("Mo")."""
@@ -316,18 +334,19 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         name = f"<b>{esc(words['week'].format(n=week + 1))}</b>"
         # One week: its name over its dates; weeks side by side: a line each.
         titles.append(name + ((" " if len(weeks) > 1 else "<br/>") + esc(dates) if dates else ""))
-    header: list[Flowable] = [Paragraph("<br/>".join(titles), styles.small)]
-    header += [Paragraph(day_label(handout, d, short), styles.caption) for d in days]
+    small, caption, label = cell_style(styles.small), cell_style(styles.caption), cell_style(styles.label)
+    header: list[Flowable] = [Paragraph("<br/>".join(titles), small)]
+    header += [Paragraph(day_label(handout, d, short), caption) for d in days]
     rows = []
     for r, row in enumerate(spec.rows):
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
         # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
         target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
-        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day, f"ex{r + 1}" if fillable else None,
+        rows.append(WeekRow(Paragraph(name, small), row.times_per_day, f"ex{r + 1}" if fillable else None,
                             row.name, row.target))
     if spec.pain_score:
-        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0, "pain" if fillable else None,
+        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), label), 0, "pain" if fillable else None,
                             words["pain_score"]))
     style = GridStyle(
         box=box, per_line=per_line, min_row=row_height,
