@@ -3,11 +3,12 @@ how a day's boxes sit in their cell. Read back from the PDFs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import minimal_spec, run_cli, write_spec
-from pdfread import ReadPdf, squash
+from pdfread import ReadPdf, page_lines, squash
 
 
 def _build(tmp_path: Path, doc: dict, *options: str, name: str = "spec") -> ReadPdf:
@@ -73,3 +74,53 @@ def test_large_print_weeks_share_a_page_where_two_fit(tmp_path, case):
         pdf = _build(tmp_path, doc, "--template", "large-print", "--page-size", "letter")
         pages = _weeks_pages(pdf, 3)
         assert pages[1] == pages[2] == pdf.page_count - 1 and pages[0] == pages[1] - 1
+
+
+BIG_SECTIONS = [  # 25 exercises, 1, 2 and 3 boxes a day: a week is taller than a Letter page
+    {"title": "Warm-up", "frequency": {"days_per_week": 7, "times_per_day": 2}, "exercises": [
+        "adductor-rock-back", "banded-backward-walk", "banded-side-step", "bridge", "bulgarian-split-squat",
+        "butterfly-stretch"]},
+    {"title": "Strength A", "frequency": {"days_per_week": 3}, "exercises": [
+        "clamshell", "copenhagen-side-plank-modified", "double-knee-to-chest", "good-morning", "hip-hike",
+        "hip-rotation-mobility", "knee-to-chest", "kneeling-hip-flexor-stretch",
+        {"ref": "single-leg-bridge", "frequency": {"as_needed": True}}]},
+    {"title": "Cool-down", "exercises": ["supine-piriformis-stretch"]},
+    {"title": "Strength B", "frequency": {"days_per_week": 3, "times_per_day": 3}, "exercises": [
+        "lateral-lunge-adductor-slide", "lateral-step-up", "lower-trunk-rotation", "posterior-pelvic-tilt",
+        "prone-hip-extension-bent-knee", "prone-straight-leg-raise", "resisted-hip-flexion", "reverse-clamshell",
+        "side-lying-hip-abduction"]},
+]
+
+
+def _week_parts(pdf: ReadPdf) -> list[tuple[int, int, list[int]]]:
+    """Each part of a week's table as printed: (page, week, its exercise rows' numbers). A week
+    split over pages repeats its header row, so each part starts with "Week N"."""
+    parts = []
+    with pdf.plumber() as doc:
+        for number, page in enumerate(doc.pages, 1):
+            week = None
+            for line in page_lines(page):
+                if found := re.match(r"Week (\d+)\b", line):
+                    week = int(found[1])
+                    parts.append((number, week, []))
+                elif week and (row := re.match(r"(\d+)\. ", line)):
+                    parts[-1][2].append(int(row[1]))
+    return parts
+
+
+@pytest.mark.parametrize("template,paper,strength_b", [("standard", "letter", 5), ("large-print", "a4", 7)])
+def test_a_week_taller_than_a_page_leaves_three_rows_or_more_on_each(tmp_path, template, paper, strength_b):
+    """21 or 23 rows a week, three weeks: the first part of a week starts under what comes
+    before, the next fills a page, and the last was one row alone at the top of a page
+    (standard Letter week 3, large print A4 week 1). Every part now has three or more rows,
+    in order, none lost, its header row repeated."""
+    sections = [*BIG_SECTIONS[:3], BIG_SECTIONS[3] | {"exercises": BIG_SECTIONS[3]["exercises"][:strength_b]}]
+    doc = minimal_spec(sections=sections, tracker={"weeks": 3, "start_date": "2026-12-28", "pain_score": False})
+    pdf = _build(tmp_path, doc, "--template", template, "--page-size", paper)
+    parts = _week_parts(pdf)
+    rows = 16 + strength_b
+    for week in (1, 2, 3):
+        mine = [numbers for _, w, numbers in parts if w == week]
+        assert len(mine) >= 2, f"week {week} is taller than a page: {parts}"
+        assert [n for numbers in mine for n in numbers] == list(range(1, rows + 1)), mine
+        assert min(len(numbers) for numbers in mine) >= 3, [(page, len(n)) for page, w, n in parts if w == week]

@@ -97,9 +97,10 @@ class WeekGrid(Flowable):
     """
 
     def __init__(self, header: list[Flowable], rows: list[WeekRow], widths: list[float], style: GridStyle,
-                 days: range, day_titles: tuple[str, ...] = (), score_size: int = 0):
+                 days: range, page_height: float, day_titles: tuple[str, ...] = (), score_size: int = 0):
         super().__init__()
         self.header, self.rows, self.widths, self.style, self.days = header, rows, widths, style, days
+        self.page_height = page_height  # the frame's: a split given all of it is at the top of a page
         # With --fillable: per tracker column, how its fields' spoken names begin ("Week 1, Mon 23"),
         # and the pain score's type size.
         self.day_titles, self.score_size = day_titles, score_size
@@ -133,11 +134,18 @@ class WeekGrid(Flowable):
             fit += 1
         if fit in (0, len(self.rows)):
             return []
-        head = WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days, self.day_titles,
-                        self.score_size)
+        # At least WEEK_LEAST_ROWS rows on each side of the cut: a row or two alone on a page
+        # reads as a table of its own. Only a page too short for that (at its top, a week of
+        # few, very tall rows) cuts where the page ends.
+        kept = min(fit, len(self.rows) - WEEK_LEAST_ROWS)
+        if kept >= WEEK_LEAST_ROWS:
+            fit = kept
+        elif availHeight < self.page_height - 1:
+            return []
+        head, rest = (WeekGrid(self.header, rows, self.widths, self.style, self.days, self.page_height,
+                               self.day_titles, self.score_size) for rows in (self.rows[:fit], self.rows[fit:]))
         head.spaceBefore = self.getSpaceBefore()  # the rest starts a page: no space above it
-        return [head, WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days, self.day_titles,
-                               self.score_size)]
+        return [head, rest]
 
     def _padding(self, column: int) -> float:
         return self.style.name_padding if column == 0 else self.style.day_padding
@@ -361,4 +369,5 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         day_titles = tuple(f"{words['week'].format(n=column // 7 + 1)}, {' '.join(filter(None, spec.days[column]))}"
                            for column in range(len(spec.days)))
         score_size = score_font_size(styles, day_width - 2 * (PAIN_FIELD_INSET + SCORE_PADDING))
-    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, day_titles, score_size)
+    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, styles.frame_height,
+                    day_titles, score_size)
