@@ -124,3 +124,57 @@ def test_a_week_taller_than_a_page_leaves_three_rows_or_more_on_each(tmp_path, t
         assert len(mine) >= 2, f"week {week} is taller than a page: {parts}"
         assert [n for numbers in mine for n in numbers] == list(range(1, rows + 1)), mine
         assert min(len(numbers) for numbers in mine) >= 3, [(page, len(n)) for page, w, n in parts if w == week]
+
+
+def _day_cells(page, box: float) -> dict[tuple[float, float], list[dict]]:
+    """The tracker boxes on a page, by the cell (its left and top grid lines) each sits in."""
+    verticals = sorted({line["x0"] for line in page.lines if abs(line["x0"] - line["x1"]) < 0.01})
+    rules = sorted({line["top"] for line in page.lines if line["x1"] - line["x0"] > 100})  # not a pain line
+    cells: dict[tuple[float, float], list[dict]] = {}
+    for r in page.rects:
+        if abs(r["width"] - box) < 0.6 and abs(r["height"] - box) < 0.6:
+            left, right = max(x for x in verticals if x <= r["x0"]), min(x for x in verticals if x >= r["x1"])
+            top, bottom = max(y for y in rules if y <= r["top"]), min(y for y in rules if y >= r["bottom"])
+            # a visible gap to the cell's lines on all four sides
+            assert min(r["x0"] - left, right - r["x1"], r["top"] - top, bottom - r["bottom"]) >= 3.4, r
+            cells.setdefault((left, top), []).append(r)
+    return cells
+
+
+@pytest.mark.parametrize("template,paper,times,lines", [
+    ("standard", "a4", 3, [3]), ("large-print", "letter", 3, [2, 1]),
+    ("standard", "letter", 10, [2] * 5), ("large-print", "a4", 10, [2] * 5),
+])
+def test_a_days_boxes_keep_apart_in_a_tidy_grid(tmp_path, template, paper, times, lines):
+    """Several boxes a day: a gap of 3.5 pt or more between two boxes and from a box to its
+    cell's lines (ten a day used to touch the row lines and read as one grid across the
+    week); all in a line where the week fits (three a day on A4 too), else two columns with
+    a short last line centred; the whole week in one table; each form field on its box."""
+    from routinepress.templates import load_template
+
+    box = load_template(template)["tracker"]["box_size_pt"]
+    doc = minimal_spec(sections=[{"title": "Today", "exercises": [
+        {"ref": "bridge", "frequency": {"days_per_week": 7, "times_per_day": times}}]}],
+        tracker={"weeks": 1, "start_date": "2026-11-23"})
+    pdf = _build(tmp_path, doc, "--template", template, "--page-size", paper, "--fillable")
+    [page_index] = pdf.pages_with("Week 1")
+    assert pdf.pages_text[page_index].count("Week 1") == 1  # one table: no day groups
+    with pdf.plumber() as plumbed:
+        page = plumbed.pages[page_index]
+        cells = _day_cells(page, box)
+        assert len(cells) == 7 and all(len(b) == times for b in cells.values())
+        for boxes in cells.values():
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    apart = max(b["x0"] - a["x1"], a["x0"] - b["x1"], b["top"] - a["bottom"], a["top"] - b["bottom"])
+                    assert apart >= 3.4, (a, b)
+            rows: dict[int, list[dict]] = {}
+            for r in boxes:
+                rows.setdefault(round(r["top"]), []).append(r)
+            shape = [sorted(rows[top], key=lambda r: r["x0"]) for top in sorted(rows)]
+            assert [len(line) for line in shape] == lines
+            middle = [sum(r["x0"] + r["x1"] for r in line) / (2 * len(line)) for line in shape]
+            assert max(middle) - min(middle) < 0.1  # every line centred in the cell: 2 over 1 is tidy
+        fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots if str(a["data"]["FT"]) == "/'Btn'"}
+        drawn = {(round(r["x0"], 1), round(r["top"], 1)) for boxes in cells.values() for r in boxes}
+        assert fields == drawn

@@ -20,7 +20,9 @@ from .styles import Paragraph, Styles, esc
 
 BOX_LINE = 1.25  # a box's outline, heavier than the grid's, so a faint printer still shows it
 GRID_LINE = 0.5
-BOX_GAP = 4.0  # between one day's boxes (two sessions a day)
+# Between one day's boxes, less than between a box and its cell's lines (DAY_PADDING): ten
+# boxes a day read as a day's group each, not as one grid across the week.
+BOX_GAP = 3.5
 WEEK_LINE = 1.5  # between two weeks that share a table
 
 
@@ -76,7 +78,7 @@ class WeekRow(NamedTuple):
 
 class GridStyle(NamedTuple):
     box: float
-    per_line: int  # a day's boxes to a line (three sessions a day may sit two over one)
+    per_line: int  # a day's boxes to a line: all of them, or two (three a day sit two over one, centred)
     min_row: float  # no body row is shorter
     pad: float  # above and below a body row's content
     name_padding: float
@@ -116,8 +118,8 @@ class WeekGrid(Flowable):
             st = self.style
             header = max(f.wrap(w - 2 * self._padding(c), 1e6)[1]
                          for c, (f, w) in enumerate(zip(self.header, self.widths))) + 2 * HEADER_PAD
-            body = [max(st.min_row, max(row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1],
-                                        self._boxes_size(row.sessions)[1]) + 2 * st.pad)
+            body = [max(st.min_row, row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1] + 2 * st.pad,
+                        self._boxes_size(row.sessions)[1] + 2 * self._boxes_pad(row.sessions))
                     for row in self.rows]
             self._heights = [header, *body]
         return self._heights
@@ -156,6 +158,11 @@ class WeekGrid(Flowable):
         st = self.style
         across, lines = min(sessions, st.per_line), -(-sessions // st.per_line)
         return across * st.box + (across - 1) * BOX_GAP, lines * st.box + (lines - 1) * BOX_GAP
+
+    def _boxes_pad(self, sessions: int) -> float:
+        """Above and below a day's boxes: lines of boxes keep further from the row's lines
+        than from each other (standard's rows pad a single line of boxes by 2 pt)."""
+        return self.style.pad if sessions <= self.style.per_line else max(self.style.pad, STACK_PADDING)
 
     def draw(self) -> None:
         canv, st = self.canv, self.style
@@ -207,7 +214,10 @@ class WeekGrid(Flowable):
                 x0, y0 = edges[c] + (self.widths[c] - w) / 2, bottom + (height - h) / 2
                 for n in range(row.sessions):
                     line, place = divmod(n, st.per_line)
-                    x, y = x0 + place * (st.box + BOX_GAP), y0 + h - st.box - line * (st.box + BOX_GAP)
+                    # a short last line centred under the others (three a day: two over one)
+                    short = st.per_line - min(st.per_line, row.sessions - line * st.per_line)
+                    x = x0 + (place + short / 2) * (st.box + BOX_GAP)
+                    y = y0 + h - st.box - line * (st.box + BOX_GAP)
                     boxes.rect(x, y, st.box, st.box)
                     if row.field and row.sessions > 1:  # which of the day's boxes: "..., 2 times a day: 1"
                         fields.append((f"{name}_{n + 1}", f"{spoken}, {row.target}: {n + 1}", x, y))
@@ -232,7 +242,8 @@ class WeekGrid(Flowable):
 HEADER_PAD = 3.0  # above and below the header's dates
 
 
-DAY_PADDING = 3.5  # points either side of a day's boxes or date
+DAY_PADDING = 4.0  # points either side of a day's boxes or date
+STACK_PADDING = 3.5  # points above and below two or more lines of a day's boxes
 NAME_PADDING = 4.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
@@ -281,13 +292,16 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
 
     dates = widest()
 
-    # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
+    # A day's boxes side by side where a whole week still fits; else in two columns, as many
+    # lines as they need (ten a day: five lines of two), to keep the week in one table; one
+    # column if even two are too wide.
     per_line = most_boxes
-    if 7 * width_for(per_line, dates) > styles.frame_width * 0.75:
-        per_line = -(-most_boxes // 2)
+    for fewer in (2, 1):
+        if 7 * width_for(per_line, dates) > styles.frame_width * DAYS_SHARE:
+            per_line = min(per_line, fewer)
     day_width = width_for(per_line, dates)
-    # Names keep at least a quarter of the width; with very large type a week splits into day groups.
-    per_table = min(7, int(styles.frame_width * 0.75 // day_width))
+    # Names keep the rest of the width; with very large type a week splits into day groups.
+    per_table = min(7, int(styles.frame_width * DAYS_SHARE // day_width))
     if per_table < 1:
         raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
                             "use a smaller tracker box or small text size in the template")
@@ -330,6 +344,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
 
 
 NAMES_SHARE = 0.35  # of the width, kept for the exercises' names when weeks share a table
+# A week's day columns take at most this share of the width, the names the rest: three boxes
+# a day still in one line on A4 in the standard template (399 of 523 pt).
+DAYS_SHARE = 0.77
 
 
 def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, weeks: range,
