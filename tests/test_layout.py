@@ -447,3 +447,22 @@ def test_a_section_row_of_the_table_never_ends_a_page(tmp_path, example, templat
                     after = lines[at + 1] if at + 1 < len(lines) else ""
                     assert after.startswith(f"{first['number']}. "), f"page {number}: {line!r} then {after!r}"
     assert seen >= 2 * len(sections)  # each in the table and over its cards
+
+
+def test_a_sections_first_card_keeps_full_size_pictures_where_they_fit_under_its_heading(tmp_path):
+    """Large print, Letter: the piriformis stretch under its section's heading is 606 pt tall
+    with its pictures at full size, side by side above the steps; the page holds 611 under the
+    heading (a page's top drops the space above a heading). Counting that space too left 602,
+    and the pictures shrank to 0.8 beside the steps."""
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "Stretches", "exercises": [
+        "supine-piriformis-stretch"]}]))
+    pdf = _build(tmp_path, spec, "large-print", "--page-size", "letter")
+    [page] = pdf.pages_with("Lie face up with your knees bent")  # the card's first step and last
+    assert "(continued)" not in pdf.text and pdf.pages_with("Do all your repeats on one side") == [page]
+    with pdf.plumber() as doc:
+        words = doc.pages[page].extract_words()
+    start, stretch = (next(w for w in words if w["text"] == caption) for caption in ("Start", "Stretch"))
+    how = next(w for w, after in zip(words, words[1:]) if (w["text"], after["text"]) == ("How", "to"))  # to do it
+    assert abs(start["top"] - stretch["top"]) < 1 and how["top"] > start["bottom"]  # side by side, above the steps
+    middle = lambda w: (w["x0"] + w["x1"]) / 2  # noqa: E731
+    assert middle(stretch) - middle(start) >= 70 * 72 / 25.4  # a full 70 mm picture each

@@ -23,8 +23,8 @@ _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LAYOUT_LABELS = (
     "page_of", "patient", "date", "clinician", "stop_if_title", "stop_if_continued", "at_a_glance",
     "dosing_notes_title", "exercise", "dose", "how_often", "steps", "tips", "cautions", "notes_for_you",
-    "notes", "tracker", "tracker_intro", "week", "pain_score", "progressions", "regressions", "video",
-    "continued", "before_you_start", "pain_rule_title", "red_flags",
+    "notes", "tracker", "tracker_intro", "tracker_intro_sessions", "week", "pain_score", "progressions",
+    "regressions", "video", "continued", "before_you_start", "pain_rule_title", "red_flags",
 )
 
 

@@ -218,8 +218,10 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
 def _choose(card: Card, styles: Styles, words: Words, pictures: PictureSource, with_heading: bool,
             text: CardText) -> Layout:
     room = styles.frame_height
-    if with_heading:  # a section's first card carries the section's heading onto its page
-        room -= styles.heading.leading + styles.heading.spaceBefore + styles.heading.spaceAfter
+    if with_heading:  # a section's first card carries the section's heading onto its page,
+        # at its top, where a frame drops the space above a heading (counting it shrank the
+        # pictures of cards that fitted at full size, large print's piriformis stretch)
+        room -= styles.heading.leading + styles.heading.spaceAfter
     template_pictures = "beside" if styles.template["card"]["pictures"] == "stacked" else "above"
     width_mm = styles.template["card"]["illustration_width_mm"]
     tries = [[(template_pictures, 1.0)], *([("beside", s), ("above", s)] for s in FALLBACK_SCALES

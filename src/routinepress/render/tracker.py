@@ -4,9 +4,11 @@ week drawn flat (WeekGrid), and split between rows only when it is taller than a
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import NamedTuple
 
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -18,7 +20,9 @@ from .styles import Paragraph, Styles, esc
 
 BOX_LINE = 1.25  # a box's outline, heavier than the grid's, so a faint printer still shows it
 GRID_LINE = 0.5
-BOX_GAP = 4.0  # between one day's boxes (two sessions a day)
+# Between one day's boxes, less than between a box and its cell's lines (DAY_PADDING): ten
+# boxes a day read as a day's group each, not as one grid across the week.
+BOX_GAP = 3.5
 WEEK_LINE = 1.5  # between two weeks that share a table
 
 
@@ -74,7 +78,7 @@ class WeekRow(NamedTuple):
 
 class GridStyle(NamedTuple):
     box: float
-    per_line: int  # a day's boxes to a line (three sessions a day may sit two over one)
+    per_line: int  # a day's boxes to a line: all of them, or two (three a day sit two over one, centred)
     min_row: float  # no body row is shorter
     pad: float  # above and below a body row's content
     name_padding: float
@@ -95,9 +99,10 @@ class WeekGrid(Flowable):
     """
 
     def __init__(self, header: list[Flowable], rows: list[WeekRow], widths: list[float], style: GridStyle,
-                 days: range, day_titles: tuple[str, ...] = (), score_size: int = 0):
+                 days: range, page_height: float, day_titles: tuple[str, ...] = (), score_size: int = 0):
         super().__init__()
         self.header, self.rows, self.widths, self.style, self.days = header, rows, widths, style, days
+        self.page_height = page_height  # the frame's: a split given all of it is at the top of a page
         # With --fillable: per tracker column, how its fields' spoken names begin ("Week 1, Mon 23"),
         # and the pain score's type size.
         self.day_titles, self.score_size = day_titles, score_size
@@ -113,8 +118,8 @@ class WeekGrid(Flowable):
             st = self.style
             header = max(f.wrap(w - 2 * self._padding(c), 1e6)[1]
                          for c, (f, w) in enumerate(zip(self.header, self.widths))) + 2 * HEADER_PAD
-            body = [max(st.min_row, max(row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1],
-                                        self._boxes_size(row.sessions)[1]) + 2 * st.pad)
+            body = [max(st.min_row, row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1] + 2 * st.pad,
+                        self._boxes_size(row.sessions)[1] + 2 * self._boxes_pad(row.sessions))
                     for row in self.rows]
             self._heights = [header, *body]
         return self._heights
@@ -131,11 +136,18 @@ class WeekGrid(Flowable):
             fit += 1
         if fit in (0, len(self.rows)):
             return []
-        head = WeekGrid(self.header, self.rows[:fit], self.widths, self.style, self.days, self.day_titles,
-                        self.score_size)
+        # At least WEEK_LEAST_ROWS rows on each side of the cut: a row or two alone on a page
+        # reads as a table of its own. Only a page too short for that (at its top, a week of
+        # few, very tall rows) cuts where the page ends.
+        kept = min(fit, len(self.rows) - WEEK_LEAST_ROWS)
+        if kept >= WEEK_LEAST_ROWS:
+            fit = kept
+        elif availHeight < self.page_height - 1:
+            return []
+        head, rest = (WeekGrid(self.header, rows, self.widths, self.style, self.days, self.page_height,
+                               self.day_titles, self.score_size) for rows in (self.rows[:fit], self.rows[fit:]))
         head.spaceBefore = self.getSpaceBefore()  # the rest starts a page: no space above it
-        return [head, WeekGrid(self.header, self.rows[fit:], self.widths, self.style, self.days, self.day_titles,
-                               self.score_size)]
+        return [head, rest]
 
     def _padding(self, column: int) -> float:
         return self.style.name_padding if column == 0 else self.style.day_padding
@@ -146,6 +158,11 @@ class WeekGrid(Flowable):
         st = self.style
         across, lines = min(sessions, st.per_line), -(-sessions // st.per_line)
         return across * st.box + (across - 1) * BOX_GAP, lines * st.box + (lines - 1) * BOX_GAP
+
+    def _boxes_pad(self, sessions: int) -> float:
+        """Above and below a day's boxes: lines of boxes keep further from the row's lines
+        than from each other (standard's rows pad a single line of boxes by 2 pt)."""
+        return self.style.pad if sessions <= self.style.per_line else max(self.style.pad, STACK_PADDING)
 
     def draw(self) -> None:
         canv, st = self.canv, self.style
@@ -197,7 +214,10 @@ class WeekGrid(Flowable):
                 x0, y0 = edges[c] + (self.widths[c] - w) / 2, bottom + (height - h) / 2
                 for n in range(row.sessions):
                     line, place = divmod(n, st.per_line)
-                    x, y = x0 + place * (st.box + BOX_GAP), y0 + h - st.box - line * (st.box + BOX_GAP)
+                    # a short last line centred under the others (three a day: two over one)
+                    short = st.per_line - min(st.per_line, row.sessions - line * st.per_line)
+                    x = x0 + (place + short / 2) * (st.box + BOX_GAP)
+                    y = y0 + h - st.box - line * (st.box + BOX_GAP)
                     boxes.rect(x, y, st.box, st.box)
                     if row.field and row.sessions > 1:  # which of the day's boxes: "..., 2 times a day: 1"
                         fields.append((f"{name}_{n + 1}", f"{spoken}, {row.target}: {n + 1}", x, y))
@@ -222,9 +242,26 @@ class WeekGrid(Flowable):
 HEADER_PAD = 3.0  # above and below the header's dates
 
 
-DAY_PADDING = 3.5  # points either side of a day's boxes or date
+DAY_PADDING = 4.0  # points either side of a day's boxes or date
+STACK_PADDING = 3.5  # points above and below two or more lines of a day's boxes
 NAME_PADDING = 4.0
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
+
+
+# A cell's lines at most this far apart, in the template's size: a tracker row holds a short
+# label between ruled lines, not running text, and large print's 1.3 made each week just too
+# tall for two to share a page (Spanish, three times a day: 6 pt short on Letter).
+CELL_LINE_SPACING = 1.2
+
+
+@cache
+def cell_style(style: ParagraphStyle) -> ParagraphStyle:
+    """`style` with lines no further apart than CELL_LINE_SPACING (itself where they are not;
+    one object per style, as paragraph parses are cached per style)."""
+    leading = round(style.fontSize * CELL_LINE_SPACING, 2)
+    if style.leading <= leading:
+        return style
+    return ParagraphStyle(f"{style.name}_cell", parent=style, leading=leading)
 
 
 def day_label(handout: Handout, column: int, short: bool = False) -> str:
@@ -255,13 +292,16 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
 
     dates = widest()
 
-    # Sessions side by side when a whole week still fits; else in two lines, to keep the week whole.
+    # A day's boxes side by side where a whole week still fits; else in two columns, as many
+    # lines as they need (ten a day: five lines of two), to keep the week in one table; one
+    # column if even two are too wide.
     per_line = most_boxes
-    if 7 * width_for(per_line, dates) > styles.frame_width * 0.75:
-        per_line = -(-most_boxes // 2)
+    for fewer in (2, 1):
+        if 7 * width_for(per_line, dates) > styles.frame_width * DAYS_SHARE:
+            per_line = min(per_line, fewer)
     day_width = width_for(per_line, dates)
-    # Names keep at least a quarter of the width; with very large type a week splits into day groups.
-    per_table = min(7, int(styles.frame_width * 0.75 // day_width))
+    # Names keep the rest of the width; with very large type a week splits into day groups.
+    per_table = min(7, int(styles.frame_width * DAYS_SHARE // day_width))
     if per_table < 1:
         raise LayoutFailure(f"the tracker's day columns ({day_width:.0f} pt) are wider than the page allows; "
                             "use a smaller tracker box or small text size in the template")
@@ -280,7 +320,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
             together = 1
     short = together > 1
     story: list[Flowable] = []
-    heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(words["tracker_intro"]), styles.body)]
+    # "each day" only where every row has one box a day; "each time" where some have more.
+    intro = words["tracker_intro_sessions" if most_boxes > 1 else "tracker_intro"]
+    heading = [Paragraph(esc(words["tracker"]), styles.heading), Paragraph(esc(intro), styles.body)]
     for week in range(0, spec.weeks, together):
         weeks = range(week, min(spec.weeks, week + together))
         tables: list[Flowable] = []
@@ -302,6 +344,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
 
 
 NAMES_SHARE = 0.35  # of the width, kept for the exercises' names when weeks share a table
+# A week's day columns take at most this share of the width, the names the rest: three boxes
+# a day still in one line on A4 in the standard template (399 of 523 pt).
+DAYS_SHARE = 0.77
 
 
 def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, weeks: range,
@@ -314,18 +359,19 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         name = f"<b>{esc(words['week'].format(n=week + 1))}</b>"
         # One week: its name over its dates; weeks side by side: a line each.
         titles.append(name + ((" " if len(weeks) > 1 else "<br/>") + esc(dates) if dates else ""))
-    header: list[Flowable] = [Paragraph("<br/>".join(titles), styles.small)]
-    header += [Paragraph(day_label(handout, d, short), styles.caption) for d in days]
+    small, caption, label = cell_style(styles.small), cell_style(styles.caption), cell_style(styles.label)
+    header: list[Flowable] = [Paragraph("<br/>".join(titles), small)]
+    header += [Paragraph(day_label(handout, d, short), caption) for d in days]
     rows = []
     for r, row in enumerate(spec.rows):
         # The target ("3 of 7 days") after the name: the boxes do not all need a tick.
         # (unbroken: a wrapped target reads "3 of 7" on one line and "days" on the next)
         target = ", ".join(part.replace(" ", "&nbsp;") for part in esc(row.target).split(", "))
         name = f"{esc(row.name)}&nbsp;&nbsp; <b>{target}</b>" if row.target else esc(row.name)
-        rows.append(WeekRow(Paragraph(name, styles.small), row.times_per_day, f"ex{r + 1}" if fillable else None,
+        rows.append(WeekRow(Paragraph(name, small), row.times_per_day, f"ex{r + 1}" if fillable else None,
                             row.name, row.target))
     if spec.pain_score:
-        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), styles.label), 0, "pain" if fillable else None,
+        rows.append(WeekRow(Paragraph(esc(words["pain_score"]), label), 0, "pain" if fillable else None,
                             words["pain_score"]))
     style = GridStyle(
         box=box, per_line=per_line, min_row=row_height,
@@ -340,4 +386,5 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
         day_titles = tuple(f"{words['week'].format(n=column // 7 + 1)}, {' '.join(filter(None, spec.days[column]))}"
                            for column in range(len(spec.days)))
         score_size = score_font_size(styles, day_width - 2 * (PAIN_FIELD_INSET + SCORE_PADDING))
-    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, day_titles, score_size)
+    return WeekGrid(header, rows, [name_width] + [day_width] * len(days), style, days, styles.frame_height,
+                    day_titles, score_size)
