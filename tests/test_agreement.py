@@ -218,6 +218,11 @@ def test_holds_spelled_out_reasons_to_stop_and_lost_condition_lines(tmp_path):
     stop_line = {"ref": "clamshell", "dosage": {"reps": 10}, "red_flags": ["Stop after 30 repeats."]}
     _, warnings = disagreements(_spec(stop_line), CATALOG, "spec.json")
     assert [w.where for w in warnings] == ["$.sections[0].exercises[0].red_flags[0]"]
+    # and so is a custom exercise's own (as its tips and care cues are)
+    custom = _custom(["Squeeze the towel."], {"reps": 10}, red_flags=["Stop after 30 repeats."])
+    _, warnings = disagreements(_spec(custom), CATALOG, "spec.json")
+    assert [w.message for w in warnings] == ["red_flags line 1 says '30 repeats', which the prescription does not "
+                                             "(it says reps 10)"]
     # own care cues replace the catalog's, and with them a line kept for this patient's condition
     surgery = {"ref": "butterfly-stretch", "care": ["Go slowly."]}
     _, warnings = disagreements(_spec(surgery, conditions=["recent-hip-surgery"]), CATALOG, "spec.json")

@@ -87,7 +87,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                         "write {hold}, {time} or {sides} where the dose goes (the handout fills them in from "
                         "the dosage), or change the dosage"))
             for field in ("tips", "care", "red_flags"):
-                lines = entry[field] if field in entry else () if built_in or field == "red_flags" else exercise[field]
+                lines = entry[field] if field in entry else () if built_in else exercise[field]
                 for i, line in enumerate(lines):
                     for message in _conflicts(line, prescribed, sides=True):
                         warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
@@ -161,15 +161,17 @@ def _texts(entry: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     """The exercise's steps, tips, cautions and defaults, from the spec's custom entry or the catalog."""
     if "custom" in entry:
         doc = entry["custom"]
-        text = [(line if isinstance(line, str) else line["text"]) for line in doc.get("tips", [])]
-        care = [(line if isinstance(line, str) else line["text"])
-                for line in doc.get("care", []) + doc.get("cautions", [])]
-        return {"steps": doc["steps"], "tips": text, "care": care, "default_dosage": doc["default_dosage"],
+        def texts(*fields: str) -> list[str]:
+            return [line if isinstance(line, str) else line["text"] for field in fields for line in doc.get(field, [])]
+
+        return {"steps": doc["steps"], "tips": texts("tips"), "care": texts("care", "cautions"),
+                "red_flags": texts("red_flags"), "default_dosage": doc["default_dosage"],
                 "default_frequency": doc.get("default_frequency", {}),
                 "side_words": side_words(doc.get("one_side", {}), doc.get("each_side", ""))}
     exercise = catalog.get(entry["ref"])
     return {"steps": exercise.steps, "tips": [line.text for line in exercise.tips],
-            "care": [line.text for line in exercise.care], "default_dosage": exercise.default_dosage,
+            "care": [line.text for line in exercise.care], "red_flags": [line.text for line in exercise.red_flags],
+            "default_dosage": exercise.default_dosage,
             "default_frequency": exercise.default_frequency, "side_words": exercise.side_words}
 
 
