@@ -563,3 +563,11 @@ def test_behind_an_https_proxy_the_https_origin_is_the_servers_own(clinic):
 
         assert build("https://hep.clinic.lan") == 200
         assert build("http://hep.clinic.lan") == 403
+
+
+def test_a_clinic_folder_without_handouts_gets_one_on_the_first_save(tmp_path):
+    """The save's lock is on handouts/; a folder that has none yet must not turn the save into a 500."""
+    with TestClient(create_app(tmp_path), base_url=BASE) as c:
+        res = c.put("/api/handouts/first", json=minimal_spec(), headers={"If-None-Match": "*"})
+    assert res.status_code == 200, res.text
+    assert (tmp_path / "handouts" / "first.json").is_file()

@@ -176,7 +176,11 @@ def _locked(folder: Path) -> Iterator[None]:
     except ImportError:  # (no flock on Windows: one process, and saves are rare)
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # no handouts/ folder: nothing to lock, and the write says what is wrong
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
