@@ -24,7 +24,7 @@ from . import layouts
 from .drawings import RecordedDrawing
 from .linebreaks import NO_BREAK, tie_units, unbroken
 from .pictures import PictureSource, picture_grid
-from .styles import Paragraph, Styles, Table, esc
+from .styles import Paragraph, Styles, Table, esc, text_width
 
 Words = Mapping[str, str]
 BULLET = "\u2022"
@@ -388,21 +388,18 @@ def _dose(card: Card, styles: Styles) -> Flowable:
     half = (styles.frame_width - styles.dose.leftIndent - styles.dose.rightIndent) / 2
     pairs = []
     for label, value in card.dose_rows:
-        if _width(f"{label}: ", styles.dose) + _width(value, styles.body_bold) <= half:
+        label_width = text_width(f"{label}: ", styles.dose)
+        if label_width + text_width(value, styles.body_bold) <= half:
             pairs.append(f"{esc(unbroken(label))}:{NO_BREAK}<b>{esc(unbroken(value))}</b>")
             continue
-        parts = [esc(unbroken(part)) if _width(part, styles.body_bold) <= half else _text(part)
-                 for part in value.split(", ")]
-        head = NO_BREAK if _width(f"{label}: ", styles.dose) + _width(value.split(", ")[0], styles.body_bold) <= half \
-            else " "
-        pairs.append(f"{esc(unbroken(label))}:{head}<b>{', '.join(parts)}</b>")
+        parts = value.split(", ")
+        widths = [text_width(part, styles.body_bold) for part in parts]
+        shown = [esc(unbroken(part)) if width <= half else _text(part) for part, width in zip(parts, widths)]
+        head = NO_BREAK if label_width + widths[0] <= half else " "
+        pairs.append(f"{esc(unbroken(label))}:{head}<b>{', '.join(shown)}</b>")
     return Paragraph("&nbsp;| ".join(pairs), styles.dose)
 
 
-def _width(text: str, style) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(text, style.fontName, style.fontSize)
 
 
 def _dose_table(card: Card, styles: Styles) -> Table:

@@ -23,7 +23,7 @@ from ..model import Handout
 from ..templates import Template
 from . import fonts, parts
 from .pictures import PictureSource
-from .styles import Styles, esc, make_styles
+from .styles import Styles, esc, make_styles, text_width
 from .tracker import tracker
 
 # Deflate without ASCII85: ~20% smaller files and ~10% faster, and still plain PDF.
@@ -194,9 +194,8 @@ def _running_text(handout: Handout, template: Template, words: parts.Words,
 
 
 def _width(text: str, styles: Styles) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(text.replace("\x00", "88"), fonts.REGULAR, styles.small.fontSize)
+    """A running line's width, its page number ("\x00") taken as two digits."""
+    return text_width(text.replace("\x00", "88"), styles.small)
 
 
 def _format(pattern: str, values: dict[str, str]) -> str:

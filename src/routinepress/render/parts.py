@@ -20,7 +20,7 @@ from ..model import Handout
 from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
 from .linebreaks import tie_units
 from .pictures import PictureSource
-from .styles import Paragraph, Styles, Table, esc
+from .styles import Paragraph, Styles, Table, esc, text_width
 
 Words = Mapping[str, str]  # the handout's labels, in its language
 BULLET = "\u2022"
@@ -200,9 +200,7 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
             ])
     width = styles.frame_width
     # "How often" gets what its longest entry needs (one line a row), up to a quarter.
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    often = max(stringWidth(text, styles.body.fontName, styles.body.fontSize)
+    often = max(text_width(text, styles.body)
                 for text in [words["how_often"], *(c.frequency_text for c in handout.cards)]) + 14
     often = min(max(often, width * 0.15), width * 0.25)
     table = Table(rows, colWidths=[width * 0.33, width * 0.67 - often, often], repeatRows=1, splitInRow=1)

@@ -11,6 +11,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as PlatypusParagraph
 from reportlab.platypus import Table as PlatypusTable
 from reportlab.platypus import TableStyle
@@ -288,3 +289,8 @@ def _make_styles(template: Template, page_size: str) -> Styles:
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
     )
+
+
+def text_width(text: str, style: ParagraphStyle) -> float:
+    """How wide `text` prints in `style`'s font and size, on one line."""
+    return stringWidth(text, style.fontName, style.fontSize)
