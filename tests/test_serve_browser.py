@@ -447,6 +447,32 @@ def test_a_double_click_on_save_saves_once(page, server):
     assert len(puts) == 2 and not asked
 
 
+def test_edits_typed_while_saving_are_not_marked_saved(page, server):
+    """The save sends the handout as it was when Save was pressed; what is typed before the
+    answer comes back stays unsaved, and the editor says so (and still asks before leaving)."""
+    url, folder = server
+    open_handout(page, folder, "inflight", {"spec_version": 1, "title": "Before", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    held: list = []
+    page.route("**/api/handouts/inflight", lambda route: held.append(route) if route.request.method == "PUT"
+               else route.continue_())
+    page.fill("[data-path='$.title']", "Pressed save")
+    page.click("#save")
+    page.wait_for_function("() => state.saving")
+    page.fill("[data-path='$.title']", "Typed while saving")
+    assert held, "the save went out"
+    held[0].continue_()
+    page.wait_for_selector("#status:has-text('Saved handouts/inflight.json')")
+    assert "save again" in page.locator("#status").inner_text()
+    assert json.loads((folder / "handouts" / "inflight.json").read_text())["title"] == "Pressed save"
+    assert page.evaluate("state.dirty")
+    page.unroute("**/api/handouts/inflight")
+    page.click("#save")
+    page.wait_for_selector("#status:text-is('Saved handouts/inflight.json.')")
+    assert json.loads((folder / "handouts" / "inflight.json").read_text())["title"] == "Typed while saving"
+    assert not page.evaluate("state.dirty")
+
+
 def test_a_saves_outcome_outlasts_the_next_preview(page, server):
     """The preview's own state goes above the pages; the header keeps saying what the save did."""
     add_from_search(page, "bridge", "bridge")

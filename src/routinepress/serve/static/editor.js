@@ -142,6 +142,7 @@ function previewStatus(text, kind) {
 function changed() {
   status("");  // an edit: the last save's or download's outcome no longer describes the handout
   state.dirty = true;
+  state.edits++;  // (a save in flight knows from this whether it saved the latest edits)
   clearTimeout(state.timer);
   state.timer = setTimeout(preview, PREVIEW_DELAY_MS);
   $("#pages").classList.add("stale");
@@ -219,11 +220,15 @@ async function saveOnce() {
   const known = [...$("#open").options].some((o) => o.value === state.name);
   if (known && state.opened !== state.name && !confirm(`handouts/${state.name}.json exists. Replace it?`)) return;
   status("Saving…");
+  // What is saved is the handout as it is now: edits typed while the request is on its way
+  // are not in it, and must not be marked saved when it comes back.
+  const body = JSON.stringify(state.doc);
+  const editsSaved = state.edits;
   // Replace only the version this window opened: a save from another window (or a new
   // file of the same name) in between is not overwritten unasked.
   const mine = state.opened === state.name && state.version;
   const put = (condition) => api(`/api/handouts/${encodeURIComponent(state.name)}`,
-                                 { ...jsonBody(state.doc), method: "PUT", headers: { "Content-Type": "application/json", ...condition } });
+                                 { method: "PUT", body, headers: { "Content-Type": "application/json", ...condition } });
   let res = await put(mine ? { "If-Match": state.version } : known ? {} : { "If-None-Match": "*" });
   if (res.status === 412) {
     const body = await res.json().catch(() => ({}));
@@ -245,9 +250,10 @@ async function saveOnce() {
   }
   if (!res.ok) { status(`Not saved: ${await errorText(res)}`, "bad"); return; }
   const data = await res.json();
-  state.dirty = false; state.opened = state.name; state.version = res.headers.get("ETag");
+  state.dirty = state.edits !== editsSaved; state.opened = state.name; state.version = res.headers.get("ETag");
   await loadList();
-  status(`Saved ${data.path}.`, "ok");
+  if (state.dirty) status(`Saved ${data.path}, without the changes made while it was saving: save again to keep them.`, "warn");
+  else status(`Saved ${data.path}.`, "ok");
 }
 
 async function download() {
