@@ -148,8 +148,9 @@ def test_the_built_in_catalog_never_disagrees_with_any_dose(dosage, one_side, mo
     monkeypatch.setattr(CATALOG, "is_builtin", lambda exercise_id: False)
 
     def fitted(exercise_id):  # the side it allows, and a hold only where a step says when
-        steps = " ".join(CATALOG.get(exercise_id).steps)
-        return dosage | {"side": one_side if "{sides}" in steps else "both"} | (
+        exercise = CATALOG.get(exercise_id)
+        steps = " ".join(exercise.steps)
+        return dosage | {"side": one_side if one_side in exercise.sides else exercise.sides[0]} | (
             {} if "{hold}" in steps else {"hold_seconds": None})
 
     for language in ("en", "es"):
@@ -162,6 +163,11 @@ def test_the_built_in_catalog_never_disagrees_with_any_dose(dosage, one_side, mo
     ("clamshell", "both", "'clamshell' works one side at a time, so it cannot be done on both sides together"),
     ("sumo-squat", "right", "'sumo-squat' works both sides together, so it has no side to choose"),
     ("double-knee-to-chest", "each", "'double-knee-to-chest' works both sides together"),
+    ("banded-side-step", "both", "'banded-side-step' works one side at a time, so it cannot be done on both sides "
+     "together; use each, left or right"),
+    ("clamshell", "alternating", "'clamshell' is done a set on one side, then a set on the other: it cannot switch "
+     "sides on every repeat; use each, left or right"),
+    ("banded-side-step", "alternating", "'banded-side-step' is done a set on one side"),
 ])
 def test_a_side_that_does_not_fit_the_exercise_is_refused(tmp_path, cli, exercise_id, side, message):
     spec = write_spec(tmp_path, _spec({"ref": exercise_id, "dosage": {"side": side}}))
@@ -236,3 +242,18 @@ def test_the_hold_warnings_hint_fits_where_the_hold_came_from(tmp_path):
     assert given.hint == "leave hold_seconds out: this exercise has no moment to hold"
     _, (custom,) = disagreements(_spec(_custom(["Squeeze."], {"reps": 3, "hold_seconds": 2})), CATALOG, "s")
     assert custom.where.endswith(".custom.default_dosage.hold_seconds") and "{hold}" in custom.hint
+
+
+@pytest.mark.parametrize("alternates, refused", [(False, True), (True, False)])
+def test_a_custom_exercise_that_cannot_alternate_refuses_alternating(alternates, refused):
+    entry = _custom(["Lie on your side and lift the top knee.", "{sides}"], {"reps": 10},
+                    alternates=alternates) | {"dosage": {"side": "alternating"}}
+    errors, _ = disagreements(_spec(entry), CATALOG, "spec.json")
+    assert [(d.where, "cannot switch sides on every repeat" in d.message) for d in errors] == (
+        [("$.sections[0].exercises[0].dosage.side", True)] if refused else [])
+
+
+def test_the_side_menu_offers_only_the_sides_an_exercise_can_take():
+    assert CATALOG.get("banded-side-step").sides == ("each", "left", "right")
+    assert CATALOG.get("single-leg-bridge").sides == ("each", "left", "right", "alternating")
+    assert CATALOG.get("bridge").sides == ("both",)

@@ -319,6 +319,14 @@ def add_from_search(page, query: str, exercise_id: str) -> None:
     page.keyboard.press("Enter")
 
 
+def test_the_side_menu_offers_the_sides_the_exercise_can_take(page):
+    add_from_search(page, "clamshell", "clamshell")
+    add_from_search(page, "sumo", "sumo-squat")
+    menu = "[data-path='$.sections[0].exercises[{}].dosage.side'] option"
+    assert page.locator(menu.format(0)).all_inner_texts()[1:] == ["each", "left", "right"]
+    assert page.locator(menu.format(1)).all_inner_texts()[1:] == ["both"]
+
+
 def test_the_grey_frequency_hint_shows_what_will_print(page):
     """An exercise's frequency comes from its entry, else its section's, else the catalog's."""
     page.fill("[data-path='$.sections[0].frequency.days_per_week']", "5")

@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-from .catalog import Catalog, side_words
+from .catalog import Catalog, allowed_sides, side_words
 from .errors import Diagnostic
 from .patient_text import NAMED_SIDE
 from .wording import Words
@@ -69,7 +69,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             prescribed = _Prescribed(dosage, frequency)
             steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
             exercise_id = entry["custom"]["id"] if "custom" in entry else entry["ref"]
-            if problem := _side_problem(exercise_id, exercise["steps"], dosage, "custom" in entry):
+            if problem := _side_problem(exercise_id, exercise, dosage, "custom" in entry):
                 errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
             # The built-in catalog's text passed `catalog check`: it names no figure and no side,
             # and what its placeholders write is the prescription. Only the clinician's is read.
@@ -142,17 +142,22 @@ def unexplained_hold(steps: list[str] | tuple[str, ...], dosage: dict[str, Any])
     return not any("{hold}" in step or _SPEAKS_OF_TIME.search(step) for step in steps)
 
 
-def _side_problem(exercise_id: str, steps: list[str], dosage: dict[str, Any], custom: bool) -> str | None:
+def _side_problem(exercise_id: str, exercise: dict[str, Any], dosage: dict[str, Any], custom: bool) -> str | None:
     """A catalog entry works one side at a time exactly when a step says {sides} (which side,
     and when to switch); a side that does not fit it would print a card at odds with itself.
     (A custom exercise's steps may name their side in the clinician's own words instead:
-    for it, only `both` against a {sides} step, which would drop that step, is refused.)"""
+    for it, only `both` against a {sides} step, which would drop that step, is refused.)
+    One that cannot switch sides on every repeat (`alternates: false`) refuses alternating:
+    "Switch sides each time." on side steps, or lying on one side, asks the impossible."""
     side = dosage.get("side")
-    one_at_a_time = any("{sides}" in step for step in steps)
-    if side == "both" and one_at_a_time:
-        return (f"'{exercise_id}' works one side at a time, so it cannot be done on both sides together; "
-                "use each, left, right or alternating")
-    if side in ("each", "left", "right", "alternating") and not one_at_a_time and not custom:
+    allowed = allowed_sides(exercise["steps"], exercise["alternates"])
+    choices = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+    if side == "both" and "both" not in allowed:
+        return f"'{exercise_id}' works one side at a time, so it cannot be done on both sides together; use {choices}"
+    if side == "alternating" and "each" in allowed and side not in allowed:
+        return (f"'{exercise_id}' is done a set on one side, then a set on the other: it cannot switch sides "
+                f"on every repeat; use {choices}")
+    if side in ("each", "left", "right", "alternating") and side not in allowed and not custom:
         return f"'{exercise_id}' works both sides together, so it has no side to choose; leave side out or use both"
     return None
 
@@ -167,12 +172,14 @@ def _texts(entry: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         return {"steps": doc["steps"], "tips": texts("tips"), "care": texts("care", "cautions"),
                 "red_flags": texts("red_flags"), "default_dosage": doc["default_dosage"],
                 "default_frequency": doc.get("default_frequency", {}),
-                "side_words": side_words(doc.get("one_side", {}), doc.get("each_side", ""))}
+                "side_words": side_words(doc.get("one_side", {}), doc.get("each_side", "")),
+                "alternates": doc.get("alternates", True)}
     exercise = catalog.get(entry["ref"])
     return {"steps": exercise.steps, "tips": [line.text for line in exercise.tips],
             "care": [line.text for line in exercise.care], "red_flags": [line.text for line in exercise.red_flags],
             "default_dosage": exercise.default_dosage,
-            "default_frequency": exercise.default_frequency, "side_words": exercise.side_words}
+            "default_frequency": exercise.default_frequency, "side_words": exercise.side_words,
+            "alternates": exercise.alternates}
 
 
 class _Prescribed:

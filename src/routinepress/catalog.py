@@ -8,7 +8,7 @@ reads only the exercises its spec uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -59,6 +59,14 @@ def side_words(one_side: Mapping[str, str], each_side: str) -> dict[str, str]:
     return {**one_side, **({"each": each_side} if each_side else {})}
 
 
+def allowed_sides(steps: Sequence[str], alternates: bool) -> tuple[str, ...]:
+    """The sides an entry may be prescribed with: one side at a time when a step says {sides}
+    (which side, and when to switch), else both together (agreement.py refuses the rest)."""
+    if not any("{sides}" in step for step in steps):
+        return ("both",)
+    return ("each", "left", "right", "alternating") if alternates else ("each", "left", "right")
+
+
 def _lines(items: list[Any]) -> tuple[Line, ...]:
     return tuple(Line.from_document(item) for item in items)
 
@@ -86,6 +94,7 @@ class Exercise(NamedTuple):
     default_frequency: Mapping[str, Any] = MappingProxyType({})  # (read-only: a shared default)
     one_side: Mapping[str, str] = MappingProxyType({})  # {sides} for "left" and "right", where "leg" is unclear
     each_side: str = ""  # {sides} for "each", where "switch sides" would not say what to do (stepping sideways)
+    alternates: bool = True  # False: done lying on one side, stepping sideways...: no switching every repeat
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
     illustrations: tuple[Illustration, ...] = ()
@@ -112,7 +121,7 @@ class Exercise(NamedTuple):
             default_dosage=dict(doc["default_dosage"]), source_file=source_file,
             position=doc.get("position", ""), summary=doc.get("summary", ""),
             default_frequency=dict(doc.get("default_frequency", {})), one_side=dict(doc.get("one_side", {})),
-            each_side=doc.get("each_side", ""),
+            each_side=doc.get("each_side", ""), alternates=doc.get("alternates", True),
             illustrations=pictures, video_url=doc.get("video_url"), in_short=doc.get("in_short", ""),
             tips=_lines(doc.get("tips", [])), care=_lines(doc.get("care", []) + doc.get("cautions", [])),
             red_flags=_lines(doc.get("red_flags", [])),
@@ -142,11 +151,17 @@ class Exercise(NamedTuple):
             doc["one_side"] = dict(self.one_side)
         if self.each_side:
             doc["each_side"] = self.each_side
+        if not self.alternates:
+            doc["alternates"] = False
         return doc
 
     @property
     def side_words(self) -> dict[str, str]:
         return side_words(self.one_side, self.each_side)
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return allowed_sides(self.steps, self.alternates)
 
 
 def _line_docs(lines: tuple[Line, ...]) -> list[Any]:

@@ -266,6 +266,7 @@ def _summary(exercise) -> dict[str, Any]:
             "equipment": list(exercise.equipment), "position": exercise.position, "summary": exercise.summary,
             "default_dosage": exercise.default_dosage, "default_frequency": exercise.default_frequency,
             "video_url": exercise.video_url, "pictures": _picture_urls(exercise),
+            "sides": list(exercise.sides),  # the side menu offers only these
             # the lines an entry may replace, as the editor shows them greyed (a condition's in brackets)
             **{field: [line.text + (f" (if {', '.join(sorted(line.conditions))})" if line.conditions else "")
                        for line in getattr(exercise, field)] for field in ("tips", "care", "red_flags")}}

@@ -130,6 +130,14 @@ function sectionBlock(section, s) {
     list, addTo);
 }
 
+// Only the sides the exercise can be done with (the catalog says: side steps cannot switch
+// sides every time, a squat has no side to choose); a side already set stays, to be seen and changed.
+function sideOptions(options, info, entry) {
+  const current = typeof entry === "object" && entry.dosage ? entry.dosage.side : undefined;
+  if (!info || !info.sides) return options;
+  return options.filter(([value]) => value === "" || value === current || info.sides.includes(value));
+}
+
 const addLabel = (section) => `Add exercises to “${section.title || "this section"}”`;
 
 function exerciseCard(entry, s, e) {
@@ -168,7 +176,7 @@ function exerciseCard(entry, s, e) {
     h("div", { class: "grid" },
       dose("sets", "int"), dose("reps", "reps"), dose("hold_seconds", "number"), dose("rest_seconds", "number"),
       field([...parts, "dosage", "side"], { kind: "select", label: LABELS.side,
-        options: enumOptions(sideSchema, defaults.side ? `${defaults.side} (default)` : "not said") }),
+        options: sideOptions(enumOptions(sideSchema, defaults.side ? `${defaults.side} (default)` : "not said"), info, entry) }),
       dose("load", "text"),
       field([...parts, "frequency", "days_per_week"], { kind: "int", placeholder: freq.days_per_week ?? "", label: LABELS.days_per_week }),
       field([...parts, "frequency", "times_per_day"], { kind: "int", placeholder: freq.times_per_day ?? "", label: LABELS.times_per_day }),
