@@ -257,3 +257,24 @@ def test_the_side_menu_offers_only_the_sides_an_exercise_can_take():
     assert CATALOG.get("banded-side-step").sides == ("each", "left", "right")
     assert CATALOG.get("single-leg-bridge").sides == ("each", "left", "right", "alternating")
     assert CATALOG.get("bridge").sides == ("both",)
+
+
+@pytest.mark.parametrize("step, message", [
+    ("Walk at an easy pace for {duration}.", "unknown placeholder {duration}"),
+    ("Lift. {Hold}", "unknown placeholder {Hold}"),
+    ("Squeeze the towel and hold for {hold}.", "{hold} stands for a whole sentence"),
+    ("{hold}. Then relax.", "{hold} stands for a whole sentence"),
+])
+def test_a_custom_step_whose_placeholder_would_print_wrong_is_refused(tmp_path, cli, step, message):
+    """It would print as typed ("{duration}"), or double its words ("hold for Hold for 5 seconds.")."""
+    entry = _custom(["Sit tall.", step], {"reps": 5, "hold_seconds": 5})
+    spec = write_spec(tmp_path, _spec(entry))
+    result = cli("validate", spec)
+    assert result.code == 1 and f"$.sections[0].exercises[0].custom.steps[1]: step 2: {message}" in result.stderr
+
+
+@pytest.mark.parametrize("step", ["{hold} Lower the knee slowly.", "Lift your knee. {hold}", "Lift: {hold}",
+                                  "{hold} {sides}"])
+def test_a_placeholder_standing_as_its_own_sentence_passes(step):
+    entry = _custom(["Sit tall.", step], {"reps": 5, "hold_seconds": 5, "side": "each"})
+    assert disagreements(_spec(entry), CATALOG, "spec.json") == ([], [])

@@ -41,6 +41,15 @@ def test_a_size_a_movement_and_a_placeholder_pass(line):
     assert problems(line) == []
 
 
+@pytest.mark.parametrize("line, start", [
+    ("Hold the top position for {hold}.", "{hold} stands for a whole sentence"),
+    ("Do {reps} more.", "unknown placeholder {reps}"),
+])
+def test_a_placeholder_the_handout_cannot_fill_is_refused(line, start):
+    """catalog check's guard on a clinic's entries: "for {hold}" would print "for Hold for 5 seconds."."""
+    assert any(message.startswith(start) for message in problems(line))
+
+
 def test_only_an_entrys_own_one_side_sentences_may_name_the_side():
     line = "Kneel on your left knee only: this stretches the front of your left hip."
     assert problems(line, names_a_side=True) == []

@@ -21,7 +21,7 @@ from typing import Any
 
 from .catalog import Catalog, allowed_sides, side_words
 from .errors import Diagnostic
-from .patient_text import NAMED_SIDE
+from .patient_text import NAMED_SIDE, placeholder_problems
 from .wording import Words
 
 _FIGURE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:to|or|-|\u2013|a|o)\s*(\d+(?:[.,]\d+)?))?\s*"
@@ -79,11 +79,12 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             if "custom" not in entry:
                 warnings += _dropped_for_this_patient(entry, catalog, set(doc.get("conditions", ())), where, shown)
             for i, step in enumerate(() if built_in else exercise["steps"]):
+                step_at = f"{steps_at}[{i}]" if "custom" in entry else steps_at
+                errors += [Diagnostic(shown, step_at, f"step {i + 1}: {message}") for message in placeholder_problems(step)]
                 filled = words.step(step, dosage, exercise["side_words"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
                     errors.append(Diagnostic(
-                        shown, f"{steps_at}[{i}]" if "custom" in entry else steps_at,
-                        f"step {i + 1} {message}",
+                        shown, step_at, f"step {i + 1} {message}",
                         "write {hold}, {time} or {sides} where the dose goes (the handout fills them in from "
                         "the dosage), or change the dosage"))
             for field in ("tips", "care", "red_flags"):

@@ -55,6 +55,30 @@ _SOURCE_PATTERNS = (
 )
 
 
+def placeholder_problems(text: str) -> list[str]:
+    """Placeholders the handout cannot fill: an unknown name prints as typed ("{reps}"), and
+    one inside a sentence doubles its words ("hold for {hold}" prints "hold for Hold for 5
+    seconds."), since each stands for a whole sentence of its own."""
+    found = []
+    for match in PLACEHOLDER.finditer(text):
+        name = match.group(1)
+        if name not in PLACEHOLDERS:
+            allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+            found.append(f"unknown placeholder {{{name}}}; the ones the handout fills are {allowed}")
+            continue
+        before, after = text[:match.start()].rstrip(), text[match.end():]
+        if (before and before[-1] not in ".!?:}") or (after and (not after[0].isspace() or after.lstrip()[:1] in
+                                                               tuple(".,;:!?"))):
+            found.append(f"{{{name}}} stands for a whole sentence (\"{_EXAMPLE[name]}\"), so it must stand "
+                         f"alone, not inside one: \"Squeeze the towel. {{{name}}}\"")
+    return found
+
+
+# What each placeholder writes, for the message above.
+_EXAMPLE = {"hold": "Hold for 5 seconds.", "time": "Keep going for 2 minutes.",
+            "sides": "Do all your repeats on one side, then switch sides."}
+
+
 @functools.cache
 def _checks() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The guard's patterns, compiled on first use: a build imports this module for
@@ -72,11 +96,7 @@ def problems(text: str, names_a_side: bool = False) -> list[str]:
     Placeholders are allowed and checked; everything else is read as printed words. With
     `names_a_side` (an entry's one_side sentences) the line may name the left or right side.
     """
-    found = []
-    for name in PLACEHOLDER.findall(text):
-        if name not in PLACEHOLDERS:
-            allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            found.append(f"unknown placeholder {{{name}}}; the ones the handout fills are {allowed}")
+    found = placeholder_problems(text)
     words = PLACEHOLDER.sub(" ", text)
     for what, pattern in _checks():
         hits = list(dict.fromkeys(m.group(0) for m in pattern.finditer(words)))
