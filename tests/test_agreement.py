@@ -137,7 +137,7 @@ def test_figures_that_match_the_dose_pass(step, dosage):
 
 @pytest.mark.parametrize("dosage, one_side", [
     ({"sets": 4, "reps": 9, "hold_seconds": 7}, "left"),
-    ({"sets": 1, "reps": 1, "hold_seconds": 600, "duration_seconds": 90, "rest_seconds": 45}, "right"),
+    ({"sets": 1, "reps": None, "hold_seconds": 60, "duration_seconds": 90, "rest_seconds": 45}, "right"),
     ({"reps": {"min": 2, "max": 3}, "hold_seconds": None}, "alternating"),
     ({"reps": 12}, "each"),
 ])
@@ -278,3 +278,25 @@ def test_a_custom_step_whose_placeholder_would_print_wrong_is_refused(tmp_path, 
 def test_a_placeholder_standing_as_its_own_sentence_passes(step):
     entry = _custom(["Sit tall.", step], {"reps": 5, "hold_seconds": 5, "side": "each"})
     assert disagreements(_spec(entry), CATALOG, "spec.json") == ([], [])
+
+
+def test_a_hold_longer_than_the_time_is_refused_and_a_count_with_a_time_is_warned(tmp_path, cli):
+    spec = write_spec(tmp_path, _spec(
+        {"ref": "clamshell", "dosage": {"hold_seconds": 60, "duration_seconds": 30, "reps": None}},
+        {"ref": "bridge", "dosage": {"duration_seconds": 30}},  # the catalog's 10 to 15 times stay
+        {"ref": "hip-rotation-mobility", "dosage": {"reps": None, "duration_seconds": 120}}))
+    result = cli("validate", spec)
+    assert result.code == 1
+    assert ("$.sections[0].exercises[0].dosage.hold_seconds: a hold of 1 minute does not fit in the time, "
+            "30 seconds") in result.stderr
+    assert ("warning: " in result.stderr and "$.sections[0].exercises[1].dosage.duration_seconds: gives both a "
+            "count (10 to 15 times) and a time (30 seconds)") in result.stderr
+    assert '"reps": null' in result.stderr
+    assert "exercises[2]" not in result.stderr  # a time and no count: nothing to say
+
+
+def test_a_timed_exercise_on_each_side_is_not_told_to_count_repeats():
+    from routinepress.wording import Words
+    words = Words("en")
+    assert words.step("{sides}", {"side": "each", "duration_seconds": 60}) == "Do it on one side, then on the other."
+    assert words.step("{sides}", {"side": "each", "reps": 8}) == "Do all your repeats on one side, then switch sides."

@@ -76,6 +76,9 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
             if unexplained_hold(exercise["steps"], dosage):
                 warnings.append(_hold_warning(entry, exercise_id, where, shown))
+            timing_errors, timing_warnings = _timing_problems(entry, dosage, words, where, shown)
+            errors += timing_errors
+            warnings += timing_warnings
             if "custom" not in entry:
                 warnings += _dropped_for_this_patient(entry, catalog, set(doc.get("conditions", ())), where, shown)
             for i, step in enumerate(() if built_in else exercise["steps"]):
@@ -105,14 +108,43 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
 def _hold_warning(entry: dict[str, Any], exercise_id: str, where: str, shown: str) -> Diagnostic:
     """A hold no step explains, at the field that gave it, with the fix that fits where it came from."""
     if "hold_seconds" in entry.get("dosage", {}):
-        at, hint = f"{where}.dosage.hold_seconds", "leave hold_seconds out: this exercise has no moment to hold"
+        hint = "leave hold_seconds out: this exercise has no moment to hold"
     elif "custom" in entry:
-        at, hint = f"{where}.custom.default_dosage.hold_seconds", "write {hold} in the step where the hold happens"
+        hint = "write {hold} in the step where the hold happens"
     else:  # a clinic catalog entry's default
-        at, hint = f"{where}.ref", ('set "hold_seconds": null in the dosage, or write {hold} in the catalog '
-                                    "entry's step where the hold happens")
-    return Diagnostic(shown, at, f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would "
+        hint = 'set "hold_seconds": null in the dosage, or write {hold} in the catalog entry\'s step where the hold happens'
+    return Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"), f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would "
                       "explain nothing", hint, severity="warning")
+
+
+def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words, where: str,
+                     shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """A time that cannot hold the hold is an error; a count and a time together ("10 to 15
+    times. For 30 seconds.") leave the patient to guess which to follow, a warning."""
+    if "duration_seconds" not in dosage:
+        return [], []
+    time = words.duration(dosage["duration_seconds"])
+    if dosage.get("hold_seconds", 0) > dosage["duration_seconds"]:
+        return [Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"),
+                           f"a hold of {words.duration(dosage['hold_seconds'])} does not fit in the time, {time}",
+                           "shorten the hold, or lengthen the time")], []
+    if "reps" in dosage:
+        given = "reps" in entry.get("dosage", {})
+        return [], [Diagnostic(shown, _dose_field_at(entry, where, "duration_seconds"),
+                               f"gives both a count ({words.reps(dosage['reps'], dosage.get('unit'))}) and a time "
+                               f"({time}): the card asks for both, and a patient cannot tell which to follow",
+                               "keep one of them" if given else
+                               'for a timed exercise set "reps": null, which drops the catalog\'s count',
+                               severity="warning")]
+    return [], []
+
+
+def _dose_field_at(entry: dict[str, Any], where: str, field: str) -> str:
+    """The JSON path of the field that gave the prescription its `field`: the entry's own
+    dosage, a custom exercise's default, or (a catalog's default) the entry's ref."""
+    if field in entry.get("dosage", {}):
+        return f"{where}.dosage.{field}"
+    return f"{where}.custom.default_dosage.{field}" if "custom" in entry else f"{where}.ref"
 
 
 def _dropped_for_this_patient(entry: dict[str, Any], catalog: Catalog, conditions: set[str], where: str,

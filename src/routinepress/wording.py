@@ -119,7 +119,9 @@ class Words:
         if name == "sides" and dosage.get("side") in side_words:  # the entry's own words for this side
             return side_words[dosage["side"]]
         if name == "sides" and dosage.get("side") in ("each", "alternating", "left", "right"):
-            once = dosage["side"] == "each" and dosage.get("reps") == 1  # no "repeats" to do on one side
+            # No "repeats" to do on one side: one of them, or a time with no count
+            once = dosage["side"] == "each" and (dosage.get("reps") == 1 or
+                                                 ("reps" not in dosage and "duration_seconds" in dosage))
             return self.s["step_sides_each_once" if once else f"step_sides_{dosage['side']}"]
         return ""
 
