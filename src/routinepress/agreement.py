@@ -83,7 +83,8 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                 warnings += _dropped_for_this_patient(entry, catalog, set(doc.get("conditions", ())), where, shown)
             for i, step in enumerate(() if built_in else exercise["steps"]):
                 step_at = f"{steps_at}[{i}]" if "custom" in entry else steps_at
-                errors += [Diagnostic(shown, step_at, f"step {i + 1}: {message}") for message in placeholder_problems(step)]
+                errors += [Diagnostic(shown, step_at, f"step {i + 1}: {message}")
+                           for message in placeholder_problems(step)]
                 filled = words.step(step, dosage, exercise["side_words"]) if "{" in step else step
                 for message in _conflicts(filled, prescribed, sides=True):
                     errors.append(Diagnostic(
@@ -112,9 +113,11 @@ def _hold_warning(entry: dict[str, Any], exercise_id: str, where: str, shown: st
     elif "custom" in entry:
         hint = "write {hold} in the step where the hold happens"
     else:  # a clinic catalog entry's default
-        hint = 'set "hold_seconds": null in the dosage, or write {hold} in the catalog entry\'s step where the hold happens'
-    return Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"), f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would "
-                      "explain nothing", hint, severity="warning")
+        hint = ('set "hold_seconds": null in the dosage, or write {hold} in the catalog entry\'s step where '
+                "the hold happens")
+    return Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"),
+                      f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would explain nothing",
+                      hint, severity="warning")
 
 
 def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words, where: str,
