@@ -611,6 +611,24 @@ def test_every_warning_shows_at_its_field_and_in_the_list(page, server):
     assert page.locator("#problems").inner_text() == ""
 
 
+def test_a_timed_dose_and_its_unit_can_be_set_and_the_catalogs_count_dropped(page, server):
+    """A time, a unit and "none" (null: no catalog count) from the form; the count-and-time
+    warning shows at Time until the count is dropped."""
+    add_from_search(page, "bridge", "bridge")  # the catalog counts 10 to 15 times
+    base = "$.sections[0].exercises[0].dosage"
+    page.fill(f"[data-path='{base}.duration_seconds']", "30")
+    _, note = field_error(page, f"{base}.duration_seconds")
+    note.wait_for(state="visible", timeout=20_000)
+    assert "gives both a count (10 to 15 times) and a time (30 seconds)" in note.inner_text()
+    assert "type none in Reps" in note.inner_text()
+    page.fill(f"[data-path='{base}.reps']", "none")
+    note.wait_for(state="hidden", timeout=20_000)
+    assert spec_at(page, base) == {"duration_seconds": 30, "reps": None}
+    page.fill(f"[data-path='{base}.unit']", "breaths")
+    assert spec_at(page, f"{base}.unit") == "breaths"
+    page.locator("article.exercise").first.screenshot(path=str(SCREENSHOT.with_name("serve-timed-dose.png")))
+
+
 def test_too_many_lines_and_a_long_line_are_said_plainly(page):
     add_from_search(page, "clamshell", "clamshell")
     base = "$.sections[0].exercises[0]"

@@ -137,7 +137,8 @@ def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words
                                f"gives both a count ({words.reps(dosage['reps'], dosage.get('unit'))}) and a time "
                                f"({time}): the card asks for both, and a patient cannot tell which to follow",
                                "keep one of them" if given else
-                               'for a timed exercise set "reps": null, which drops the catalog\'s count',
+                               'for a timed exercise drop the catalog\'s count: "reps": null (in the editor, '
+                               "type none in Reps)",
                                severity="warning")]
     return [], []
 

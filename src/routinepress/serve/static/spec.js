@@ -84,6 +84,8 @@ function prune(parts) {
 
 // Text typed into a field -> the JSON value. Something that is not a number stays text,
 // so the server's diagnostic ("expected a whole number") says what is wrong, at this field.
+// "none" in a dose's box is null: it drops the catalog's value (no count for a timed exercise).
+const isNone = (s) => s.trim().toLowerCase() === "none";
 const PARSE = {
   text: (s) => (s.trim() === "" ? undefined : s),
   int: (s) => (s.trim() === "" ? undefined : /^\s*\d+\s*$/.test(s) ? Number(s) : s.trim()),
@@ -171,7 +173,8 @@ function field(parts, opts = {}) {
     input.value = value === undefined || value === null ? "" : describeDefault(key, value);
     const parse = PARSE[kind] || PARSE.text;
     // an item of a list keeps its place while it is empty (deleting it would shift the others)
-    const read = typeof key === "number" ? (text) => text : parse;
+    const nullable = numeric && parts.includes("dosage");
+    const read = typeof key === "number" ? (text) => text : (text) => (nullable && isNone(text) ? null : parse(text));
     input.addEventListener("input", () => setAt(parts, read(input.value)));
   }
   const wrap = h("div", { class: `field${kind === "checkbox" || kind === "flag" ? " check" : ""}${opts.full ? " full" : ""}` });
