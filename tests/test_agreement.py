@@ -32,7 +32,7 @@ def test_a_custom_step_naming_another_dose_is_refused_and_nothing_is_written(tmp
     assert result.code == 1 and not (tmp_path / "out.pdf").exists()
     where = f"error: {spec}: $.sections[0].exercises[0].custom.steps[0]: step 1 says"
     assert f"{where} '5 seconds', which the prescription does not (it says hold 2 seconds)" in result.stderr
-    assert f"{where} '10 reps', which the prescription does not (it says reps 3)" in result.stderr
+    assert f"{where} '10 reps', which the prescription does not (it says 3 reps)" in result.stderr
     assert f"{where} 'switch sides', but the prescription is one side (left)" in result.stderr
     assert "Traceback" not in result.stderr
     assert cli("validate", spec).code == 1
@@ -72,7 +72,7 @@ def test_a_hold_no_step_explains_is_a_warning(tmp_path, cli):
     assert cli("build", spec, "-o", tmp_path / "out.pdf", "--strict").code == 1
     custom = _custom(["Sit tall.", "Squeeze the towel, then relax."], {"reps": 10, "hold_seconds": 5})
     spec = write_spec(tmp_path, _spec(custom))
-    assert "$.sections[0].exercises[0].custom.default_dosage.hold_seconds: no step of 'towel-squeeze'" in \
+    assert "$.sections[0].exercises[0].custom.default_dosage.hold_seconds: no step of 'Towel squeeze'" in \
         cli("validate", spec).stderr
     for steps in (["Sit tall.", "Squeeze the towel. {hold}"], ["Sit tall.", "Squeeze the towel for 5 seconds."]):
         spec = write_spec(tmp_path, _spec(_custom(steps, {"reps": 10, "hold_seconds": 5})))
@@ -213,7 +213,7 @@ def test_a_custom_step_for_one_side_cannot_be_done_on_both(tmp_path):
     entry = _custom(["Lie on your side.", "Lift one knee.", "{sides}"], {"reps": 10}) | {"dosage": {"side": "both"}}
     errors, _ = disagreements(_spec(entry), CATALOG, "spec.json")
     assert [e.where for e in errors] == ["$.sections[0].exercises[0].dosage.side"]
-    assert "'towel-squeeze' works one side at a time" in errors[0].message
+    assert "'Towel squeeze' works one side at a time (its {sides} step says which side)" in errors[0].message
 
 
 def test_holds_spelled_out_reasons_to_stop_and_lost_condition_lines(tmp_path):
@@ -228,7 +228,7 @@ def test_holds_spelled_out_reasons_to_stop_and_lost_condition_lines(tmp_path):
     custom = _custom(["Squeeze the towel."], {"reps": 10}, red_flags=["Stop after 30 repeats."])
     _, warnings = disagreements(_spec(custom), CATALOG, "spec.json")
     assert [w.message for w in warnings] == ["red_flags line 1 says '30 repeats', which the prescription does not "
-                                             "(it says reps 10)"]
+                                             "(it says 10 reps)"]
     # own care cues replace the catalog's, and with them a line kept for this patient's condition
     surgery = {"ref": "butterfly-stretch", "care": ["Go slowly."]}
     _, warnings = disagreements(_spec(surgery, conditions=["recent-hip-surgery"]), CATALOG, "spec.json")
@@ -300,3 +300,9 @@ def test_a_timed_exercise_on_each_side_is_not_told_to_count_repeats():
     words = Words("en")
     assert words.step("{sides}", {"side": "each", "duration_seconds": 60}) == "Do it on one side, then on the other."
     assert words.step("{sides}", {"side": "each", "reps": 8}) == "Do all your repeats on one side, then switch sides."
+
+
+def test_a_side_set_by_a_custom_exercises_own_default_is_reported_there():
+    entry = _custom(["Lie down.", "Slide your heel.", "{sides}"], {"reps": 10, "side": "both"})
+    errors, _ = disagreements(_spec(entry), CATALOG, "spec.json")
+    assert [e.where for e in errors] == ["$.sections[0].exercises[0].custom.default_dosage.side"]

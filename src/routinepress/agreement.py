@@ -68,9 +68,10 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             frequency = prescribed_frequency(entry, section.get("frequency", {}), exercise["default_frequency"])
             prescribed = _Prescribed(dosage, frequency)
             steps_at = f"{where}.custom.steps" if "custom" in entry else f"{where}.ref"
-            exercise_id = entry["custom"]["id"] if "custom" in entry else entry["ref"]
+            # (a custom exercise by the name the clinician gave it, a catalog one by the id they typed)
+            exercise_id = entry["custom"]["name"] if "custom" in entry else entry["ref"]
             if problem := _side_problem(exercise_id, exercise, dosage, "custom" in entry):
-                errors.append(Diagnostic(shown, f"{where}.dosage.side", problem))
+                errors.append(Diagnostic(shown, _dose_field_at(entry, where, "side"), problem))
             # The built-in catalog's text passed `catalog check`: it names no figure and no side,
             # and what its placeholders write is the prescription. Only the clinician's is read.
             built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
@@ -190,7 +191,9 @@ def _side_problem(exercise_id: str, exercise: dict[str, Any], dosage: dict[str, 
     allowed = allowed_sides(exercise["steps"], exercise["alternates"])
     choices = ", ".join(allowed[:-1]) + " or " + allowed[-1]
     if side == "both" and "both" not in allowed:
-        return f"'{exercise_id}' works one side at a time, so it cannot be done on both sides together; use {choices}"
+        why = " (its {sides} step says which side)" if custom else ""
+        return (f"'{exercise_id}' works one side at a time{why}, so it cannot be done on both sides together; "
+                f"use {choices}")
     if side == "alternating" and "each" in allowed and side not in allowed:
         return (f"'{exercise_id}' is done a set on one side, then a set on the other: it cannot switch sides "
                 f"on every repeat; use {choices}")
@@ -271,14 +274,23 @@ def _prescribed(kind: str, dosage: dict[str, Any], frequency: dict[str, Any]) ->
             "reps": ("reps",), "sets": ("sets",)}.get(kind)
     given = {**dosage, **frequency}
     keys = keys or (("times_per_day",) if kind == "per_day" else ("days_per_week",))
-    stated = [f"{_SAID[k]} {_shown(given[k])}" + (" seconds" if k.endswith("_seconds") else "")
-              for k in keys if k in given]
+    stated = [_said(k, given[k]) for k in keys if k in given]
     return "it says " + ", ".join(stated) if stated else f"it gives no {_SAID[keys[0]]}"
 
 
-# The prescription's fields as a clinician says them ("it says hold 20 seconds")
+# The prescription's fields as a clinician says them ("it says hold 20 seconds", "2 sets")
 _SAID = {"hold_seconds": "hold", "duration_seconds": "time", "rest_seconds": "rest", "reps": "reps", "sets": "sets",
          "times_per_day": "times a day", "days_per_week": "days a week"}
+
+
+def _said(key: str, value: Any) -> str:
+    if key.endswith("_seconds"):
+        return f"{_SAID[key]} {_shown(value)} seconds"
+    one = value == 1
+    return {"reps": f"{_shown(value)} {'rep' if one else 'reps'}",
+            "sets": f"{_shown(value)} {'set' if one else 'sets'}",
+            "times_per_day": "once a day" if one else f"{_shown(value)} times a day",
+            "days_per_week": f"{_shown(value)} {'day' if one else 'days'} a week"}[key]
 
 
 def _shown(value: Any) -> str:
