@@ -262,3 +262,31 @@ def test_side_plank_rests_on_the_forearm_with_the_elbow_under_the_shoulder_in_bo
         (ex, ey, _), (wx, wy, _) = cam.project(elbow), cam.project(wrist)
         shown = math.hypot(wx - ex, wy - ey) / g.norm(g.sub(wrist, elbow))
         assert shown > 0.6, f"the forearm shows in the picture ({shown:.2f} of its length)"
+
+
+def test_a_stance_leg_exercise_names_the_side_its_pictures_stand_on():
+    """The single-leg bridge and the hip hike work the leg they stand on: the foot their
+    pictures stand on is the side the entry says its pictures show (model.py mirrors them for
+    the other side), so a left-only dose shows the left foot down, as its steps say."""
+    from routinepress.catalog import Catalog
+
+    catalog = Catalog()
+    for exercise in ("single-leg-bridge", "hip-hike"):
+        side = catalog.get(exercise).pictures_side
+        for pose in poses(exercise):
+            assert [s for s in pose.support if s.endswith("_foot")] == [f"{side}_foot"], exercise
+
+
+def test_a_dose_for_the_side_the_pictures_show_is_drawn_as_is(tmp_path):
+    from routinepress.catalog import Catalog
+    from routinepress.model import build_model
+    from routinepress.spec import check_spec
+
+    catalog = Catalog()
+    doc = {"spec_version": 1, "title": "T", "sections": [{"title": "A", "exercises": [
+        {"ref": exercise, "dosage": {"side": side}} for exercise in ("single-leg-bridge", "clamshell")
+        for side in ("left", "right", "each")]}]}
+    handout = build_model(check_spec(doc, tmp_path / "spec.json", catalog), catalog)
+    mirrored = [(card.id, card.mirror) for card in handout.sections[0].cards]
+    assert mirrored == [("single-leg-bridge", False), ("single-leg-bridge", True), ("single-leg-bridge", False),
+                        ("clamshell", True), ("clamshell", False), ("clamshell", False)]

@@ -95,6 +95,7 @@ class Exercise(NamedTuple):
     one_side: Mapping[str, str] = MappingProxyType({})  # {sides} for "left" and "right", where "leg" is unclear
     each_side: str = ""  # {sides} for "each", where "switch sides" would not say what to do (stepping sideways)
     alternates: bool = True  # False: done lying on one side, stepping sideways...: no switching every repeat
+    pictures_side: str = "right"  # the side that works in its pictures; a dose for the other mirrors them
     progressions: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
     illustrations: tuple[Illustration, ...] = ()
@@ -122,6 +123,7 @@ class Exercise(NamedTuple):
             position=doc.get("position", ""), summary=doc.get("summary", ""),
             default_frequency=dict(doc.get("default_frequency", {})), one_side=dict(doc.get("one_side", {})),
             each_side=doc.get("each_side", ""), alternates=doc.get("alternates", True),
+            pictures_side=doc.get("pictures_side", "right"),
             illustrations=pictures, video_url=doc.get("video_url"), in_short=doc.get("in_short", ""),
             tips=_lines(doc.get("tips", [])), care=_lines(doc.get("care", []) + doc.get("cautions", [])),
             red_flags=_lines(doc.get("red_flags", [])),
@@ -153,6 +155,8 @@ class Exercise(NamedTuple):
             doc["each_side"] = self.each_side
         if not self.alternates:
             doc["alternates"] = False
+        if self.pictures_side != "right":
+            doc["pictures_side"] = self.pictures_side
         return doc
 
     @property

@@ -53,7 +53,7 @@ class Card(NamedTuple):
     care: tuple[str, ...]  # cues printed on the card; reasons to stop go to the stop-if box
     pictures: tuple[Picture, ...]
     notes: str = ""
-    mirror: bool = False  # the pose files draw the right side working; a left-side dose mirrors them
+    mirror: bool = False  # the pictures show the other side working than the dose names
     progressions: tuple[str, ...] = ()  # "When this gets easy", each line naming something the patient can find
     regressions: tuple[str, ...] = ()
     video_url: str = ""
@@ -216,7 +216,10 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
         tips=_chosen(_replaced(entry, "tips", exercise.tips), conditions, pain_rule, "load" in dosage),
         care=_chosen(_replaced(entry, "care", exercise.care), conditions, pain_rule),
         pictures=tuple(Picture(str(i.path), i.caption) for i in exercise.illustrations),
-        notes=entry.get("notes", ""), mirror=dosage.get("side") == "left",
+        notes=entry.get("notes", ""),
+        # (the pictures show one side working, the right unless the entry says; "each" and
+        # "alternating" show them as drawn)
+        mirror=dosage.get("side") in ("left", "right") and dosage["side"] != exercise.pictures_side,
         progressions=_next_steps(exercise.progressions, catalog, numbers, words),
         regressions=_next_steps(exercise.regressions, catalog, numbers, words),
         video_url=entry.get("video_url", exercise.video_url or ""),
