@@ -538,6 +538,43 @@ def test_print_none_gives_back_the_typed_lines(page):
     assert spec_at(page, path) == ["My own tip one.", "My own tip two."]
 
 
+def test_lines_kept_by_print_none_stay_with_their_exercise(page, server):
+    """They move with it, and go with it: never into another exercise, or another patient's handout."""
+    url, folder = server
+    (folder / "handouts" / "patient-b.json").write_text(json.dumps({"spec_version": 1, "title": "B", "sections": [
+        {"title": "A", "exercises": [{"ref": "clamshell", "tips": []}]}]}))
+    page.reload()  # (the list of handouts to open now has it)
+    page.wait_for_selector("body[data-ready]")
+    add_from_search(page, "clamshell", "clamshell")
+    add_from_search(page, "bridge", "bridge")
+    first, second = "$.sections[0].exercises[0].tips", "$.sections[0].exercises[1].tips"
+    box = page.locator(f"textarea[data-path='{second}']")
+    box.fill("Bridge tip of mine.")
+    page.locator(f"#{box.get_attribute('id')}-none").check()
+    page.click("button[aria-label='Move Bridge up']")  # the bridge moves to the top
+    moved = page.locator(f"textarea[data-path='{first}']")
+    page.locator(f"#{moved.get_attribute('id')}-none").uncheck()
+    assert spec_at(page, first) == ["Bridge tip of mine."]
+    assert spec_at(page, second) is None
+    # Ticked again and removed: the clamshell, now first, gets nothing of it
+    page.locator(f"#{moved.get_attribute('id')}-none").check()
+    page.click("button[aria-label='Remove Bridge']")
+    clam = page.locator(f"textarea[data-path='{first}']")
+    none = page.locator(f"#{clam.get_attribute('id')}-none")
+    none.check()
+    none.uncheck()
+    assert clam.input_value() == "" and spec_at(page, first) is None
+    # Kept lines of one handout never reach the next one opened
+    clam.fill("Patient A's tip.")
+    none.check()
+    page.once("dialog", lambda dialog: dialog.accept())  # leave the unsaved changes
+    page.select_option("#open", "patient-b")  # (no reload: the page keeps what it kept)
+    page.wait_for_selector("#status:has-text('Opened handouts/patient-b.json')")
+    box_b = page.locator(f"textarea[data-path='{first}']")
+    page.locator(f"#{box_b.get_attribute('id')}-none").uncheck()
+    assert box_b.input_value() == "" and spec_at(page, first) is None
+
+
 def test_pasted_bullets_and_numbers_are_not_printed_twice(page):
     add_from_search(page, "clamshell", "clamshell")
     base = "$.sections[0].exercises[0]"

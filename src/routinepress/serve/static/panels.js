@@ -218,12 +218,25 @@ function linesField(path, catalogLines) {
     setAt(path, lines.length ? lines : undefined);
     fit();
   });
+  // What was typed is kept with the exercise itself, not at its place in the list: it moves
+  // with the exercise, and goes with it when it is removed or another handout is opened.
+  const field = path[path.length - 1];
+  const owner = () => getAt(state.doc, path.slice(0, -1));
   none.addEventListener("change", () => {
-    if (none.checked) { state.keptLines.set(key, box.value); box.value = ""; }
-    else { box.value = state.keptLines.get(key) || ""; state.keptLines.delete(key); }
+    if (none.checked) {
+      const typed = box.value;
+      box.value = "";
+      setAt(path, []);  // (an entry written as a bare id becomes an object here, to keep the lines with)
+      const kept = state.keptLines.get(owner()) || {};
+      state.keptLines.set(owner(), { ...kept, [field]: typed });
+    } else {
+      const kept = state.keptLines.get(owner()) || {};
+      box.value = kept[field] || "";
+      delete kept[field];
+      const lines = linesOf(box.value);
+      setAt(path, lines.length ? lines : undefined);
+    }
     showNone();
-    const lines = linesOf(box.value);
-    setAt(path, none.checked ? [] : lines.length ? lines : undefined);
   });
   return h("div", { class: "field full lines" },
     h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[path[path.length - 1]] }),

@@ -16,7 +16,7 @@ const LABELS = {
 
 const state = {
   doc: null, name: "", schemas: null, catalog: [], byId: {}, filters: {}, target: 0,
-  dirty: false, edits: 0, saving: false, version: null, diagnostics: [], warnings: [], keptLines: new Map(), previewSeq: 0, timer: null, token: sessionStorage.getItem("routinepress-token") || "",
+  dirty: false, edits: 0, saving: false, version: null, diagnostics: [], warnings: [], keptLines: new WeakMap(), previewSeq: 0, timer: null, token: sessionStorage.getItem("routinepress-token") || "",
 };
 
 // ---- small helpers -------------------------------------------------------------------------
