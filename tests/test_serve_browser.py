@@ -392,6 +392,56 @@ def test_a_new_section_title_shows_everywhere_at_once(page):
     assert title.bounding_box()["width"] > 2 * days.bounding_box()["width"]
 
 
+def test_a_new_sections_title_is_typed_over_and_a_full_section_is_removed_only_when_asked(page):
+    page.click("text=Add a section")
+    page.keyboard.type("Stretches")  # the focus is in its title, "Part 2" selected
+    assert spec_at(page, "$.sections[1].title") == "Stretches"
+    page.click("button:has-text('Add exercises to “Stretches”')")
+    add_from_search(page, "clamshell", "clamshell")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button[aria-label='Remove section Stretches']")
+    assert asked == ["Remove “Stretches” and its exercise?"]
+    assert spec_at(page, "$.sections[1].exercises") == ["clamshell"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[aria-label='Remove section Stretches']")
+    assert len(page.evaluate("state.doc.sections")) == 1
+    assert page.evaluate("document.activeElement.id") == "h-sections"
+
+
+def test_a_name_typed_while_saving_names_the_next_save(page, server):
+    url, folder = server
+    open_handout(page, folder, "typo-nmae", {"spec_version": 1, "title": "T", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    held: list = []
+    page.route("**/api/handouts/typo-nmae", lambda route: held.append(route) if route.request.method == "PUT"
+               else route.continue_())
+    page.fill("[data-path='$.title']", "Edited")
+    page.click("#save")
+    page.wait_for_function("() => state.saving")
+    page.fill("#name", "typo-name")
+    held[0].continue_()
+    page.wait_for_selector("#status:has-text('Saved handouts/typo-nmae.json')")
+    assert page.evaluate("state.opened") == "typo-nmae"
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#save")  # a new file, saved as such: no question about someone else's version
+    page.wait_for_selector("#status:has-text('Saved handouts/typo-name.json')")
+    assert not asked and json.loads((folder / "handouts" / "typo-name.json").read_text())["title"] == "Edited"
+
+
+def test_a_server_that_does_not_answer_is_said_so(page, server):
+    url, folder = server
+    open_handout(page, folder, "unanswered", {"spec_version": 1, "title": "T", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    page.route("**/api/handouts/unanswered", lambda route: route.abort() if route.request.method == "PUT"
+               else route.continue_())
+    page.fill("[data-path='$.title']", "Not saved")
+    page.click("#save")
+    page.wait_for_selector("#status:has-text('Not saved: the server did not answer')")
+    assert page.evaluate("state.dirty") and page.locator("#save").is_enabled()
+
+
 @pytest.mark.parametrize("width", [1280, 800, 600])
 def test_the_layout_fits_the_window(page, width):
     page.set_viewport_size({"width": width, "height": 800})

@@ -119,8 +119,11 @@ function api(url, init = {}) {
   return fetch(url, { ...init, headers }).then((res) => {
     if (res.status === 401) status(NEEDS_TOKEN, "bad");
     return res;
-  });
+  }, () => new Response(JSON.stringify({ error: NO_ANSWER }), { status: 503, headers: { "Content-Type": "application/json" } }));
 }
+// A server that stopped, or a network that dropped: said where the action's outcome goes
+// ("Not saved: ...") instead of leaving "Saving…" up for good.
+const NO_ANSWER = "the server did not answer; is routinepress serve still running?";
 const NEEDS_TOKEN = "This server needs its token: open the address it printed when it started.";
 const jsonBody = (doc) => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(doc) });
 
@@ -217,8 +220,11 @@ async function saveOnce() {
     return;
   }
   $("#name").removeAttribute("aria-invalid");
-  const known = [...$("#open").options].some((o) => o.value === state.name);
-  if (known && state.opened !== state.name && !confirm(`handouts/${state.name}.json exists. Replace it?`)) return;
+  // The name as Save was pressed: one typed into the box while the request is on its way
+  // names the next save, not this one.
+  const name = state.name;
+  const known = [...$("#open").options].some((o) => o.value === name);
+  if (known && state.opened !== name && !confirm(`handouts/${name}.json exists. Replace it?`)) return;
   status("Saving…");
   // What is saved is the handout as it is now: edits typed while the request is on its way
   // are not in it, and must not be marked saved when it comes back.
@@ -226,15 +232,15 @@ async function saveOnce() {
   const editsSaved = state.edits;
   // Replace only the version this window opened: a save from another window (or a new
   // file of the same name) in between is not overwritten unasked.
-  const mine = state.opened === state.name && state.version;
-  const put = (condition) => api(`/api/handouts/${encodeURIComponent(state.name)}`,
+  const mine = state.opened === name && state.version;
+  const put = (condition) => api(`/api/handouts/${encodeURIComponent(name)}`,
                                  { method: "PUT", body, headers: { "Content-Type": "application/json", ...condition } });
   let res = await put(mine ? { "If-Match": state.version } : known ? {} : { "If-None-Match": "*" });
   if (res.status === 412) {
-    const body = await res.json().catch(() => ({}));
-    const why = body.error || "the handout changed since you opened it";
-    const gone = body.exists === false;
-    const question = gone ? `${why}. Save yours again as a new file, handouts/${state.name}.json?`
+    const answer = await res.json().catch(() => ({}));
+    const why = answer.error || "the handout changed since you opened it";
+    const gone = answer.exists === false;
+    const question = gone ? `${why}. Save yours again as a new file, handouts/${name}.json?`
                           : `${why}. Replace that version with yours? (Cancel keeps it; you can save yours under another name.)`;
     if (!confirm(question)) {
       status(`Not saved: ${why}.`, "bad");
@@ -250,7 +256,7 @@ async function saveOnce() {
   }
   if (!res.ok) { status(`Not saved: ${await errorText(res)}`, "bad"); return; }
   const data = await res.json();
-  state.dirty = state.edits !== editsSaved; state.opened = state.name; state.version = res.headers.get("ETag");
+  state.dirty = state.edits !== editsSaved; state.opened = name; state.version = res.headers.get("ETag");
   await loadList();
   if (state.dirty) status(`Saved ${data.path}, without the changes made while it was saving: save again to keep them.`, "warn");
   else status(`Saved ${data.path}.`, "ok");

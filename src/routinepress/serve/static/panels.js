@@ -98,7 +98,9 @@ function sectionsPanel() {
     h("button", { type: "button", onclick: () => {
       sections.push({ title: `Part ${sections.length + 1}`, exercises: [] });
       state.target = sections.length - 1; changed(); render();
-      document.getElementById(fieldId(["sections", state.target, "title"])).focus();
+      const title = document.getElementById(fieldId(["sections", state.target, "title"]));
+      title.focus();
+      title.select();  // typing replaces "Part 2" rather than adding to it
     } }, "Add a section"));
 }
 
@@ -106,7 +108,14 @@ function sectionBlock(section, s) {
   const parts = ["sections", s];
   const remove = state.doc.sections.length > 1
     ? h("button", { type: "button", class: "small", "aria-label": `Remove section ${section.title || s + 1}`,
-                    onclick: () => { state.doc.sections.splice(s, 1); state.target = 0; changed(); render(); } }, "Remove section")
+                    onclick: () => {
+                      const count = section.exercises.length;
+                      // a section's exercises, their doses and notes go with it: asked first
+                      if (count && !confirm(`Remove “${section.title || `section ${s + 1}`}” and its ${count === 1 ? "exercise" : `${count} exercises`}?`)) return;
+                      state.doc.sections.splice(s, 1); state.target = 0; changed(); render();
+                      $("#h-sections").setAttribute("tabindex", "-1");
+                      $("#h-sections").focus();  // (the button is gone: the keyboard stays in the list)
+                    } }, "Remove section")
     : null;
   const list = h("div", { "data-path": pathText([...parts, "exercises"]), id: fieldId([...parts, "exercises"]), tabindex: "-1" },
     section.exercises.map((entry, e) => exerciseCard(entry, s, e)),
