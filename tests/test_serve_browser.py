@@ -442,7 +442,7 @@ def test_a_server_that_does_not_answer_is_said_so(page, server):
     assert page.evaluate("state.dirty") and page.locator("#save").is_enabled()
 
 
-@pytest.mark.parametrize("width", [1280, 800, 600])
+@pytest.mark.parametrize("width", [1280, 800, 600, 390])
 def test_the_layout_fits_the_window(page, width):
     page.set_viewport_size({"width": width, "height": 800})
     add_from_search(page, "bridge", "bridge")
@@ -450,6 +450,9 @@ def test_the_layout_fits_the_window(page, width):
     box = {name: page.locator(name).bounding_box() for name in ("#editor", "#preview", "#download", "#status")}
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
     assert box["#download"]["x"] + box["#download"]["width"] <= width
+    save = page.locator("#save").bounding_box()
+    assert save["x"] + save["width"] <= width
+    assert page.locator("header.bar").bounding_box()["height"] <= 180  # the sticky header leaves room to work
     assert page.evaluate("(el => el.scrollWidth <= el.clientWidth)(document.querySelector('#status'))")
     if width >= 1000:  # side by side
         assert box["#preview"]["x"] >= box["#editor"]["x"] + box["#editor"]["width"] - 1
