@@ -138,10 +138,9 @@ LOGO_SPEC = minimal_spec(clinician={"name": "J. Lee", "clinic": "Riverside PT", 
 
 
 def _too_long_sections() -> str:
+    # (refused on its size alone, before any work entry by entry)
     lines = ["error: spec.json: $.sections: has too many exercises: 10000 in all, the limit is 100",
              "  hint: split the routine into several handouts"]
-    lines += [f"error: spec.json: $.sections[{i}].exercises: is too long: 500 items, the limit is 100"
-              for i in range(20)]
     return "\n".join(lines) + "\n"
 
 

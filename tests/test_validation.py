@@ -110,3 +110,29 @@ def test_a_valid_build_does_not_load_jsonschema(tmp_path):
                            "-o", str(out)], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert out.stat().st_size > 0
+
+
+def test_every_unknown_field_is_named_at_once_with_its_likely_meaning(tmp_path):
+    from conftest import minimal_spec, run_cli, write_spec
+
+    spec = minimal_spec(sections=[{"title": "A", "exercises": [
+        {"ref": "bridge", "dosage": {"rep": 10, "hold": 5, "sides": "Left", "side": "Left"}}]}])
+    spec["x" * 5000] = 1  # a pasted document's stray key: named, not echoed whole
+    path = write_spec(tmp_path, spec)
+    result = run_cli("validate", path)
+    lines = result.stderr.splitlines()
+    at = f"{path}: $.sections[0].exercises[0].dosage"
+    for name, hint in (("rep", "did you mean 'reps'?"), ("hold", "did you mean 'hold_seconds'?"),
+                       ("sides", "did you mean 'side'?")):
+        assert f"  hint: {hint}" == lines[lines.index(f"error: {at}.{name}: unknown field '{name}'") + 1]
+    assert "  hint: write it in lowercase: 'left'" in lines
+    assert any("(5,000 characters)" in line for line in lines) and len(result.stderr) < 2000
+
+
+def test_a_number_in_quotes_is_told_to_lose_them(tmp_path):
+    from conftest import minimal_spec, run_cli, write_spec
+
+    spec = minimal_spec(sections=[{"title": "A", "frequency": {"days_per_week": "3"}, "exercises": ["bridge"]}])
+    result = run_cli("validate", write_spec(tmp_path, spec))
+    assert ("spec.json: $.sections[0].frequency.days_per_week: expected a whole number, not text\n"
+            "  hint: write it without quotes: 3") in result.stderr

@@ -90,5 +90,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The hint for a misspelt name: the closest choice, if one is close enough."""
     import difflib  # only for a mistake: a build that goes well never pays for its import
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # or the one choice it begins: "hold" for hold_seconds
+    close = close or [c for c in choices if word and c.startswith(word + "_")][:1]
     return f"did you mean '{close[0]}'?" if close else None

@@ -323,7 +323,7 @@ def schema_diagnostics(document: Any, schema_name: str, file: str | Path) -> lis
     if valid and not ranges:
         return []  # the usual case, and a build checks a dozen files: skip resolving the path
     shown = display_path(file)
-    found = list(dict.fromkeys(_diagnostic(e, shown) for e in errors))  # same problem once
+    found = list(dict.fromkeys(d for e in errors for d in _diagnostics(e, shown)))  # same problem once
     if not valid and not errors:
         # The compiled check says no and jsonschema finds nothing: their regular expressions
         # differ (Python's $ also matches before a final line break). Never accept such input.
@@ -418,7 +418,7 @@ def _is_required_choice(error: ValidationError) -> bool:
     )
 
 
-_TYPE_WORDS = {"string": "a string", "object": "an object", "array": "an array", "integer": "a whole number",
+_TYPE_WORDS = {"string": "text", "object": "an object", "array": "a list", "integer": "a whole number",
                "number": "a number", "boolean": "true/false", "null": "null"}
 
 
@@ -463,15 +463,30 @@ def range_problems(document: Any, schema_name: str) -> list[tuple[str, str, str]
     return found
 
 
+def _diagnostics(error: ValidationError, file: str) -> list[Diagnostic]:
+    if error.validator == "additionalProperties":
+        # Every unknown field at once ("rep", "sides" and "hold" in one dosage), not one a run
+        allowed = list(error.schema.get("properties", {}))
+        extras = sorted(set(error.instance) - set(allowed)) or ["?"]
+        return [_unknown_field(error.json_path, name, allowed, file) for name in extras[:MAX_UNKNOWN_FIELDS]]
+    return [_diagnostic(error, file)]
+
+
+MAX_UNKNOWN_FIELDS = 10  # an object's unknown fields told at once (a pasted document could have thousands)
+MAX_NAME_SHOWN = 60  # characters of an unknown field's name in a message
+
+
+def _unknown_field(where: str, name: str, allowed: list[str], file: str) -> Diagnostic:
+    hint = did_you_mean(name, allowed) if len(name) <= MAX_NAME_SHOWN else None
+    hint = hint or f"allowed fields: {', '.join(allowed)}"
+    if len(name) > MAX_NAME_SHOWN:  # (a name of half a million characters is not echoed back)
+        name = f"{name[:MAX_NAME_SHOWN]}... ({len(name):,} characters)"
+    path = f"{where}.{name}" if _is_identifier(name) else f"{where}[{json.dumps(name)}]"
+    return Diagnostic(file, path, f"unknown field '{name}'", hint)
+
+
 def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
     where = error.json_path
-    if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extras = sorted(set(error.instance) - set(allowed))
-        name = extras[0] if extras else "?"
-        hint = did_you_mean(name, allowed) or f"allowed fields: {', '.join(allowed)}"
-        path = f"{where}.{name}" if _is_identifier(name) else f"{where}[{json.dumps(name)}]"
-        return Diagnostic(file, path, f"unknown field '{name}'", hint)
     if error.validator == "required":
         return Diagnostic(file, where, error.message.replace("is a required property", "is missing (required)"))
     if error.validator == "format" and error.validator_value == "date":
@@ -493,6 +508,17 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         words = list(dict.fromkeys(_TYPE_WORDS.get(t, str(t)) for t in wanted if isinstance(t, str)))
         if words:
             return Diagnostic(file, where, f"expected {' or '.join(words)}, not {_type_word(error.instance)}")
+    if error.validator == "type" and isinstance(error.validator_value, str):
+        expected = _TYPE_WORDS.get(error.validator_value, error.validator_value)
+        quoted_number = isinstance(error.instance, str) and _looks_numeric(error.instance)
+        return Diagnostic(file, where, f"expected {expected}, not {_type_word(error.instance)}",
+                          f"write it without quotes: {error.instance.strip()}" if quoted_number else None)
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        choices = [str(v) for v in error.validator_value]
+        lower = error.instance.lower() if isinstance(error.instance, str) else None
+        return Diagnostic(file, where, f"{_short(error.instance)} is not one of: {', '.join(choices)}",
+                          f"write it in lowercase: '{lower}'" if lower in choices else
+                          did_you_mean(str(error.instance), choices))
     # Length limits say the limit and the actual length, so the fix is plain.
     count = len(error.instance) if isinstance(error.instance, (str, list)) else 0
     unit = "characters" if isinstance(error.instance, str) else "items"
@@ -520,6 +546,19 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
     if len(message) > 200:
         message = message[:197] + "..."
     return Diagnostic(file, where, message)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:40] + "..." + shown[-1:]
 
 
 def _pattern_hint(error: ValidationError) -> str | None:
