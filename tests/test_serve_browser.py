@@ -719,6 +719,18 @@ def test_a_timed_dose_and_its_unit_can_be_set_and_the_catalogs_count_dropped(pag
     page.locator("article.exercise").first.screenshot(path=str(SCREENSHOT.with_name("serve-timed-dose.png")))
 
 
+def test_a_long_list_of_warnings_leaves_the_pages_in_view(page, server):
+    url, folder = server
+    exercises = [{"ref": "bridge", "notes": f"Do {n} reps."} for n in range(20, 30)]
+    open_handout(page, folder, "many-warnings", {"spec_version": 1, "title": "T",
+                                                 "sections": [{"title": "A", "exercises": exercises}]})
+    page.wait_for_selector("#problems ul.warnings li:nth-child(10)", timeout=20_000)
+    box = page.locator("#problems").bounding_box()
+    assert box["height"] <= 0.4 * 800  # it scrolls within itself
+    first = page.locator("#problems ul.warnings li").first.inner_text()
+    assert "(it says 10 to 15 reps). The card prints" in first  # the hint a sentence of its own, not a second bracket
+
+
 def test_too_many_lines_and_a_long_line_are_said_plainly(page):
     add_from_search(page, "clamshell", "clamshell")
     base = "$.sections[0].exercises[0]"

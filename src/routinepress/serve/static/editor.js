@@ -38,7 +38,8 @@ const WARNING_LEAD = "Will print, but check: ";
 function listItem(found, warning) {
   const d = plain(found);
   const el = d.path && d.path.startsWith("$") ? placeOf(d.path) : null;
-  let text = d.message + (d.hint ? ` (${d.hint})` : "");
+  // the hint as a sentence of its own: a message may end in brackets already ("(it says 10 reps)")
+  let text = d.message + (d.hint ? `. ${d.hint.charAt(0).toUpperCase()}${d.hint.slice(1)}` : "");
   // typed text where a number belongs: say what to type
   if (!warning && el && el.dataset.hint && typeof getAt(state.doc, partsOf(el.dataset.path)) === "string") text += `. ${el.dataset.hint}`;
   if (warning) text = WARNING_LEAD + text;
