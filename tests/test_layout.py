@@ -466,3 +466,16 @@ def test_a_sections_first_card_keeps_full_size_pictures_where_they_fit_under_its
     assert abs(start["top"] - stretch["top"]) < 1 and how["top"] > start["bottom"]  # side by side, above the steps
     middle = lambda w: (w["x0"] + w["x1"]) / 2  # noqa: E731
     assert middle(stretch) - middle(start) >= 70 * 72 / 25.4  # a full 70 mm picture each
+
+
+def test_a_section_name_does_not_count_as_a_row_of_the_glance_table(tmp_path):
+    """hip-pain-general on A4: page 1 had room for the table's heading, "Stretches" and one
+    exercise. A section's name is no row to follow: two exercises or none start there."""
+    spec = json.loads((HANDOUTS / "hip-pain-general.json").read_text()) | {"page_size": "a4"}
+    path = write_spec(tmp_path, spec, "a4.json")
+    pdf = _build(tmp_path, path, "standard")
+    cards = _cards(tmp_path, path)
+    page = pdf.pages_with("Your exercises at a glance")[0]
+    text = pdf.pages_text[page].split("Your exercises at a glance")[1]
+    listed = [card for card in cards if f"{card['number']}. {card['name']} " in text]
+    assert len(listed) >= 2 or not listed, [card["name"] for card in listed]

@@ -220,7 +220,8 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
     # there (a page is not left half empty); it splits only between rows, leaving at least
     # GLANCE_LEAST_ROWS exercises on each side.
     return [StartHereIfRoom(continued_under(Paragraph(f"{title} {esc(words['continued'])}", styles.heading),
-                                            [Paragraph(title, styles.heading), table]), GLANCE_LEAST_ROWS)]
+                                            [Paragraph(title, styles.heading), table]), GLANCE_LEAST_ROWS,
+                            label_rows=frozenset(section_rows))]
 
 
 GLANCE_LEAST_ROWS = 2
@@ -235,9 +236,10 @@ class StartHereIfRoom(KeepTogether):
     For a table that would otherwise move whole to the next page and leave this one half empty.
     """
 
-    def __init__(self, flowables: list[Flowable], least_rows: int):
+    def __init__(self, flowables: list[Flowable], least_rows: int, label_rows: frozenset[int] = frozenset()):
         super().__init__(flowables)
         self.least_rows = least_rows
+        self.label_rows = label_rows  # rows that name what follows (a section): not counted as rows
         self.table = next(f for f in flowables if hasattr(f, "row_heights"))
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
@@ -264,17 +266,21 @@ class StartHereIfRoom(KeepTogether):
         fitting `room`; nothing if it cannot be."""
         table = self.table
         heights, header = table.row_heights(width), table.header_rows
-        body = len(heights) - header
+
+        def counted(first: int, end: int) -> int:  # rows first..end-1 that count (not a section's name)
+            return sum(1 for row in range(first, end) if row not in self.label_rows)
+
         fit = 0
-        while fit < body and sum(heights[:header + fit + 1]) <= room:
+        while header + fit < len(heights) and sum(heights[:header + fit + 1]) <= room:
             fit += 1
-        fit = min(fit, body - self.least_rows)
-        if fit < self.least_rows:
+        while fit and counted(header + fit, len(heights)) < self.least_rows:
+            fit -= 1
+        if counted(header, header + fit) < self.least_rows:
             return []
         parts = table.split(width, sum(heights[:header + fit]) + 0.01)
         # The table may cut above the row asked for (a row kept with the next, NOSPLIT): the
         # first part must still hold least_rows rows.
-        if len(parts) != 2 or len(parts[0].row_heights(width)) < header + self.least_rows:
+        if len(parts) != 2 or counted(header, len(parts[0].row_heights(width))) < self.least_rows:
             return []
         return parts
 
