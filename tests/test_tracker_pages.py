@@ -144,6 +144,7 @@ def _day_cells(page, box: float) -> dict[tuple[float, float], list[dict]]:
 @pytest.mark.parametrize("template,paper,times,lines", [
     ("standard", "a4", 3, [3]), ("large-print", "letter", 3, [2, 1]),
     ("standard", "letter", 10, [2] * 5), ("large-print", "a4", 10, [2] * 5),
+    ("large-print", "letter", 1, [1]),  # one box a day: 20 pt boxes in 25 pt rows touched the rows' lines
 ])
 def test_a_days_boxes_keep_apart_in_a_tidy_grid(tmp_path, template, paper, times, lines):
     """Several boxes a day: a gap of 3.5 pt or more between two boxes and from a box to its

@@ -80,7 +80,8 @@ class GridStyle(NamedTuple):
     box: float
     per_line: int  # a day's boxes to a line: all of them, or two (three a day sit two over one, centred)
     min_row: float  # no body row is shorter
-    pad: float  # above and below a body row's content
+    pad: float  # above and below a day's boxes
+    label_pad: float  # above and below an exercise's name
     name_padding: float
     day_padding: float
     rule: Color
@@ -118,7 +119,7 @@ class WeekGrid(Flowable):
             st = self.style
             header = max(f.wrap(w - 2 * self._padding(c), 1e6)[1]
                          for c, (f, w) in enumerate(zip(self.header, self.widths))) + 2 * HEADER_PAD
-            body = [max(st.min_row, row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1] + 2 * st.pad,
+            body = [max(st.min_row, row.label.wrap(self.widths[0] - 2 * st.name_padding, 1e6)[1] + 2 * st.label_pad,
                         self._boxes_size(row.sessions)[1] + 2 * self._boxes_pad(row.sessions))
                     for row in self.rows]
             self._heights = [header, *body]
@@ -245,6 +246,7 @@ HEADER_PAD = 3.0  # above and below the header's dates
 DAY_PADDING = 4.0  # points either side of a day's boxes or date
 STACK_PADDING = 3.5  # points above and below two or more lines of a day's boxes
 NAME_PADDING = 4.0
+NAME_LINE_PAD = 2.5  # at most, above and below an exercise's name in its row
 WEEK_LEAST_ROWS = 3  # a week taller than a page splits with at least this many rows each side
 
 
@@ -376,6 +378,9 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
     style = GridStyle(
         box=box, per_line=per_line, min_row=row_height,
         pad=max(2.0, (row_height - box) / 2),  # rows grow with a wrapped name, never shrink below row_height
+        # A name's lines keep 2 to 2.5 pt from the row's lines, whatever room the boxes leave
+        # (large print's smaller boxes keep 3.5 pt from them, its names as close as before).
+        label_pad=min(max(2.0, (row_height - box) / 2), NAME_LINE_PAD),
         name_padding=NAME_PADDING, day_padding=DAY_PADDING, rule=styles.colour("rule"),
         ink=styles.colour("checkbox"), header_fill=styles.colour("table_header_fill"),
     )
