@@ -118,13 +118,15 @@ def test_catalog_list_filters_and_forgives_typos(client):
     stretches = client.get("/api/catalog", params={"kind": "stretch"}).json()["exercises"]
     assert stretches and all(e["kind"] == "stretch" for e in stretches)
     assert len(stretches) < len(everything["exercises"])
-    # the lines a spec may replace, as the editor greys them, a condition's named
+    # the lines a spec may replace, with who they are for, as the editor greys those that print
     bridge = next(e for e in everything["exercises"] if e["id"] == "bridge")
-    assert bridge["tips"][0] == "You should feel this in your buttocks, not your low back."
+    assert bridge["tips"][0] == {"text": "You should feel this in your buttocks, not your low back.",
+                                 "conditions": [], "yields_to_pain_rule": False, "yields_to_load": False}
     assert bridge["care"] and isinstance(bridge["red_flags"], list)
     butterfly = next(e for e in everything["exercises"] if e["id"] == "butterfly-stretch")
-    assert ("After hip surgery, ask your surgeon before you let your knees drop out to the sides. "
-            "(if recent-hip-surgery)") in butterfly["care"]
+    assert {"text": "After hip surgery, ask your surgeon before you let your knees drop out to the sides.",
+            "conditions": ["recent-hip-surgery"], "yields_to_pain_rule": False,
+            "yields_to_load": False} in butterfly["care"]
 
 
 def test_catalog_entry_and_its_thumbnails(client):

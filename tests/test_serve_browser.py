@@ -224,6 +224,22 @@ def test_tips_care_and_stop_lines_for_this_patient(page):
     assert "Lift your knee only as far as is comfortable" in text and "Put your hand on your top hip" in text
 
 
+def test_the_grey_catalog_lines_are_those_that_print_for_this_patient(page):
+    """A plan for a band goes once a load is prescribed; a surgeon's caution shows only for a
+    patient after hip surgery (as model.py chooses them)."""
+    add_from_search(page, "clamshell", "clamshell")
+    add_from_search(page, "butterfly", "butterfly-stretch")
+    tips = page.locator("textarea[data-path='$.sections[0].exercises[0].tips']")
+    care = page.locator("textarea[data-path='$.sections[0].exercises[1].care']")
+    band = "Later, your therapist may add a loop band above your knees."
+    surgeon = "After hip surgery, ask your surgeon"
+    assert band in tips.get_attribute("placeholder") and surgeon not in care.get_attribute("placeholder")
+    page.fill("[data-path='$.sections[0].exercises[0].dosage.load']", "light band")
+    assert band not in tips.get_attribute("placeholder")
+    page.get_by_label("Hip surgery or a hip replacement not long ago").check()
+    assert surgeon in care.get_attribute("placeholder")
+
+
 def test_two_windows_on_one_handout_do_not_save_over_each_other(browser, server):
     """Window B opened the handout before window A saved it: B's save asks before it replaces
     A's version, and Cancel leaves A's file as it was."""

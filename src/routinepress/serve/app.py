@@ -267,8 +267,10 @@ def _summary(exercise) -> dict[str, Any]:
             "default_dosage": exercise.default_dosage, "default_frequency": exercise.default_frequency,
             "video_url": exercise.video_url, "pictures": _picture_urls(exercise),
             "sides": list(exercise.sides),  # the side menu offers only these
-            # the lines an entry may replace, as the editor shows them greyed (a condition's in brackets)
-            **{field: [line.text + (f" (if {', '.join(sorted(line.conditions))})" if line.conditions else "")
+            # the lines an entry may replace, which the editor shows greyed as far as they print
+            # for this patient (their conditions, a pain rule, a load: catalog.Line.applies)
+            **{field: [{"text": line.text, "conditions": sorted(line.conditions),
+                        "yields_to_pain_rule": line.yields_to_pain_rule, "yields_to_load": line.yields_to_load}
                        for line in getattr(exercise, field)] for field in ("tips", "care", "red_flags")}}
 
 

@@ -193,8 +193,7 @@ function exerciseCard(entry, s, e) {
       field([...parts, "frequency", "times_per_day"], { kind: "int", placeholder: freq.times_per_day ?? "", label: LABELS.times_per_day }),
       field([...parts, "frequency", "as_needed"], { kind: "flag", label: LABELS.as_needed }),
       field([...parts, "notes"], { kind: "textarea", label: "Notes for this patient", full: true, rows: 2 }),
-      linesField([...parts, "tips"], info && info.tips), linesField([...parts, "care"], info && info.care),
-      linesField([...parts, "red_flags"], info && info.red_flags),
+      linesField([...parts, "tips"], info), linesField([...parts, "care"], info), linesField([...parts, "red_flags"], info),
       entryHas("video_url") ? field([...parts, "video_url"], { label: "Video link (printed as a QR code)", full: true,
                                                               placeholder: (info && info.video_url) || "a web address" }) : null));
 }
@@ -208,20 +207,43 @@ const LEADING_MARK = /^\s*(?:[•◦▪‣·]\s*|[-*–—]\s+|\d{1,2}[.)]\s+)/;
 const linesOf = (text) => text.split("\n").map((line) => line.replace(LEADING_MARK, "").trim()).filter(Boolean);
 // rows enough for the catalog's lines (or the typed ones), each line wrapped at about 64 characters
 const rowsFor = (lines) => Math.min(6, Math.max(2, lines.reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 64)), 0)));
-function linesField(path, catalogLines) {
+// The catalog's lines that print for this patient, as model.py chooses them (catalog.Line.applies):
+// those for a condition only with it, a generic "stop if it hurts" not under a pain rule, a
+// plan for a band or weight not once a load is prescribed.
+function printedCatalogLines(info, path) {
+  if (!info) return [];
+  const field = path[path.length - 1];
+  const entry = getAt(state.doc, path.slice(0, -1));
+  const conditions = state.doc.conditions || [];
+  const painRule = state.doc.pain_rule !== undefined;
+  const own = typeof entry === "object" && entry.dosage && "load" in entry.dosage ? entry.dosage.load : undefined;
+  const loaded = own !== undefined ? own !== null : Boolean((info.default_dosage || {}).load);
+  return (info[field] || []).filter((line) => !(line.yields_to_pain_rule && painRule) && !(line.yields_to_load && loaded)
+    && (!line.conditions.length || line.conditions.some((c) => conditions.includes(c)))).map((line) => line.text);
+}
+// (a change of conditions, pain rule or load changes what prints: every box's grey lines follow)
+function refreshCatalogLines() {
+  document.querySelectorAll("textarea[data-catalog-lines]").forEach((box) => box.refreshLines());
+}
+
+function linesField(path, info) {
   const id = fieldId(path);
   const key = pathText(path);
   const value = getAt(state.doc, path);
-  const box = h("textarea", { id, "data-path": key, "aria-describedby": `${id}-error ${id}-help` });
+  const box = h("textarea", { id, "data-path": key, "aria-describedby": `${id}-error ${id}-help`, "data-catalog-lines": "" });
+  let catalogLines = printedCatalogLines(info, path);
   box.value = Array.isArray(value) ? value.join("\n") : "";
   const none = h("input", { type: "checkbox", id: `${id}-none`, checked: Array.isArray(value) && !value.length });
-  const fit = () => { box.rows = rowsFor(box.value.trim() ? box.value.split("\n") : catalogLines || []); };
+  const fit = () => { box.rows = rowsFor(box.value.trim() ? box.value.split("\n") : catalogLines); };
   const showNone = () => {
     box.disabled = none.checked;
-    box.placeholder = none.checked ? "(none printed)" : (catalogLines || []).join("\n") || "(none in the catalog)";
+    const offered = info ? (info[path[path.length - 1]] || []).length : 0;
+    box.placeholder = none.checked ? "(none printed)" : catalogLines.join("\n")
+      || (offered ? "(none of the catalog's print for this patient)" : "(none in the catalog)");
     fit();
   };
   showNone();
+  box.refreshLines = () => { catalogLines = printedCatalogLines(info, path); showNone(); };
   box.addEventListener("input", () => {
     const lines = linesOf(box.value);
     setAt(path, lines.length ? lines : undefined);

@@ -60,6 +60,7 @@ function setAt(parts, value) {
     if (entry && typeof entry === "object" && Object.keys(entry).length === 1 && entry.ref) putAt(entryPath, entry.ref);
   }
   if (parts.includes("frequency")) refreshFrequencyHints();
+  if (["conditions", "pain_rule", "load"].some((key) => parts.includes(key))) refreshCatalogLines();
   changed();
 }
 function putAt(parts, value) {
