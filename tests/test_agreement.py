@@ -306,3 +306,21 @@ def test_a_side_set_by_a_custom_exercises_own_default_is_reported_there():
     entry = _custom(["Lie down.", "Slide your heel.", "{sides}"], {"reps": 10, "side": "both"})
     errors, _ = disagreements(_spec(entry), CATALOG, "spec.json")
     assert [e.where for e in errors] == ["$.sections[0].exercises[0].custom.default_dosage.side"]
+
+
+@pytest.mark.parametrize("notes, frequency, side, message", [
+    ("Lift your left leg slowly.", {"days_per_week": 3}, "right", "says 'left leg', but the prescription is the right"),
+    ("Levante la pierna izquierda despacio.", {"days_per_week": 3}, "right", "says 'pierna izquierda'"),
+    ("Do this every day.", {"days_per_week": 3}, "each", "says 'every day', but the prescription is 3 days a week"),
+    ("Hágalo todos los días.", {"as_needed": True}, "each", "says 'todos los días', but the prescription is when needed"),
+])
+def test_a_note_naming_only_the_other_side_or_every_day_is_warned(notes, frequency, side, message):
+    entry = {"ref": "clamshell", "dosage": {"side": side}, "frequency": frequency, "notes": notes}
+    errors, warnings = disagreements(_spec(entry), CATALOG, "spec.json")
+    assert not errors and [w.where for w in warnings] == ["$.sections[0].exercises[0].notes"]
+    assert message in warnings[0].message
+
+
+def test_every_day_in_a_note_under_a_daily_prescription_passes():
+    entry = {"ref": "clamshell", "frequency": {"days_per_week": 7}, "notes": "Do this every day, gently."}
+    assert disagreements(_spec(entry), CATALOG, "spec.json") == ([], [])

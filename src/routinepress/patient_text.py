@@ -34,7 +34,7 @@ _DOSE_PATTERNS = (
     # ("a step about 6 inches high", "6 in high"), which describes the movement, not how much
     # of it; "10 in a row" or "5 in each position" is a count, not inches.
     r"\b\d+(?:[.,]\d+)?\b(?!\s*(?:to|or|-|\u2013)?\s*\d*\s*(?:inch|inches|in\b(?!\s+(?:a|an|the|each|every|your|one|"
-    r"two|three|four|five|all)\b)|cm|centimet|foot|feet|met))",
+    r"two|three|four|five|all)\b)|cm|cent[ií]met|foot|feet|met|pulgadas?))",
 )
 # Which side works, and whether to switch, comes from the prescription's `side`.
 _SIDE_PATTERNS = (
@@ -49,7 +49,15 @@ _SIDE_PATTERNS = (
 )
 # A named side ("the left leg") is the prescription's to say, through {sides}, except in an
 # entry's own one-side sentences (one_side), which exist to name it.
-NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh|arm)\b", re.IGNORECASE)
+NAMED_SIDE = re.compile(r"\b(left|right)\s+(?:leg|side|hip|knee|foot|ankle|thigh|arm)\b"
+                        r"|\b(?:pierna|lado|cadera|rodilla|pie|tobillo|muslo|brazo)\s+(izquierd[oa]|derech[oa])\b",
+                        re.IGNORECASE)
+
+
+def side_named(match: re.Match[str]) -> str:
+    """"left" or "right", for a NAMED_SIDE match in either language."""
+    word = (match.group(1) or match.group(2)).lower()
+    return "left" if word.startswith(("left", "izquierd")) else "right"
 _SOURCE_PATTERNS = (
     r"\bsources?\b", r"\barticles?\b", r"\bstud(?:y|ies)\b", r"\bresearch\b", r"\bexperts?\b",
 )
