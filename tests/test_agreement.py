@@ -312,7 +312,8 @@ def test_a_side_set_by_a_custom_exercises_own_default_is_reported_there():
     ("Lift your left leg slowly.", {"days_per_week": 3}, "right", "says 'left leg', but the prescription is the right"),
     ("Levante la pierna izquierda despacio.", {"days_per_week": 3}, "right", "says 'pierna izquierda'"),
     ("Do this every day.", {"days_per_week": 3}, "each", "says 'every day', but the prescription is 3 days a week"),
-    ("Hágalo todos los días.", {"as_needed": True}, "each", "says 'todos los días', but the prescription is when needed"),
+    ("Hágalo todos los días.", {"as_needed": True}, "each",
+     "says 'todos los días', but the prescription is when needed"),
 ])
 def test_a_note_naming_only_the_other_side_or_every_day_is_warned(notes, frequency, side, message):
     entry = {"ref": "clamshell", "dosage": {"side": side}, "frequency": frequency, "notes": notes}
