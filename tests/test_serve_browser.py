@@ -446,6 +446,17 @@ def test_a_name_typed_while_saving_names_the_next_save(page, server):
     assert not asked and json.loads((folder / "handouts" / "typo-name.json").read_text())["title"] == "Edited"
 
 
+def test_a_handout_that_cannot_be_opened_leaves_the_list_on_the_one_shown(page, server):
+    url, folder = server
+    (folder / "handouts" / "broken.json").write_text("{ not json")
+    open_handout(page, folder, "kept-open", {"spec_version": 1, "title": "Kept", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    page.select_option("#open", "broken")
+    page.wait_for_selector("#status:has-text('handouts/broken.json is not valid JSON')")
+    assert page.locator("#open").input_value() == "kept-open"
+    assert spec_at(page, "$.title") == "Kept"
+
+
 def test_a_server_that_does_not_answer_is_said_so(page, server):
     url, folder = server
     open_handout(page, folder, "unanswered", {"spec_version": 1, "title": "T", "sections": [

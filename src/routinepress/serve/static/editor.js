@@ -302,9 +302,11 @@ async function open(name) {
   if (!name) { state.doc = blank(); state.name = ""; state.opened = ""; state.version = null; }
   else {
     const res = await api(`/api/handouts/${encodeURIComponent(name)}`);
-    if (!res.ok) { status(res.status === 422 ? `handouts/${name}.json is not valid JSON.` : await errorText(res), "bad"); return; }
+    // Not opened: the list goes back to the handout the form still holds.
+    const refuse = (why) => { status(why, "bad"); $("#open").value = state.opened || ""; };
+    if (!res.ok) { refuse(res.status === 422 ? `handouts/${name}.json is not valid JSON.` : await errorText(res)); return; }
     const doc = await res.json();
-    if (!doc || typeof doc !== "object" || !Array.isArray(doc.sections)) { status(`handouts/${name}.json is not a routine spec.`, "bad"); return; }
+    if (!doc || typeof doc !== "object" || !Array.isArray(doc.sections)) { refuse(`handouts/${name}.json is not a routine spec.`); return; }
     state.doc = doc; state.name = name; state.opened = name; state.version = res.headers.get("ETag");
   }
   $("#name").value = state.name;
