@@ -17,7 +17,8 @@ CATALOG = Catalog()
 
 def _custom(steps: list[str], default_dosage: dict, **extra) -> dict:
     return {"custom": {"id": "towel-squeeze", "name": "Towel squeeze", "kind": "strength",
-                       "body_regions": ["hip"], "steps": steps, "default_dosage": default_dosage, **extra}}
+                       "body_regions": ["hip"], "steps": steps, "default_dosage": default_dosage,
+                       "default_frequency": {"days_per_week": 3}, **extra}}
 
 
 def _spec(*entries: dict | str, **extra) -> dict:
@@ -325,3 +326,19 @@ def test_a_note_naming_only_the_other_side_or_every_day_is_warned(notes, frequen
 def test_every_day_in_a_note_under_a_daily_prescription_passes():
     entry = {"ref": "clamshell", "frequency": {"days_per_week": 7}, "notes": "Do this every day, gently."}
     assert disagreements(_spec(entry), CATALOG, "spec.json") == ([], [])
+
+
+def test_an_exercise_on_no_frequency_at_all_is_warned():
+    """Its card would say nothing of how often, and the tracker would ask for it every day."""
+    entry = _custom(["Sit tall.", "Squeeze the towel. {hold}"], {"reps": 5, "hold_seconds": 5},
+                    default_frequency={})
+    errors, warnings = disagreements(_spec(entry), CATALOG, "spec.json")
+    assert not errors and [(w.where, w.message.split(":")[0]) for w in warnings] == [
+        ("$.sections[0].exercises[0]", "'Towel squeeze' has no frequency")]
+    assert disagreements(_spec(entry | {"frequency": {"as_needed": True}}), CATALOG, "spec.json") == ([], [])
+
+
+@pytest.mark.parametrize("load, warned", [("none", True), ("N/A", True), ("light band", False)])
+def test_a_load_that_says_none_is_warned(load, warned):
+    errors, warnings = disagreements(_spec({"ref": "clamshell", "dosage": {"load": load}}), CATALOG, "spec.json")
+    assert [w.where for w in warnings] == (["$.sections[0].exercises[0].dosage.load"] if warned else [])

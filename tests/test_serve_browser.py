@@ -317,7 +317,7 @@ def test_the_editors_own_fields_get_plain_messages(page):
     reps.fill("12-8")
     page.wait_for_function("() => document.querySelector('#problems').textContent.includes('first number')",
                            timeout=20_000)
-    assert reps_error.inner_text() == "Reps: the first number is bigger than the second (type 8-12)"
+    assert reps_error.inner_text() == "Reps: the first number is bigger than the second. Type 8-12"
     reps.fill("8-12")
     title, title_error = field_error(page, "$.title")
     title.fill("")  # the editor leaves a field it was cleared out of the spec: "'title' is missing" at $
@@ -375,7 +375,7 @@ def test_an_exercise_can_be_marked_when_needed(page):
     days, days_error = field_error(page, "$.sections[0].exercises[0].frequency.days_per_week")
     days.fill("3")
     days_error.wait_for(state="visible", timeout=20_000)
-    assert days_error.inner_text() == "Days a week: not with “Only when needed” (clear one of them)"
+    assert days_error.inner_text() == "Days a week: not with “Only when needed”. Clear one of them"
     card = page.locator("[data-path='$.sections[0].exercises[0]']")
     card.screenshot(path=str(SCREENSHOT.with_name("serve-when-needed.png")))
     days.fill("")
@@ -767,10 +767,10 @@ def test_too_many_lines_and_a_long_line_are_said_plainly(page):
     care.fill("One.\nTwo.\n" + "x" * 2001)
     care_error.wait_for(state="visible", timeout=20_000)
     assert tips_error.inner_text() == "Tips: at most 30 lines (there are 40)"
-    assert care_error.inner_text() == "Take care: line 3 is over 2000 characters (shorten it)"
+    assert care_error.inner_text() == "Take care: line 3 is over 2000 characters. Shorten it"
     assert page.locator("#problems button").all_inner_texts() == [
         "Clamshell: Tips: at most 30 lines (there are 40)",
-        "Clamshell: Take care: line 3 is over 2000 characters (shorten it)"]
+        "Clamshell: Take care: line 3 is over 2000 characters. Shorten it"]
 
 
 def test_search_waits_for_the_typing_to_stop_and_takes_100_characters(page):

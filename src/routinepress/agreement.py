@@ -48,6 +48,10 @@ def _switch() -> re.Pattern[str]:
                       r"cambi[ea]\s+de\s+lado|cada\s+lado|el\s+otro\s+lado)\b", re.I)
 
 
+# A load that says there is none, which the card would print as the thing to use
+_NO_LOAD = {"none", "no", "nothing", "n/a", "na", "-", "no load", "no weight", "no band", "ninguno", "ninguna", "nada"}
+
+
 @functools.cache
 def _every_day() -> re.Pattern[str]:
     return re.compile(r"\b(?:every\s+day|each\s+day|daily|todos\s+los\s+d[ií]as|cada\s+d[ií]a|a\s+diario|"
@@ -83,6 +87,18 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
             built_in = "custom" not in entry and catalog.is_builtin(entry["ref"])
             if unexplained_hold(exercise["steps"], dosage):
                 warnings.append(_hold_warning(entry, exercise_id, where, shown))
+            if not frequency:
+                # (the card would say nothing of how often, while the tracker counts it every day)
+                warnings.append(Diagnostic(
+                    shown, where, f"'{exercise_id}' has no frequency: its card would not say how often, and the "
+                    "tracker would ask for it every day",
+                    "give it a frequency (days_per_week, or as_needed), here, in its section or in its "
+                    "default_frequency", severity="warning"))
+            if str(dosage.get("load", "")).strip().lower().strip(".") in _NO_LOAD:
+                warnings.append(Diagnostic(
+                    shown, _dose_field_at(entry, where, "load"), f"a load of '{dosage['load']}' prints as "
+                    f"'Use: {dosage['load']}'", "leave load out for none, or write null to drop the catalog's",
+                    severity="warning"))
             timing_errors, timing_warnings = _timing_problems(entry, dosage, words, where, shown)
             errors += timing_errors
             warnings += timing_warnings
