@@ -427,14 +427,7 @@ def test_a_new_sections_title_is_typed_over_and_a_full_section_is_removed_only_w
 
 def test_a_name_typed_while_saving_names_the_next_save(page, server):
     url, folder = server
-    open_handout(page, folder, "typo-nmae", {"spec_version": 1, "title": "T", "sections": [
-        {"title": "A", "exercises": ["bridge"]}]})
-    held: list = []
-    page.route("**/api/handouts/typo-nmae", lambda route: held.append(route) if route.request.method == "PUT"
-               else route.continue_())
-    page.fill("[data-path='$.title']", "Edited")
-    page.click("#save")
-    page.wait_for_function("() => state.saving")
+    held = save_held_on_its_way(page, folder, "typo-nmae", "Edited")
     page.fill("#name", "typo-name")
     held[0].continue_()
     page.wait_for_selector("#status:has-text('Saved handouts/typo-nmae.json')")
@@ -535,18 +528,25 @@ def test_a_double_click_on_save_saves_once(page, server):
     assert len(puts) == 2 and not asked
 
 
+def save_held_on_its_way(page, folder: Path, name: str, title: str) -> list:
+    """Open handouts/NAME.json, set its title and press Save; the PUT is held (the list's one
+    route) until the test continues it, so the test can act while the save is on its way."""
+    open_handout(page, folder, name, {"spec_version": 1, "title": "Before", "sections": [
+        {"title": "A", "exercises": ["bridge"]}]})
+    held: list = []
+    page.route(f"**/api/handouts/{name}", lambda route: held.append(route) if route.request.method == "PUT"
+               else route.continue_())
+    page.fill("[data-path='$.title']", title)
+    page.click("#save")
+    page.wait_for_function("() => state.saving")
+    return held
+
+
 def test_edits_typed_while_saving_are_not_marked_saved(page, server):
     """The save sends the handout as it was when Save was pressed; what is typed before the
     answer comes back stays unsaved, and the editor says so (and still asks before leaving)."""
     url, folder = server
-    open_handout(page, folder, "inflight", {"spec_version": 1, "title": "Before", "sections": [
-        {"title": "A", "exercises": ["bridge"]}]})
-    held: list = []
-    page.route("**/api/handouts/inflight", lambda route: held.append(route) if route.request.method == "PUT"
-               else route.continue_())
-    page.fill("[data-path='$.title']", "Pressed save")
-    page.click("#save")
-    page.wait_for_function("() => state.saving")
+    held = save_held_on_its_way(page, folder, "inflight", "Pressed save")
     page.fill("[data-path='$.title']", "Typed while saving")
     assert held, "the save went out"
     held[0].continue_()
