@@ -240,6 +240,22 @@ def test_the_grey_catalog_lines_are_those_that_print_for_this_patient(page):
     assert surgeon in care.get_attribute("placeholder")
 
 
+def test_a_tip_is_added_to_the_catalogs_from_a_copy_of_them(page):
+    """Typed lines replace the catalog's: "Edit the catalog's lines" starts from them."""
+    add_from_search(page, "bridge", "bridge")
+    path = "$.sections[0].exercises[0].tips"
+    tips = page.locator(f"textarea[data-path='{path}']")
+    catalog = tips.get_attribute("placeholder").split("\n")
+    page.get_by_label("Edit the catalog's tips").click()
+    assert spec_at(page, path) == catalog and tips.input_value() == "\n".join(catalog)
+    tips.press("End")
+    tips.press("Control+End")
+    tips.type("\nBreathe out as you lift.")
+    assert spec_at(page, path) == [*catalog, "Breathe out as you lift."]
+    assert page.get_by_label("Edit the catalog's tips").is_hidden()
+    page.locator("[data-path='$.sections[0].exercises[0]']").screenshot(path=str(SCREENSHOT.with_name("serve-copy-lines.png")))
+
+
 def test_two_windows_on_one_handout_do_not_save_over_each_other(browser, server):
     """Window B opened the handout before window A saved it: B's save asks before it replaces
     A's version, and Cancel leaves A's file as it was."""

@@ -202,6 +202,7 @@ function exerciseCard(entry, s, e) {
 // of the catalog's (greyed in the box while it is empty); "Print none" leaves them all out ([]),
 // and unticked, gives back what was typed.
 const LINE_LABELS = { tips: "Tips", care: "Take care", red_flags: "Stop if (goes in the stop box)" };
+const LINE_NAMES = { tips: "tips", care: "care cues", red_flags: "reasons to stop" };
 // A bullet or number pasted from a letter or a leaflet: the handout prints its own.
 const LEADING_MARK = /^\s*(?:[•◦▪‣·]\s*|[-*–—]\s+|\d{1,2}[.)]\s+)/;
 const linesOf = (text) => text.split("\n").map((line) => line.replace(LEADING_MARK, "").trim()).filter(Boolean);
@@ -235,8 +236,16 @@ function linesField(path, info) {
   box.value = Array.isArray(value) ? value.join("\n") : "";
   const none = h("input", { type: "checkbox", id: `${id}-none`, checked: Array.isArray(value) && !value.length });
   const fit = () => { box.rows = rowsFor(box.value.trim() ? box.value.split("\n") : catalogLines); };
+  // Typed lines replace all of the catalog's: to add one to them, start from a copy of them.
+  const copy = h("button", { type: "button", class: "small", "aria-label": `Edit the catalog's ${LINE_NAMES[path[path.length - 1]]}`, onclick: () => {
+    box.value = catalogLines.join("\n");
+    setAt(path, [...catalogLines]);
+    showNone();
+    box.focus();
+  } }, "Edit the catalog's lines");
   const showNone = () => {
     box.disabled = none.checked;
+    copy.hidden = none.checked || Boolean(box.value.trim()) || !catalogLines.length;
     const offered = info ? (info[path[path.length - 1]] || []).length : 0;
     box.placeholder = none.checked ? "(none printed)" : catalogLines.join("\n")
       || (offered ? "(none of the catalog's print for this patient)" : "(none in the catalog)");
@@ -247,6 +256,7 @@ function linesField(path, info) {
   box.addEventListener("input", () => {
     const lines = linesOf(box.value);
     setAt(path, lines.length ? lines : undefined);
+    copy.hidden = none.checked || Boolean(box.value.trim()) || !catalogLines.length;
     fit();
   });
   // What was typed is kept with the exercise itself, not at its place in the list: it moves
@@ -271,7 +281,7 @@ function linesField(path, info) {
   });
   return h("div", { class: "field full lines" },
     h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[path[path.length - 1]] }),
-      h("span", { class: "check" }, none, h("label", { for: `${id}-none`, text: "Print none" }))),
+      copy, h("span", { class: "check" }, none, h("label", { for: `${id}-none`, text: "Print none" }))),
     box,
     h("p", { class: "help", id: `${id}-help`, text: "One a line; left empty, the catalog's (in grey) print." }),
     h("p", { class: "error", id: `${id}-error` }));
