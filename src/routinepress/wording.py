@@ -153,7 +153,9 @@ class Words:
             parts.append(self._count("days", days))
         per_day = freq.get("times_per_day")
         if per_day:
-            parts.append(self.s["per_day_1"] if per_day == 1 else self.s["per_day_other"].format(n=per_day))
+            # "when needed, 2 times a day" reads as a schedule: when needed, it is a most
+            key = "per_day_up_to" if freq.get("as_needed") else "per_day"
+            parts.append(self.s[f"{key}_1"] if per_day == 1 else self.s[f"{key}_other"].format(n=per_day))
         text = ", ".join(parts)
         return text[:1].upper() + text[1:]
 
