@@ -72,3 +72,21 @@ def test_catalog_check_reads_captions_and_one_side_sentences(tmp_path):
     assert "$.one_side.right" not in result.stderr
     assert "$.each_side: states a dose ('15 steps')" in result.stderr  # no figure, and no named side
     assert "$.each_side: states which side or when to switch ('left leg')" in result.stderr
+
+
+def test_a_clinic_entry_in_place_of_a_built_in_one_keeps_what_it_says_of_sides(tmp_path):
+    """A translation that drops `pictures_side` would draw the other leg for a left-only dose;
+    one that drops `each_side` or `alternates` would say the wrong thing about switching."""
+    folder = tmp_path / "clinic" / "exercises"
+    folder.mkdir(parents=True)
+    for exercise_id, dropped in (("single-leg-bridge", "pictures_side"), ("banded-side-step", "each_side"),
+                                 ("clamshell", "alternates")):
+        entry = json.loads((CATALOG / "exercises" / f"{exercise_id}.json").read_text(encoding="utf-8"))
+        del entry[dropped]
+        (folder / f"{exercise_id}.json").write_text(json.dumps(entry), encoding="utf-8")
+    result = run_cli("catalog", "check", tmp_path / "clinic", cwd=tmp_path)
+    assert result.code == 1
+    assert 'single-leg-bridge.json: $.pictures_side: the built-in pictures it uses show the left side' in result.stderr
+    assert "banded-side-step.json: $: has no each_side" in result.stderr
+    assert "clamshell.json: $.alternates: the built-in entry says alternates: false" in result.stderr
+    assert result.stderr.count("error: ") == 3

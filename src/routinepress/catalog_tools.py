@@ -215,6 +215,36 @@ def check(catalog: Catalog) -> list[Diagnostic]:
         problems += general_text_diagnostics(read_json(file), display_path(file))
     for ex in loaded:
         problems += entry_text_diagnostics(read_json(ex.source_file), display_path(ex.source_file), conditions)
+    problems += _replacements_keep_the_sides(catalog, loaded)
+    return problems
+
+
+def _replacements_keep_the_sides(catalog: Catalog, loaded: list[Exercise]) -> list[Diagnostic]:
+    """A clinic's entry in place of a built-in one (a translation, say) keeps what the built-in
+    says about sides: with the same pictures, the side they show (else a left-only dose draws
+    the other leg); whether it can alternate; and its own words for {sides} (else side steps
+    go back to "do all your repeats, then switch sides")."""
+    if not catalog.builtin:
+        return []
+    builtin = Catalog()
+    problems = []
+    for ex in loaded:
+        if ex.id not in builtin or ex.source_file == builtin.get(ex.id).source_file:
+            continue
+        original, shown = builtin.get(ex.id), display_path(ex.source_file)
+        same_pictures = [p.path for p in ex.illustrations] == [p.path for p in original.illustrations]
+        if same_pictures and ex.pictures_side != original.pictures_side:
+            problems.append(Diagnostic(shown, "$.pictures_side", f"the built-in pictures it uses show the "
+                                       f"{original.pictures_side} side working", f'add "pictures_side": '
+                                       f'"{original.pictures_side}", as the built-in entry has'))
+        if ex.alternates != original.alternates:
+            problems.append(Diagnostic(shown, "$.alternates", f"the built-in entry says alternates: "
+                                       f"{str(original.alternates).lower()}", "say the same, unless the steps differ"))
+        for field in ("one_side", "each_side"):
+            if getattr(original, field) and not getattr(ex, field):
+                problems.append(Diagnostic(shown, "$", f"has no {field}, which the built-in entry gives: its "
+                                           "{sides} sentence would fall back to the general one",
+                                           f"translate the built-in entry's {field}"))
     return problems
 
 
