@@ -324,8 +324,9 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
             target.append(words["tracker_target_as_needed"])
         elif days_per_week < DAYS:
             target.append(words["tracker_target_days"].format(n=days_per_week))
-        if times_per_day > 1:
-            target.append(words["tracker_target_per_day"].format(n=times_per_day))
+        if times_per_day > 1:  # (when needed, a most: as the card says it)
+            key = "tracker_target_up_to_per_day" if card.frequency.get("as_needed") else "tracker_target_per_day"
+            target.append(words[key].format(n=times_per_day))
         rows.append(TrackerRow(label, days_per_week, times_per_day, ", ".join(target)))
     return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates, short_weekdays)
 
