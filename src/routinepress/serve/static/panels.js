@@ -243,9 +243,10 @@ function linesField(path, info) {
     showNone();
     box.focus();
   } }, "Edit the catalog's lines");
+  const offerCopy = () => { copy.hidden = none.checked || Boolean(box.value.trim()) || !catalogLines.length; };
   const showNone = () => {
     box.disabled = none.checked;
-    copy.hidden = none.checked || Boolean(box.value.trim()) || !catalogLines.length;
+    offerCopy();
     const offered = info ? (info[path[path.length - 1]] || []).length : 0;
     box.placeholder = none.checked ? "(none printed)" : catalogLines.join("\n")
       || (offered ? "(none of the catalog's print for this patient)" : "(none in the catalog)");
@@ -256,7 +257,7 @@ function linesField(path, info) {
   box.addEventListener("input", () => {
     const lines = linesOf(box.value);
     setAt(path, lines.length ? lines : undefined);
-    copy.hidden = none.checked || Boolean(box.value.trim()) || !catalogLines.length;
+    offerCopy();
     fit();
   });
   // What was typed is kept with the exercise itself, not at its place in the list: it moves
