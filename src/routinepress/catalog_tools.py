@@ -229,9 +229,10 @@ def _replacements_keep_the_sides(catalog: Catalog, loaded: list[Exercise]) -> li
     builtin = Catalog()
     problems = []
     for ex in loaded:
-        if ex.id not in builtin or ex.source_file == builtin.get(ex.id).source_file:
+        original = builtin.get(ex.id) if ex.id in builtin else None
+        if original is None or ex.source_file == original.source_file:
             continue
-        original, shown = builtin.get(ex.id), display_path(ex.source_file)
+        shown = display_path(ex.source_file)
         same_pictures = [p.path for p in ex.illustrations] == [p.path for p in original.illustrations]
         if same_pictures and ex.pictures_side != original.pictures_side:
             problems.append(Diagnostic(shown, "$.pictures_side", f"the built-in pictures it uses show the "

@@ -538,11 +538,8 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         forbidden = [k for k in error.validator_value.get("required", ()) if k in error.instance]
         return Diagnostic(file, f"{where}.{forbidden[0]}" if forbidden else where, error.schema["description"],
                           f"remove {forbidden[0]}" if forbidden else None)
-    message = error.message
-    shown = repr(error.instance)
-    if len(shown) > 60 and shown in message:
-        # Shorten the quoted value, not the sentence: "'TTTT...' is too long" keeps "is too long".
-        message = message.replace(shown, shown[:40] + "..." + shown[-1:])
+    # Shorten the quoted value, not the sentence: "'TTTT...' is too long" keeps "is too long".
+    message = error.message.replace(repr(error.instance), _short(error.instance))
     if len(message) > 200:
         message = message[:197] + "..."
     return Diagnostic(file, where, message)
@@ -557,6 +554,7 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _short(value: Any) -> str:
+    """A value as quoted in a message, its middle cut when it is long."""
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:40] + "..." + shown[-1:]
 
