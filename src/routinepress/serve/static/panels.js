@@ -229,15 +229,15 @@ function refreshCatalogLines() {
 
 function linesField(path, info) {
   const id = fieldId(path);
-  const key = pathText(path);
+  const field = path[path.length - 1];  // tips, care or red_flags
   const value = getAt(state.doc, path);
-  const box = h("textarea", { id, "data-path": key, "aria-describedby": `${id}-error ${id}-help`, "data-catalog-lines": "" });
+  const box = h("textarea", { id, "data-path": pathText(path), "aria-describedby": `${id}-error ${id}-help`, "data-catalog-lines": "" });
   let catalogLines = printedCatalogLines(info, path);
   box.value = Array.isArray(value) ? value.join("\n") : "";
   const none = h("input", { type: "checkbox", id: `${id}-none`, checked: Array.isArray(value) && !value.length });
   const fit = () => { box.rows = rowsFor(box.value.trim() ? box.value.split("\n") : catalogLines); };
   // Typed lines replace all of the catalog's: to add one to them, start from a copy of them.
-  const copy = h("button", { type: "button", class: "small", "aria-label": `Edit the catalog's ${LINE_NAMES[path[path.length - 1]]}`, onclick: () => {
+  const copy = h("button", { type: "button", class: "small", "aria-label": `Edit the catalog's ${LINE_NAMES[field]}`, onclick: () => {
     box.value = catalogLines.join("\n");
     setAt(path, [...catalogLines]);
     showNone();
@@ -247,7 +247,7 @@ function linesField(path, info) {
   const showNone = () => {
     box.disabled = none.checked;
     offerCopy();
-    const offered = info ? (info[path[path.length - 1]] || []).length : 0;
+    const offered = info ? (info[field] || []).length : 0;
     box.placeholder = none.checked ? "(none printed)" : catalogLines.join("\n")
       || (offered ? "(none of the catalog's print for this patient)" : "(none in the catalog)");
     fit();
@@ -262,7 +262,6 @@ function linesField(path, info) {
   });
   // What was typed is kept with the exercise itself, not at its place in the list: it moves
   // with the exercise, and goes with it when it is removed or another handout is opened.
-  const field = path[path.length - 1];
   const owner = () => getAt(state.doc, path.slice(0, -1));
   none.addEventListener("change", () => {
     if (none.checked) {
@@ -281,7 +280,7 @@ function linesField(path, info) {
     showNone();
   });
   return h("div", { class: "field full lines" },
-    h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[path[path.length - 1]] }),
+    h("div", { class: "lines-head" }, h("label", { for: id, text: LINE_LABELS[field] }),
       copy, h("span", { class: "check" }, none, h("label", { for: `${id}-none`, text: "Print none" }))),
     box,
     h("p", { class: "help", id: `${id}-help`, text: "One a line; left empty, the catalog's (in grey) print." }),
