@@ -104,6 +104,33 @@ def test_reportlab_imports_pil_and_pyphen_and_a_pose_handout_needs_neither(tmp_p
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
 
 
+def test_modules_reportlab_only_calls_into_later_stand_in_until_used(tmp_path):
+    """A cold build loads none of coldstart.STAND_INS (nor inspect, which the first brings in);
+    the first use of one loads the real module and answers. If a reportlab upgrade calls into
+    one of them for every document, or imports another name from it, this fails."""
+    spec = write_spec(tmp_path, minimal_spec())
+    env = {**os.environ, "ROUTINEPRESS_CACHE_DIR": str(tmp_path / "cache")}
+    # (the first build checks the documents and asks Babel, which bring in more modules)
+    subprocess.run([sys.executable, "-m", "routinepress", "build", str(spec), "-o", str(tmp_path / "first.pdf")],
+                   check=True, capture_output=True, env=env, timeout=120)
+    program = (
+        "import sys\n"
+        "from routinepress.coldstart import STAND_INS, quick_build\n"
+        f"code = quick_build(['build', {str(spec)!r}, '-o', {str(tmp_path / 'out.pdf')!r}])\n"
+        "standing = sorted(n for n in STAND_INS if type(sys.modules[n]).__name__ == '_StandIn')\n"
+        "print(code, standing == sorted(STAND_INS), 'inspect' in sys.modules, 'shutil' in sys.modules)\n"
+        "from reportlab.lib import colors, utils\n"
+        "print(colors.toColor('(0.5, 0.25, 1)').rgb(), utils.rl_safe_eval('1 + 2'),\n"
+        "      type(sys.modules['reportlab.lib.rl_safe_eval']).__name__)\n"
+        "import tempfile, pickle\n"
+        "print(pickle.loads(pickle.dumps([1])), tempfile.gettempdir() != '', type(sys.modules['tempfile']).__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["0 True False False", "(0.5, 0.25, 1) 3 module", "[1] True module"]
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_without_pyphen_nothing_is_lost():
     """reportlab hyphenates only for a style with a hyphenationLang: its default is none, and no
     routinepress style sets one (else coldstart must not hide pyphen)."""
