@@ -7,7 +7,6 @@ import errno
 import gc
 import json
 import os
-import secrets
 import signal
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -362,7 +361,7 @@ def _create_temporary(folder: Path, temporary: dict[Path, str], path: Path) -> i
     once it has made it.) A short fixed name: the output's own may already be as long as
     the system allows."""
     for _ in range(100):
-        temporary[path] = name = str(folder / f".rp-{secrets.token_hex(6)}.tmp")
+        temporary[path] = name = str(folder / f".rp-{os.urandom(6).hex()}.tmp")
         try:
             return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
