@@ -1,12 +1,16 @@
 """Laying out the handout with reportlab: styles, parts, pictures, the document.
 
-Importing reportlab's platypus compiles two patterns routinepress never uses: a URL pattern
-in its paragraph module (serving the `uriWasteReduce` style option: case-insensitive
-character classes up to U+FFFF, about 27 ms of Python's regex compiler) and the CJK word
-wrap of reportlab.lib.textsplit (a class of 53,000 code points, about 4 ms). The first
-module of this package to load imports platypus here, with such patterns compiled on first
-use instead of at import. Every other pattern compiles as usual: the stand-in is handed
-only to those two modules, in the importing thread, during the import.
+Importing reportlab's platypus compiles patterns routinepress never uses, or uses rarely: a
+URL pattern in its paragraph module (serving the `uriWasteReduce` style option: case-
+insensitive character classes up to U+FFFF, about 27 ms of Python's regex compiler), the CJK
+word wrap of reportlab.lib.textsplit (a class of 53,000 code points, about 4 ms), and a few
+milliseconds more: hyphenation's word patterns, the Python syntax colouring of its code
+listings (PyFontify), CSS colour functions, date formats. The first module of this package
+to load imports platypus here, with the patterns of those modules compiled on first use
+instead of at import. Every other pattern compiles as usual: the stand-in is handed only
+to those modules, in the importing thread, during the import. Each of them uses its
+patterns only through their methods (pattern.match(...)), never hands one to re's own
+functions or asks whether it is a re.Pattern, which a stand-in is not.
 """
 
 from __future__ import annotations
@@ -31,14 +35,6 @@ class _PatternOnFirstUse:
         return getattr(self._compiled, name)
 
 
-def _costly(pattern: object, flags: int) -> bool:
-    """Case folding over characters past Latin-1, or a class running to the end of the Basic
-    Multilingual Plane (a table of tens of thousands of code points), makes a compile slow."""
-    if not isinstance(pattern, str):
-        return False
-    return "\uffff" in pattern or bool(flags & re.IGNORECASE) and any(ord(c) > 0xFF for c in pattern)
-
-
 def _import_platypus() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
@@ -46,9 +42,9 @@ def _import_platypus() -> None:
     importer = threading.get_ident()
 
     def compile_or_defer(pattern, flags=0):
-        # Confined: only those two reportlab modules, importing in this thread, ever gets a
+        # Confined: only those reportlab modules, importing in this thread, ever get a
         # stand-in. Any other caller (another thread, another module) gets a real re.Pattern.
-        if (threading.get_ident() == importer and _costly(pattern, flags)
+        if (threading.get_ident() == importer and isinstance(pattern, str)
                 and sys._getframe(1).f_globals.get("__name__") in _DEFERRED_IN):
             return _PatternOnFirstUse(pattern, flags)
         return compile_now(pattern, flags)
@@ -60,5 +56,6 @@ def _import_platypus() -> None:
         re.compile = compile_now
 
 
-_DEFERRED_IN = ("reportlab.platypus.paragraph", "reportlab.lib.textsplit")
+_DEFERRED_IN = ("reportlab.platypus.paragraph", "reportlab.lib.textsplit", "reportlab.lib.PyFontify",
+                "reportlab.lib.colors", "reportlab.lib.normalDate", "reportlab.platypus.paraparser")
 _import_platypus()
