@@ -62,7 +62,7 @@ def _timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | No
     return took
 
 
-def compare(routinepress: list[str], rounds: int = 9) -> dict[str, float]:
+def compare(routinepress: list[str], rounds: int = 15) -> dict[str, float]:
     """Medians in seconds: cold (drawing cache warm), first (no cache), reportlab, typst, and
     warm per-handout times of routinepress and of Typst (every build with new text)."""
     out = Path(tempfile.mkdtemp())

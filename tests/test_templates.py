@@ -47,6 +47,24 @@ def test_clinic_template_extends_builtin(tmp_path):
     assert template["card"]["per_page"] == 1
 
 
+def test_a_template_loaded_again_follows_edits_to_its_file_and_its_parent(tmp_path):
+    parent = tmp_path / "parent.json"
+    child = tmp_path / "child.json"
+    parent.write_text(json.dumps({"extends": "standard", "sizes": {"body": 12}}))
+    child.write_text(json.dumps({"extends": "parent.json", "sizes": {"title": 24}}))
+    first = load_template("child.json", base=tmp_path)
+    assert (first["sizes"]["body"], first["sizes"]["title"]) == (12, 24)
+    assert load_template("child.json", base=tmp_path) is first  # kept while nothing changed
+    parent.write_text(json.dumps({"extends": "standard", "sizes": {"body": 13.5}}))
+    assert load_template("child.json", base=tmp_path)["sizes"]["body"] == 13.5
+    # (each edit changes the file's size too: a file written twice within one clock tick keeps its time)
+    child.write_text(json.dumps({"extends": "parent.json", "sizes": {"title": 26.5}}))
+    assert load_template("child.json", base=tmp_path)["sizes"]["title"] == 26.5
+    child.write_text(json.dumps({"extends": "parent.json", "sizes": {"title": "big"}}))
+    with pytest.raises(InputError):
+        load_template("child.json", base=tmp_path)
+
+
 def test_template_errors_name_file_and_path(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"extends": "standard", "sizes": {"body": 8},
                                                    "colours": {"text": "#EEEEEE"}}))
