@@ -5,6 +5,7 @@ no-break spaces (U+00A0) that reportlab's line breaking keeps together and print
 
 from __future__ import annotations
 
+import functools
 import re
 
 NO_BREAK = "\u00a0"
@@ -25,6 +26,8 @@ _NUMBER_THEN_UNIT = re.compile(
     re.IGNORECASE)
 
 
+# (pure: a batch or a server ties the same steps and tips in handout after handout)
+@functools.lru_cache(maxsize=8192)
 def tie_units(text: str) -> str:
     """`text` with each number kept on the line of the unit word after it: "about 12 inches"
     never ends a line with "12" and starts the next with "inches"."""
