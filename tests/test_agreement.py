@@ -138,7 +138,7 @@ def test_figures_that_match_the_dose_pass(step, dosage):
 
 @pytest.mark.parametrize("dosage, one_side", [
     ({"sets": 4, "reps": 9, "hold_seconds": 7}, "left"),
-    ({"sets": 1, "reps": None, "hold_seconds": 60, "duration_seconds": 90, "rest_seconds": 45}, "right"),
+    ({"sets": 2, "reps": None, "hold_seconds": 60, "duration_seconds": 90, "rest_seconds": 45}, "right"),
     ({"reps": {"min": 2, "max": 3}, "hold_seconds": None}, "alternating"),
     ({"reps": 12}, "each"),
 ])
@@ -294,6 +294,32 @@ def test_a_hold_longer_than_the_time_is_refused_and_a_count_with_a_time_is_warne
             "count (10 to 15 times) and a time (30 seconds)") in result.stderr
     assert '"reps": null' in result.stderr
     assert "exercises[2]" not in result.stderr  # a time and no count: nothing to say
+
+
+def test_a_rest_with_no_sets_to_rest_between_is_warned(tmp_path, cli):
+    spec = write_spec(tmp_path, _spec(
+        {"ref": "sumo-squat", "dosage": {"reps": 8, "sets": 1, "rest_seconds": 60}},
+        {"ref": "clamshell", "dosage": {"reps": 8, "sets": None, "rest_seconds": 30}},
+        {"ref": "bridge", "dosage": {"sets": 2, "rest_seconds": 60}}))
+    result = cli("validate", spec)
+    assert result.code == 0
+    assert ("warning: " in result.stderr and "$.sections[0].exercises[0].dosage.rest_seconds: a rest of 1 minute "
+            "and 1 set: the card asks for it between repeats") in result.stderr
+    assert "exercises[1].dosage.rest_seconds: a rest of 30 seconds and no sets" in result.stderr
+    assert "exercises[2]" not in result.stderr  # a rest between 2 sets: as the card says
+
+
+def test_a_time_in_place_of_a_held_positions_hold_is_warned(tmp_path, cli):
+    spec = write_spec(tmp_path, _spec(
+        {"ref": "butterfly-stretch", "dosage": {"duration_seconds": 60, "reps": None, "hold_seconds": None}},
+        {"ref": "standing-hip-flexion", "dosage": {"duration_seconds": 60, "reps": None}},  # moves: no hold to say
+        {"ref": "clamshell", "dosage": {"duration_seconds": 60, "reps": None, "hold_seconds": 5}}))
+    result = cli("validate", spec)
+    assert result.code == 0
+    assert ("warning: " in result.stderr and "$.sections[0].exercises[0].dosage.duration_seconds: a time of 1 minute "
+            "and no hold") in result.stderr
+    assert "write hold_seconds: 60 instead" in result.stderr
+    assert "exercises[1]" not in result.stderr and "exercises[2]" not in result.stderr
 
 
 def test_a_timed_exercise_on_each_side_is_not_told_to_count_repeats():

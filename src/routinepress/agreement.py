@@ -99,7 +99,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                     shown, _dose_field_at(entry, where, "load"), f"a load of '{dosage['load']}' prints as "
                     f"'Use: {dosage['load']}'", "leave load out for none, or write null to drop the catalog's",
                     severity="warning"))
-            timing_errors, timing_warnings = _timing_problems(entry, dosage, words, where, shown)
+            timing_errors, timing_warnings = _timing_problems(entry, dosage, words, where, shown, exercise)
             errors += timing_errors
             warnings += timing_warnings
             if "custom" not in entry:
@@ -144,16 +144,34 @@ def _hold_warning(entry: dict[str, Any], exercise_id: str, where: str, shown: st
 
 
 def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words, where: str,
-                     shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
+                     shown: str, exercise: dict[str, Any]) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """A time that cannot hold the hold is an error; a count and a time together ("10 to 15
-    times. For 30 seconds.") leave the patient to guess which to follow, a warning."""
+    times. For 30 seconds.") leave the patient to guess which to follow, a warning; so do a
+    rest between sets with one set, and a time in place of the hold of an exercise held in a
+    position (its steps say how long to hold only from a hold)."""
+    warnings = []
+    if dosage.get("rest_seconds", 0) > 0 and dosage.get("sets", 1) <= 1:
+        # (the card reads "between repeats", or "afterwards" for one repeat)
+        warnings.append(Diagnostic(
+            shown, _dose_field_at(entry, where, "rest_seconds"),
+            f"a rest of {words.duration(dosage['rest_seconds'])} and {'1 set' if 'sets' in dosage else 'no sets'}: "
+            "the card asks for it between repeats, as there are no sets to rest between",
+            "give the number of sets, or leave rest_seconds out (null drops the catalog's)", severity="warning"))
     if "duration_seconds" not in dosage:
-        return [], []
+        return [], warnings
     time = words.duration(dosage["duration_seconds"])
+    if ("hold_seconds" not in dosage and "hold_seconds" in exercise["default_dosage"]
+            and any("{hold}" in step for step in exercise["steps"])):
+        warnings.append(Diagnostic(
+            shown, _dose_field_at(entry, where, "duration_seconds"),
+            f"a time of {time} and no hold: the step that says how long to hold the position prints nothing, "
+            "so the card never ties the time to it",
+            f"to hold the position that long, write hold_seconds: {dosage['duration_seconds']:g} instead "
+            "(with reps: 1 for one hold)", severity="warning"))
     if dosage.get("hold_seconds", 0) > dosage["duration_seconds"]:
         return [Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"),
                            f"a hold of {words.duration(dosage['hold_seconds'])} does not fit in the time, {time}",
-                           "shorten the hold, or lengthen the time")], []
+                           "shorten the hold, or lengthen the time")], warnings
     if "reps" in dosage:
         given = "reps" in entry.get("dosage", {})
         return [], [Diagnostic(shown, _dose_field_at(entry, where, "duration_seconds"),
@@ -162,8 +180,8 @@ def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words
                                "keep one of them" if given else
                                'for a timed exercise drop the catalog\'s count: "reps": null (in the editor, '
                                "type none in Reps)",
-                               severity="warning")]
-    return [], []
+                               severity="warning"), *warnings]
+    return [], warnings
 
 
 def _dose_field_at(entry: dict[str, Any], where: str, field: str) -> str:
