@@ -189,6 +189,9 @@ def test_a_side_that_does_not_fit_the_exercise_is_refused(tmp_path, cli, exercis
     ("lateral-lunge-adductor-slide", "right",
      "Always put your right foot on the towel: this works the inside of your right thigh."),
     ("clamshell", "each", "Do all your repeats on one side, then switch sides."),
+    # standing on one leg and moving the other: which leg "your left leg" is must be said
+    ("standing-hip-abduction", "left", "Lift your left leg out to the side. Keep your weight on the standing leg."),
+    ("standing-hip-extension", "right", "Move your right leg back. Keep your weight on the standing leg."),
 ])
 def test_one_side_is_said_in_the_exercises_own_words_where_leg_is_unclear(tmp_path, exercise_id, side, sentence):
     from routinepress.model import build_model
