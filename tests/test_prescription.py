@@ -335,6 +335,12 @@ def test_a_handout_in_another_language_warns_of_the_catalogs_english_text(tmp_pa
     assert (f"warning: {spec}: $.language: the handout is in 'es', but the built-in catalog's text for bridge and "
             "the general warnings (general.json) is in English") in built.stderr
     assert cli("build", spec, "-o", tmp_path / "strict.pdf", "--strict").code == 1
+    # Past five exercises the rest are counted, as exercises; the general warnings are always named.
+    six = ["bridge", "clamshell", "sumo-squat", "good-morning", "hip-hike", "butterfly-stretch"]
+    many = write_spec(tmp_path, minimal_spec(language="es", sections=[{"title": "A", "exercises": six}]),
+                      name="six.json")
+    assert ("text for bridge, clamshell, sumo-squat, good-morning, 2 more exercises and the general warnings "
+            "(general.json) is in English") in cli("validate", many).stderr
     # A clinic folder with its own (translated) entry and general warnings: nothing to warn about.
     clinic = tmp_path / "clinic"
     (clinic / "exercises").mkdir(parents=True)

@@ -104,11 +104,12 @@ def english_text_warnings(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
     refs = [entry if isinstance(entry, str) else entry.get("ref") for section in doc["sections"]
             for entry in section["exercises"]]
     english = list(dict.fromkeys(ref for ref in refs if ref and catalog.is_builtin(ref)))
-    if catalog.general_is_builtin():
-        english.append("the general warnings (general.json)")
-    if not english:
+    general = ["the general warnings (general.json)"] if catalog.general_is_builtin() else []
+    if not english and not general:
         return []
-    named = english if len(english) <= 5 else english[:4] + [f"{len(english) - 4} more"]  # ("1 more" names none)
+    # (the general warnings named always, not counted among the exercises: "and 2 more" of 5)
+    named = english if len(english) <= 5 else english[:4] + [f"{len(english) - 4} more exercises"]
+    named += general  # ("1 more" names none)
     shown_ids = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
     return [Diagnostic(
         shown, "$.language", f"the handout is in '{language}', but the built-in catalog's text for {shown_ids} "
