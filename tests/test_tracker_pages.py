@@ -126,8 +126,9 @@ def test_a_week_taller_than_a_page_leaves_three_rows_or_more_on_each(tmp_path, t
         assert min(len(numbers) for numbers in mine) >= 3, [(page, len(n)) for page, w, n in parts if w == week]
 
 
-def _day_cells(page, box: float) -> dict[tuple[float, float], list[dict]]:
-    """The tracker boxes on a page, by the cell (its left and top grid lines) each sits in."""
+def _day_cells(page, box: float, gap: float = 3.4) -> dict[tuple[float, float], list[dict]]:
+    """The tracker boxes on a page, by the cell (its left and top grid lines) each sits in,
+    each at least `gap` from its cell's lines."""
     verticals = sorted({line["x0"] for line in page.lines if abs(line["x0"] - line["x1"]) < 0.01})
     rules = sorted({line["top"] for line in page.lines if line["x1"] - line["x0"] > 100})  # not a pain line
     cells: dict[tuple[float, float], list[dict]] = {}
@@ -136,7 +137,7 @@ def _day_cells(page, box: float) -> dict[tuple[float, float], list[dict]]:
             left, right = max(x for x in verticals if x <= r["x0"]), min(x for x in verticals if x >= r["x1"])
             top, bottom = max(y for y in rules if y <= r["top"]), min(y for y in rules if y >= r["bottom"])
             # a visible gap to the cell's lines on all four sides
-            assert min(r["x0"] - left, right - r["x1"], r["top"] - top, bottom - r["bottom"]) >= 3.4, r
+            assert min(r["x0"] - left, right - r["x1"], r["top"] - top, bottom - r["bottom"]) >= gap, r
             cells.setdefault((left, top), []).append(r)
     return cells
 
@@ -179,3 +180,26 @@ def test_a_days_boxes_keep_apart_in_a_tidy_grid(tmp_path, template, paper, times
         fields = {(round(a["x0"], 1), round(a["top"], 1)) for a in page.annots if str(a["data"]["FT"]) == "/'Btn'"}
         drawn = {(round(r["x0"], 1), round(r["top"], 1)) for boxes in cells.values() for r in boxes}
         assert fields == drawn
+
+
+@pytest.mark.parametrize("template", ["standard", "compact"])
+def test_fewer_boxes_than_another_rows_sit_centred_in_their_cell(tmp_path, template):
+    """Once a day beside twice a day: the one box sits in the middle of its day, not against
+    the next day's line, where it read as the next day's."""
+    from routinepress.templates import load_template
+
+    box = load_template(template)["tracker"]["box_size_pt"]
+    doc = minimal_spec(sections=[{"title": "Today", "exercises": [
+        {"ref": "bridge", "frequency": {"days_per_week": 7, "times_per_day": 2}},
+        {"ref": "clamshell", "frequency": {"days_per_week": 7}}]}], tracker={"weeks": 1, "start_date": "2026-11-23"})
+    pdf = _build(tmp_path, doc, "--template", template)
+    [page_index] = pdf.pages_with("Week 1")
+    with pdf.plumber() as plumbed:
+        page = plumbed.pages[page_index]
+        verticals = sorted({line["x0"] for line in page.lines if abs(line["x0"] - line["x1"]) < 0.01})
+        cells = _day_cells(page, box, gap=2)  # (standard's rows pad a line of boxes by 2 pt)
+        single = [boxes[0] for boxes in cells.values() if len(boxes) == 1]
+        assert len(single) == 7 and sum(len(b) == 2 for b in cells.values()) == 7
+        for r in single:
+            left, right = max(x for x in verticals if x <= r["x0"]), min(x for x in verticals if x >= r["x1"])
+            assert abs((r["x0"] + r["x1"]) / 2 - (left + right) / 2) < 0.1, (r, left, right)

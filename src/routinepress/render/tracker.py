@@ -215,8 +215,10 @@ class WeekGrid(Flowable):
                 x0, y0 = edges[c] + (self.widths[c] - w) / 2, bottom + (height - h) / 2
                 for n in range(row.sessions):
                     line, place = divmod(n, st.per_line)
-                    # a short last line centred under the others (three a day: two over one)
-                    short = st.per_line - min(st.per_line, row.sessions - line * st.per_line)
+                    # a short last line centred under the others (three a day: two over one);
+                    # a single line is centred already (its boxes are all the width there is)
+                    short = (st.per_line - min(st.per_line, row.sessions - line * st.per_line)
+                             if row.sessions > st.per_line else 0)
                     x = x0 + (place + short / 2) * (st.box + BOX_GAP)
                     y = y0 + h - st.box - line * (st.box + BOX_GAP)
                     boxes.rect(x, y, st.box, st.box)
