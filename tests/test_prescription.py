@@ -369,7 +369,7 @@ def test_an_exercise_given_twice_is_told_apart_and_its_stop_line_printed_once(tm
 
 
 @pytest.mark.parametrize("exercise_id, tip", [
-    ("clamshell", "Later, your therapist may add a loop band above your knees."),
+    ("sumo-squat", "When this is easy, your therapist may have you hold a light weight at your chest."),
     ("straight-leg-raise", "When this is easy, your therapist may add a small weight at your ankle."),
 ])
 def test_a_tip_that_plans_a_load_is_not_printed_under_one(tmp_path, exercise_id, tip):
@@ -379,3 +379,12 @@ def test_a_tip_that_plans_a_load_is_not_printed_under_one(tmp_path, exercise_id,
     squash = lambda text: " ".join(text.split())  # noqa: E731
     assert tip in squash(plain) and tip not in squash(loaded)
     assert "Use: light band above the knees" in squash(loaded)
+
+
+def test_where_a_band_goes_is_said_with_a_band_and_without(tmp_path):
+    """The clamshell's band goes above the knees: said under a prescribed band too (a plan
+    for one used to go with the line that said where, review E)."""
+    squash = lambda text: " ".join(text.split())  # noqa: E731
+    where = "If your therapist gives you a loop band, wear it around your legs just above your knees."
+    assert where in squash(_pdf_text(tmp_path, _one("clamshell", {"load": "red band"}), "loaded"))
+    assert where in squash(_pdf_text(tmp_path, _one("clamshell", {}), "plain"))

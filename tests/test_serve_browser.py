@@ -225,13 +225,13 @@ def test_tips_care_and_stop_lines_for_this_patient(page):
 
 
 def test_the_grey_catalog_lines_are_those_that_print_for_this_patient(page):
-    """A plan for a band goes once a load is prescribed; a surgeon's caution shows only for a
+    """A plan for a weight goes once a load is prescribed; a surgeon's caution shows only for a
     patient after hip surgery (as model.py chooses them)."""
-    add_from_search(page, "clamshell", "clamshell")
+    add_from_search(page, "sumo", "sumo-squat")
     add_from_search(page, "butterfly", "butterfly-stretch")
     tips = page.locator("textarea[data-path='$.sections[0].exercises[0].tips']")
     care = page.locator("textarea[data-path='$.sections[0].exercises[1].care']")
-    band = "Later, your therapist may add a loop band above your knees."
+    band = "When this is easy, your therapist may have you hold a light weight at your chest."
     surgeon = "After hip surgery, ask your surgeon"
     assert band in tips.get_attribute("placeholder") and surgeon not in care.get_attribute("placeholder")
     page.fill("[data-path='$.sections[0].exercises[0].dosage.load']", "light band")
