@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -330,6 +331,24 @@ def test_output_in_a_missing_folder_is_created_and_unwritable_place_is_an_input_
     assert result.code == 1
     assert result.stderr.startswith("error: blocker/out.pdf: cannot write here (")
     assert "internal error" not in result.stderr
+
+
+def test_an_output_named_by_a_link_is_written_through_it_and_the_link_stays(tmp_path):
+    """-o through a link writes the file it names (a renamed temporary file used to replace
+    the link itself: as root, `-o /dev/stdout > file` replaced /dev/stdout with a PDF)."""
+    spec = write_spec(tmp_path, minimal_spec())
+    (tmp_path / "target.pdf").write_text("old")
+    (tmp_path / "link.pdf").symlink_to("target.pdf")
+    assert run_cli("build", spec, "-o", tmp_path / "link.pdf", cwd=tmp_path).code == 0
+    assert (tmp_path / "link.pdf").is_symlink() and (tmp_path / "target.pdf").read_bytes().startswith(b"%PDF-")
+    # A link to standard output, sent to a file: the PDF lands in that file.
+    (tmp_path / "out").symlink_to("/proc/self/fd/1")
+    with open(tmp_path / "captured.bin", "wb") as captured:
+        done = subprocess.run([sys.executable, "-m", "routinepress", "build", str(spec), "-o", str(tmp_path / "out")],
+                              stdout=captured, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out").is_symlink() and os.readlink(tmp_path / "out") == "/proc/self/fd/1"
+    assert (tmp_path / "captured.bin").read_bytes().startswith(b"%PDF-")
 
 
 # --- exit codes and --debug ------------------------------------------------------------------------

@@ -377,6 +377,9 @@ def write_all(files: dict[Path, bytes]) -> None:
     user's to fix: InputError, not an internal error.
     """
     check_outputs([(path, "file") for path in files], ())
+    # A link is written through, to the file it names, and stays a link (/dev/stdout sent to
+    # a file names that file): renaming onto the link itself would replace the link.
+    files = {Path(os.path.realpath(path)) if os.path.islink(path) else path: data for path, data in files.items()}
     temporary: dict[Path, str] = {}
     try:
         for path, data in files.items():
