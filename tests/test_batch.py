@@ -106,6 +106,19 @@ def test_api_takes_a_dict_and_raises_input_error(tmp_path):
     assert out.read_bytes() == routinepress.build_handout(HANDOUTS / "mixed-short.json")
 
 
+def test_the_api_never_writes_over_the_spec_or_what_the_handout_is_built_from(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec())
+    before = spec.read_bytes()
+    for output in (spec, REPO / "catalog" / "general.json"):
+        with pytest.raises(InputError) as info:
+            routinepress.build_handout_file(spec, output)
+        assert "would overwrite it" in info.value.diagnostics[0].message
+    assert spec.read_bytes() == before
+    with pytest.raises(InputError) as info:  # not a spec at all: said so, not a TypeError
+        routinepress.build_handout(None)  # type: ignore[arg-type]
+    assert "a spec is a dict or a path" in info.value.diagnostics[0].message
+
+
 def test_api_takes_the_page_size_in_either_case_and_refuses_others(tmp_path):
     a4 = routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="A4")
     assert a4 == routinepress.build_handout(minimal_spec(), base_dir=tmp_path, page_size="a4")

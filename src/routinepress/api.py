@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .build import BuildOptions, render_checked, write_atomic
+from .build import BuildOptions, Rendered, check_outputs, render_checked, write_atomic
 from .catalog import Catalog
 from .errors import InputError
 from .spec import check_spec, load_spec
@@ -27,6 +27,15 @@ def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | o
     A dict's relative paths (logo, pictures, template file) resolve against `base_dir`
     (default: the current folder). Raises routinepress.errors.InputError on bad input.
     """
+    return _rendered(spec, base_dir=base_dir, catalog_dirs=catalog_dirs, template=template, page_size=page_size,
+                     fillable=fillable).data
+
+
+def _rendered(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | os.PathLike | None = None,
+              catalog_dirs: tuple[str | os.PathLike, ...] = (), template: str | None = None,
+              page_size: str | None = None, fillable: bool = False) -> Rendered:
+    if not isinstance(spec, (dict, str, os.PathLike)):
+        raise InputError.single("<spec>", "$", f"a spec is a dict or a path to a JSON file, not {type(spec).__name__}")
     catalog = Catalog([Path(d) for d in catalog_dirs])
     if isinstance(spec, dict):
         # A round trip through JSON rejects what a file could not hold (NaN, tuples, objects).
@@ -44,11 +53,14 @@ def build_handout(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | o
                                     f"use one of: {', '.join(PAPER_MM)}")
         page_size = page_size.lower()
     options = BuildOptions(page_size=page_size, template=template, fillable=fillable)
-    return render_checked(checked, catalog, options).data
+    return render_checked(checked, catalog, options)
 
 
 def build_handout_file(spec_path: str | os.PathLike, output: str | os.PathLike, **kwargs: Any) -> Path:
-    """Build a spec file into `output` atomically; returns the output path."""
+    """Build a spec file into `output` atomically; returns the output path. As on the
+    command line, `output` may not be the spec or a file the handout is built from."""
     out = Path(output)
-    write_atomic(out, build_handout(spec_path, **kwargs))
+    rendered = _rendered(spec_path, **kwargs)
+    check_outputs([(out, "handout")], rendered.inputs)
+    write_atomic(out, rendered.data)
     return out
