@@ -325,6 +325,23 @@ def test_a_time_in_place_of_a_held_positions_hold_is_warned(tmp_path, cli):
     assert "exercises[1]" not in result.stderr and "exercises[2]" not in result.stderr
 
 
+def test_a_name_that_names_another_dose_is_refused_and_a_section_title_is_warned(tmp_path, cli):
+    spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "Strength: 5 sets", "exercises": [
+        {"ref": "bridge", "dosage": {"sets": 2, "reps": 10}, "name": "Bridge, 20 reps"},
+        {"ref": "clamshell", "dosage": {"side": "left"}, "name": "Clamshell (right side)"},
+        {"ref": "sumo-squat", "name": "Wide squat, 3 days a week"}]}]))  # as the section's frequency says
+    result = cli("build", spec, "-o", tmp_path / "out.pdf")
+    assert result.code == 1 and not (tmp_path / "out.pdf").exists()
+    assert ("$.sections[0].exercises[0].name: the name says '20 reps', which the prescription does not (it says "
+            "10 reps)") in result.stderr
+    assert "$.sections[0].exercises[1].name: the name says 'right side', but the prescription is the left side" \
+        in result.stderr
+    assert "exercises[2].name" not in result.stderr
+    assert ("warning: " in result.stderr and "$.sections[0].title: the section's title says '5 sets', which the "
+            "prescription does not (it says 2 sets) for 'bridge'") in result.stderr
+    assert result.stderr.count("$.sections[0].title") == 1  # once, not once per exercise
+
+
 def test_a_timed_exercise_on_each_side_is_not_told_to_count_repeats():
     from routinepress.wording import Words
     words = Words("en")

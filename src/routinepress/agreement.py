@@ -70,6 +70,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     for s, section in enumerate(doc["sections"]):
+        title_read = False  # a section's title is said once, for its first exercise it contradicts
         for e, entry in enumerate(section["exercises"]):
             entry = {"ref": entry} if isinstance(entry, str) else entry
             where = f"$.sections[{s}].exercises[{e}]"
@@ -120,6 +121,19 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                     for message in _conflicts(line, prescribed, sides=True):
                         warnings.append(Diagnostic(shown, f"{where}.{field}[{i}]" if field in entry else steps_at,
                                                    f"{field} line {i + 1} {message}", severity="warning"))
+            # A name is printed on the card, in the table and the tracker: one that names another
+            # dose is the clinical error a step's would be. A section's title spans exercises of
+            # several doses, and is read as a note is.
+            for field, name in (("name", entry.get("name")), ("custom.name", entry.get("custom", {}).get("name"))):
+                for message in _conflicts(name, prescribed, sides=True) if name else ():
+                    errors.append(Diagnostic(shown, f"{where}.{field}", f"the name {message}",
+                                             "leave the dose out of the name: the card prints it under the name"))
+            if not title_read and section.get("title"):
+                for message in _conflicts(section["title"], prescribed, sides=False)[:1]:
+                    title_read = True
+                    warnings.append(Diagnostic(
+                        shown, f"$.sections[{s}].title", f"the section's title {message} for '{exercise_id}'",
+                        "leave doses out of the title: each card prints its own", severity="warning"))
             if entry.get("notes"):
                 # (a note may fairly plan the other side for later: only its figures are read)
                 for message in _conflicts(entry["notes"], prescribed, sides=False):
