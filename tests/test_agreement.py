@@ -342,6 +342,25 @@ def test_a_name_that_names_another_dose_is_refused_and_a_section_title_is_warned
     assert result.stderr.count("$.sections[0].title") == 1  # once, not once per exercise
 
 
+@pytest.mark.parametrize("dosage, where, message", [
+    ({"hold_seconds": 1e-300}, "hold_seconds", "1e-300 seconds cannot be counted"),
+    ({"duration_seconds": 0.001, "reps": None}, "duration_seconds", "0.001 seconds cannot be counted"),
+    ({"rest_seconds": 30.25, "sets": 2}, "rest_seconds", "30.25 seconds cannot be counted"),
+    ({"reps": 10, "unit": "5 reps"}, "unit", "the unit '5 reps' is not a word a count is read with"),
+    ({"reps": 10, "unit": "   "}, "unit", "the unit '   ' is not a word a count is read with"),
+])
+def test_seconds_a_patient_cannot_count_and_a_unit_that_is_no_word_are_refused(tmp_path, cli, dosage, where, message):
+    spec = write_spec(tmp_path, _spec({"ref": "bridge", "dosage": dosage}))
+    result = cli("validate", spec)
+    assert result.code == 1
+    assert f"$.sections[0].exercises[0].dosage.{where}: {message}" in result.stderr
+
+
+@pytest.mark.parametrize("dosage", [{"hold_seconds": 1.5}, {"rest_seconds": 0, "sets": 2}, {"unit": "steps each way"}])
+def test_half_seconds_no_rest_and_a_unit_of_words_pass(tmp_path, cli, dosage):
+    assert cli("validate", write_spec(tmp_path, _spec({"ref": "bridge", "dosage": dosage}))).code == 0
+
+
 def test_a_timed_exercise_on_each_side_is_not_told_to_count_repeats():
     from routinepress.wording import Words
     words = Words("en")

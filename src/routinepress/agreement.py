@@ -21,6 +21,7 @@ from typing import Any
 
 from .catalog import Catalog, allowed_sides, side_words
 from .errors import Diagnostic
+from .jsonfile import quoted
 from .patient_text import NAMED_SIDE, placeholder_problems, side_named
 from .wording import Words
 
@@ -100,6 +101,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
                     shown, _dose_field_at(entry, where, "load"), f"a load of '{dosage['load']}' prints as "
                     f"'Use: {dosage['load']}'", "leave load out for none, or write null to drop the catalog's",
                     severity="warning"))
+            errors += _unreadable_dose(entry, dosage, where, shown)
             timing_errors, timing_warnings = _timing_problems(entry, dosage, words, where, shown, exercise)
             errors += timing_errors
             warnings += timing_warnings
@@ -155,6 +157,23 @@ def _hold_warning(entry: dict[str, Any], exercise_id: str, where: str, shown: st
     return Diagnostic(shown, _dose_field_at(entry, where, "hold_seconds"),
                       f"no step of '{exercise_id}' says when to hold, so the card's 'Hold' would explain nothing",
                       hint, severity="warning")
+
+
+def _unreadable_dose(entry: dict[str, Any], dosage: dict[str, Any], where: str, shown: str) -> list[Diagnostic]:
+    """Seconds a patient cannot count ("Hold: 1e-300 seconds", "0.001 seconds"), and a unit
+    that is not a word ("Repeat: 10 5 reps", or blank): the schema lets both through."""
+    found = []
+    for field in ("hold_seconds", "duration_seconds", "rest_seconds"):
+        value = dosage.get(field)
+        if value is not None and value % 0.5:
+            found.append(Diagnostic(shown, _dose_field_at(entry, where, field), f"{value:g} seconds cannot be "
+                                    "counted", "write whole seconds, or a half: 1.5"))
+    unit = dosage.get("unit")
+    if unit is not None and (any(c.isdigit() for c in unit) or not any(c.isalpha() for c in unit)):
+        found.append(Diagnostic(shown, _dose_field_at(entry, where, "unit"), f"the unit {quoted(unit)} is not a "
+                                "word a count is read with", "write the word alone, as 'steps' or 'breaths': the "
+                                "count goes in reps"))
+    return found
 
 
 def _timing_problems(entry: dict[str, Any], dosage: dict[str, Any], words: Words, where: str,

@@ -365,13 +365,13 @@ def path_key(where: str, document: Any = None) -> list[tuple[int, int, str]]:
     """
     key: list[tuple[int, int, str]] = []
     node = document
-    for index, name, quoted in _PATH_PART.findall(where):
+    for index, name, quoted_name in _PATH_PART.findall(where):
         if index:
             i = int(index)
             key.append((0, i, ""))
             node = node[i] if isinstance(node, list) and i < len(node) else None
             continue
-        name = name or json.loads(quoted)
+        name = name or json.loads(quoted_name)
         if isinstance(node, dict) and name in node:
             key.append((0, list(node).index(name), name))
             node = node[name]
@@ -516,7 +516,7 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
     if error.validator == "enum" and isinstance(error.validator_value, list):
         choices = [str(v) for v in error.validator_value]
         lower = error.instance.lower() if isinstance(error.instance, str) else None
-        return Diagnostic(file, where, f"{_short(error.instance)} is not one of: {', '.join(choices)}",
+        return Diagnostic(file, where, f"{quoted(error.instance)} is not one of: {', '.join(choices)}",
                           f"write it in lowercase: '{lower}'" if lower in choices else
                           did_you_mean(str(error.instance), choices))
     # Length limits say the limit and the actual length, so the fix is plain.
@@ -539,7 +539,7 @@ def _diagnostic(error: ValidationError, file: str) -> Diagnostic:
         return Diagnostic(file, f"{where}.{forbidden[0]}" if forbidden else where, error.schema["description"],
                           f"remove {forbidden[0]}" if forbidden else None)
     # Shorten the quoted value, not the sentence: "'TTTT...' is too long" keeps "is too long".
-    message = error.message.replace(repr(error.instance), _short(error.instance))
+    message = error.message.replace(repr(error.instance), quoted(error.instance))
     if len(message) > 200:
         message = message[:197] + "..."
     return Diagnostic(file, where, message)
@@ -553,7 +553,7 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _short(value: Any) -> str:
+def quoted(value: Any) -> str:
     """A value as quoted in a message, its middle cut when it is long."""
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:40] + "..." + shown[-1:]
