@@ -65,6 +65,16 @@ def test_a_template_loaded_again_follows_edits_to_its_file_and_its_parent(tmp_pa
         load_template("child.json", base=tmp_path)
 
 
+@pytest.mark.parametrize("parts, missing", [([], "'stop_if' and 'cards'"), (["stop_if", "tracker"], "'cards'"),
+                                             (["cards", "tracker"], "'stop_if'")])
+def test_a_template_without_the_stop_box_or_the_cards_is_refused(tmp_path, parts, missing):
+    (tmp_path / "bare.json").write_text(json.dumps({"extends": "standard", "parts": parts}))
+    with pytest.raises(InputError) as info:
+        load_template("bare.json", base=tmp_path)
+    [problem] = info.value.diagnostics
+    assert (problem.where, problem.message.split(":")[0]) == ("$.parts", f"leaves out {missing}")
+
+
 def test_template_errors_name_file_and_path(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"extends": "standard", "sizes": {"body": 8},
                                                    "colours": {"text": "#EEEEEE"}}))

@@ -92,7 +92,7 @@ def _load_template(name: str, base: Path | None) -> Template:
     data = _load_chain(name, base, seen=files)
     data.pop("extends", None)
     data.pop("$schema", None)
-    problems = _completeness(data, name) + _contrast(data, name)
+    problems = _completeness(data, name) + _essential_parts(data, name) + _contrast(data, name)
     if not problems:
         problems = _running_text(data, display_path(files[0]) if files else name)
     if problems:
@@ -172,6 +172,22 @@ def _completeness(data: dict[str, Any], name: str) -> list[Diagnostic]:
 
     walk(reference, data, "$")
     return missing
+
+
+# What no handout goes without: when to stop and call, and the exercises.
+ESSENTIAL_PARTS = ("stop_if", "cards")
+
+
+def _essential_parts(data: dict[str, Any], name: str) -> list[Diagnostic]:
+    """A template whose parts leave out the stop-if box or the cards would print a handout
+    without them, and say nothing."""
+    parts = data.get("parts")
+    missing = [part for part in ESSENTIAL_PARTS if isinstance(parts, list) and part not in parts]
+    if not missing:
+        return []
+    return [Diagnostic(name, "$.parts", f"leaves out {' and '.join(repr(p) for p in missing)}: every handout "
+                       "prints when to stop and call, and the exercises",
+                       f"add {', '.join(repr(p) for p in missing)} to parts (the stop-if box first)")]
 
 
 def _contrast(data: dict[str, Any], name: str) -> list[Diagnostic]:
