@@ -125,6 +125,16 @@ def test_check_reports_broken_overlay(tmp_path):
     )
 
 
+def test_a_clinic_folder_named_again_on_the_command_line_is_one_folder(tmp_path):
+    """In a clinic folder, `catalog check catalog` named the folder routinepress.toml names:
+    each entry was reported as its own duplicate."""
+    assert run_cli("init", tmp_path / "clinic", "--clinic", "X").code == 0
+    shutil.copy(CATALOG / "exercises" / "clamshell.json", tmp_path / "clinic" / "catalog" / "exercises")
+    result = run_cli("catalog", "check", "catalog", cwd=tmp_path / "clinic")
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("ok: ") and "2 folder(s)" in result.stdout
+
+
 def test_new_writes_a_valid_starter_spec(tmp_path):
     out = tmp_path / "starter.json"
     result = run_cli("new", out, "-e", "bridge", "-e", "knee-to-chest", "--title", "Starter")

@@ -260,7 +260,13 @@ class Catalog:
 
     def __init__(self, folders: list[Path] | None = None, *, builtin: bool = True):
         self.builtin = builtin
-        self.folders: list[Path] = ([resources.builtin_catalog_dir()] if builtin else []) + list(folders or [])
+        # A folder named twice (routinepress.toml's, and again on the command line) is one
+        # folder, in its last place: read twice, each entry was its own duplicate.
+        named: dict[Path, Path] = {}
+        for folder in ([resources.builtin_catalog_dir()] if builtin else []) + list(folders or []):
+            named.pop(folder.resolve(), None)
+            named[folder.resolve()] = folder
+        self.folders: list[Path] = list(named.values())
         for folder in self.folders:
             if not folder.is_dir():
                 raise InputError.single(folder, "", "catalog folder not found")
