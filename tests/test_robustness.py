@@ -333,6 +333,17 @@ def test_output_in_a_missing_folder_is_created_and_unwritable_place_is_an_input_
     assert "internal error" not in result.stderr
 
 
+def test_an_output_name_too_long_for_the_file_system_is_an_input_error(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec())
+    long_name = "a" * 300
+    one = run_cli("build", spec, "-o", tmp_path / f"{long_name}.pdf", cwd=tmp_path)
+    assert one.code == 1 and "cannot write here (File name too long)" in one.stderr
+    other = write_spec(tmp_path, minimal_spec(), name="other.json")
+    batch = run_cli("build", spec, other, "-o", f"{tmp_path / long_name}/", cwd=tmp_path)
+    assert batch.code == 1 and batch.stderr.count("cannot write here (File name too long)") == 2
+    assert "internal error" not in one.stderr + batch.stderr
+
+
 def test_an_output_named_by_a_link_is_written_through_it_and_the_link_stays(tmp_path):
     """-o through a link writes the file it names (a renamed temporary file used to replace
     the link itself: as root, `-o /dev/stdout > file` replaced /dev/stdout with a PDF)."""

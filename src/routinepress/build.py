@@ -59,7 +59,7 @@ def single_target(spec: Path, output: str | None, output_format: str = "pdf") ->
         configured = default_output((spec,), output_format)
         output = str(configured) if configured else None
     name = f"{spec.stem}.{output_format}"
-    if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
+    if output and (output.endswith(("/", os.sep)) or os.path.isdir(output)):  # (False for a name too long)
         return Path(output) / name
     return Path(output or name)
 
@@ -189,7 +189,7 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 
     A bad spec is recorded and the batch goes on; results come back in input order.
     """
-    if out_dir.exists() and not out_dir.is_dir():
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):  # (os.path: False for a name too long)
         raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
     outputs = [out_dir / f"{p.stem}.{options.output_format}" for p in spec_paths]
     clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
