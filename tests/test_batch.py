@@ -52,6 +52,23 @@ def test_depfile_lists_what_the_handout_used(tmp_path):
     assert "exercises/knee-to-chest.json" not in rest  # only what it used
 
 
+def test_make_reads_a_depfile_whose_names_hold_make_s_own_characters(tmp_path):
+    """A spec named 'my hip$#:x.json': '$#' read as a variable and ':' as a rule made the spec
+    an unknown file to make, which then never rebuilt the handout when the spec changed."""
+    spec = write_spec(tmp_path, minimal_spec(), "my hip$#:x.json")
+    assert run_cli("build", spec.name, "-o", "out.pdf", "--depfile", "out.d", cwd=tmp_path).code == 0
+    (tmp_path / "Makefile").write_text("out.pdf:\n\t@echo rebuild\ninclude out.d\n")
+
+    def up_to_date() -> bool:
+        return subprocess.run(["make", "-q", "out.pdf"], cwd=tmp_path, capture_output=True).returncode == 0
+
+    os.utime(spec, (1_000_000_000, 1_000_000_000))
+    assert up_to_date()
+    later = (tmp_path / "out.pdf").stat().st_mtime + 10
+    os.utime(spec, (later, later))  # the spec edited after the handout was built
+    assert not up_to_date()
+
+
 def test_make_rebuilds_only_what_changed(tmp_path):
     """The Makefile's pattern rule with depfiles, run by real make on a copy of the inputs."""
     work = tmp_path / "clinic"

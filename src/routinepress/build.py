@@ -176,8 +176,8 @@ def _identity(path: Path) -> tuple[tuple[int, int] | Path, str]:
 
 def make_dependencies(target: Path, inputs: tuple[Path, ...]) -> str:
     """A Makefile rule naming what `target` was built from (paths relative to the working folder)."""
-    def quote(p: Path) -> str:
-        return display_path(p).replace(" ", "\\ ")
+    def quote(p: Path) -> str:  # as make reads a file name: $ doubled; space, # and : escaped
+        return display_path(p).replace("$", "$$").replace(" ", "\\ ").replace("#", "\\#").replace(":", "\\:")
 
     deps = " \\\n  ".join(quote(p) for p in inputs)
     return f"{quote(target)}: \\\n  {deps}\n" + "".join(f"{quote(p)}:\n" for p in inputs)
