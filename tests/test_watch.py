@@ -150,3 +150,11 @@ def test_watch_refuses_to_write_over_its_spec(tmp_path):
     assert done.returncode == 1
     assert "is the spec itself" in done.stderr
     assert json.loads(spec.read_text(encoding="utf-8"))["title"] == "Test routine"
+
+
+def test_watch_refuses_a_spec_that_is_not_there_to_start_with(tmp_path):
+    """A misspelt name used to be watched for ever after 'file not found'."""
+    done = subprocess.run([sys.executable, "-m", "routinepress", "watch", "nosuch.json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: nosuch.json: file not found")

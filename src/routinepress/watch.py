@@ -43,7 +43,13 @@ def outputs(specs: list[Path], output: Path | None, default: Path | None) -> lis
 
 
 def check_targets(specs: list[Path], targets: list[Path]) -> None:
-    """A handout must never be written over its own spec."""
+    """Each spec must be there to start with (a misspelt name was watched for ever), and a
+    handout must never be written over its own spec."""
+    missing = [spec for spec in specs if not spec.exists()]
+    if missing:
+        raise InputError([Diagnostic(display_path(spec), "", "file not found",
+                                     "check the name: watch starts from a spec that exists (one deleted while "
+                                     "watched is built again when it comes back)") for spec in missing])
     for spec, target in zip(specs, targets):
         if _resolved(spec) == _resolved(target):
             raise InputError.single(target, "", "is the spec itself; the handout would overwrite it",
