@@ -103,6 +103,13 @@ def test_search_forgives_typos(catalog, query, expected):
     assert expected in hits[:3], hits
 
 
+def test_a_search_longer_than_the_servers_limit_is_refused_at_once():
+    result = run_cli("catalog", "search", "x" * 150)
+    assert result.code == 1
+    assert result.stderr.startswith("error: search: the search is 150 characters long; at most 100")
+    assert "x" * 150 not in result.stderr
+
+
 def test_search_without_match_exits_1():
     assert run_cli("catalog", "search", "zzzzqqq").code == 1
 

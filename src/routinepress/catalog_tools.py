@@ -125,6 +125,9 @@ def _shown(line: Line) -> str:
     return line.text + (f"  [{'; '.join(notes)}]" if notes else "")
 
 
+MAX_QUERY = 100  # characters of a catalog search: a name and a few words (its work grows with its length)
+
+
 def search(catalog: Catalog, text: str) -> list[tuple[float, Exercise]]:
     """Entries whose name, aliases, targets or summary match every word of `text`, typos forgiven."""
     query = _words(text)

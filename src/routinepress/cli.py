@@ -255,8 +255,13 @@ def catalog_show(exercise_id, as_json, catalog_dirs) -> None:
 def catalog_search(text, catalog_dirs) -> None:
     """Find exercises by name, alias, target or summary (typos forgiven)."""
     from . import catalog_tools
+    from .errors import InputError
 
-    hits = catalog_tools.search(_catalog(catalog_dirs), " ".join(text))
+    query = " ".join(text)
+    if len(query) > catalog_tools.MAX_QUERY:  # (100,000 characters ran past 20 s, and were echoed back)
+        raise InputError.single("search", "", f"the search is {len(query)} characters long; at most "
+                                f"{catalog_tools.MAX_QUERY}", "search for a name or a few words")
+    hits = catalog_tools.search(_catalog(catalog_dirs), query)
     if not hits:
         click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
         sys.exit(EXIT_INPUT)

@@ -29,7 +29,6 @@ from .folder import Changed, ClinicFolder, NotFound
 from .security import MAX_BODY, BodyTooLarge, Guard, is_loopback
 
 STATIC = Path(__file__).parent / "static"
-MAX_QUERY = 100  # characters of a catalog search: a name and a few words
 PAGE_HEADERS = {
     # The page loads nothing from anywhere else: no CDN, no inline script.
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -177,8 +176,9 @@ class Endpoints:
             q = request.query_params
             entries = catalog_tools.filtered(catalog, q.get("kind") or None, q.get("region") or None,
                                              q.get("equipment") or None)
-            if len(q.get("q", "")) > MAX_QUERY:  # a fuzzy search's work grows with its length
-                raise InputError.single("request", "q", f"the search is longer than {MAX_QUERY} characters",
+            most = catalog_tools.MAX_QUERY  # (a fuzzy search's work grows with its length)
+            if len(q.get("q", "")) > most:
+                raise InputError.single("request", "q", f"the search is longer than {most} characters",
                                         "search with a few words of the exercise's name")
             if q.get("q", "").strip():
                 wanted = {e.id for e in entries}
