@@ -52,6 +52,12 @@ def text(min_size: int = 0, max_size: int = 200) -> st.SearchStrategy[str]:
     return pieces.filter(lambda s: len(s) >= min_size)
 
 
+def printed(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    """Text that prints something: a title, a name or a reason to stop of spaces alone is
+    refused (spec.blank_diagnostics, tested in test_validation.py)."""
+    return text(min_size, max_size).filter(str.strip)
+
+
 def reps() -> st.SearchStrategy:
     ranges = st.tuples(st.integers(1, 1000), st.integers(1, 1000)).map(
         lambda t: {"min": min(t), "max": max(t)})
@@ -78,31 +84,42 @@ def frequency() -> st.SearchStrategy[dict]:
 
 def _fitting_side(entry: dict) -> dict:
     """A side the exercise can take (agreement.py refuses the others, tested there): one that
-    works a side at a time takes any side but "both"; one that works both sides, only "both"."""
+    works a side at a time takes any side but "both" (and "alternating" only if it alternates);
+    one that works both sides, only "both"."""
     side = entry.get("dosage", {}).get("side")
     if side is None:
         return entry
-    one_at_a_time = any("{sides}" in step for step in BUILTIN.get(entry["ref"]).steps)
-    fitting = ("each" if side == "both" else side) if one_at_a_time else "both"
+    sides = BUILTIN.get(entry["ref"]).sides  # (one that cannot alternate takes each, left or right)
+    fitting = side if side in sides else "each" if "each" in sides else sides[0]
     return entry | {"dosage": entry["dosage"] | {"side": fitting}}
+
+
+def _fitting_time(entry: dict) -> dict:
+    """A hold that fits in the time, where a time is given (agreement.py refuses a longer one,
+    tested there): no hold, or the entry's own when it fits; never the catalog's unseen."""
+    dose = entry.get("dosage", {})
+    if not dose.get("duration_seconds"):
+        return entry
+    hold = dose.get("hold_seconds")
+    return entry | {"dosage": dose | {"hold_seconds": hold if hold and hold <= dose["duration_seconds"] else None}}
 
 
 def entry() -> st.SearchStrategy:
     as_object = st.fixed_dictionaries({"ref": st.sampled_from(IDS)}, optional={
         # (a name with no figure: one naming another dose is refused, tested in test_agreement.py)
-        "name": text(1, 120).filter(lambda t: not any(c.isdigit() for c in t)), "dosage": dosage(allow_null=True),
+        "name": printed(1, 120).filter(lambda t: not any(c.isdigit() for c in t)), "dosage": dosage(allow_null=True),
         "frequency": frequency(), "notes": text(0, 2000)})
-    return st.one_of(st.sampled_from(IDS), as_object.map(_fitting_side))
+    return st.one_of(st.sampled_from(IDS), as_object.map(_fitting_side).map(_fitting_time))
 
 
 def valid_spec() -> st.SearchStrategy[dict]:
-    section = st.fixed_dictionaries({"title": text(1, 200), "exercises": st.lists(entry(), min_size=1, max_size=6)},
+    section = st.fixed_dictionaries({"title": printed(1, 200), "exercises": st.lists(entry(), min_size=1, max_size=6)},
                                     optional={"frequency": frequency()})
     iso = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)).map(dt.date.isoformat)
     tracker = st.fixed_dictionaries({}, optional={"weeks": st.integers(0, 12), "start_date": iso,
                                                   "pain_score": st.booleans()})
     return st.fixed_dictionaries(
-        {"spec_version": st.just(1), "title": text(1, 200), "sections": st.lists(section, min_size=1, max_size=3)},
+        {"spec_version": st.just(1), "title": printed(1, 200), "sections": st.lists(section, min_size=1, max_size=3)},
         optional={
             "subtitle": text(0, 200), "date": iso, "language": st.sampled_from(["en", "es", "es-MX", "en-GB", "en-AU"]),
             "patient": st.fixed_dictionaries({}, optional={"name": text(0, 120)}),
@@ -111,7 +128,7 @@ def valid_spec() -> st.SearchStrategy[dict]:
                 "phone": text(0, 40), "email": text(0, 120), "address": text(0, 200)}),
             "template": st.sampled_from(["standard", "compact", "large-print"]),
             "page_size": st.sampled_from(["letter", "a4"]), "intro": text(0, 5000), "notes": text(0, 5000),
-            "stop_if": st.lists(text(1, 500), max_size=4), "tracker": tracker,
+            "stop_if": st.lists(printed(1, 500), max_size=4), "tracker": tracker,
         })
 
 

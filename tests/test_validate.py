@@ -39,6 +39,15 @@ def test_every_problem_reported_at_once(tmp_path):
     assert "Traceback" not in err
 
 
+def test_text_of_spaces_alone_where_something_must_print_is_refused(tmp_path):
+    spec = write_spec(tmp_path, minimal_spec(title="   ", stop_if=["Fine.", " "], sections=[{
+        "title": "\t", "exercises": [{"ref": "bridge", "name": "  "}, {"ref": "clamshell", "name": "Shell"}]}]))
+    result = run_cli("validate", spec, cwd=tmp_path)
+    assert result.code == 1
+    blank = [line.split(": ")[2] for line in result.stderr.splitlines() if line.endswith("nothing would print there")]
+    assert sorted(blank) == ["$.sections[0].exercises[0].name", "$.sections[0].title", "$.stop_if[1]", "$.title"]
+
+
 def test_malformed_json_gives_line_and_column(tmp_path):
     spec = write_spec(tmp_path, '{\n  "spec_version": 1,\n  "title": "x",,\n}')
     result = run_cli("validate", spec, cwd=tmp_path)

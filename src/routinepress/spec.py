@@ -84,6 +84,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
     problems += template_diagnostics(doc, path, root)
     problems += date_diagnostics(doc, shown)
     problems += tailoring_diagnostics(doc, catalog, shown)
+    problems += blank_diagnostics(doc, shown)
     warnings: list[Diagnostic] = []
     if not problems:  # (every exercise known and well formed: its text can be read against its dose)
         problems, warnings = disagreements(doc, catalog, shown)
@@ -138,6 +139,28 @@ def reference_diagnostics(doc: dict[str, Any], catalog: Catalog, shown: str) -> 
             if isinstance(ref, str) and _ID.fullmatch(ref) and ref not in catalog:
                 found.append(Diagnostic(shown, where, f"unknown exercise '{ref}'", catalog.suggest(ref)))
     return found
+
+
+def blank_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
+    """Text that must print something (the title, a section's title, an exercise's name, a
+    reason to stop) but is only spaces: the schema counts a space as text."""
+    named: list[tuple[str, Any]] = [("$.title", doc.get("title"))]
+    for i, line in enumerate(doc.get("stop_if") if isinstance(doc.get("stop_if"), list) else []):
+        named.append((f"$.stop_if[{i}]", line))
+    sections = doc.get("sections")
+    for s, section in enumerate(sections if isinstance(sections, list) else []):
+        if not isinstance(section, dict):
+            continue
+        named.append((f"$.sections[{s}].title", section.get("title")))
+        for e, entry in enumerate(section.get("exercises") if isinstance(section.get("exercises"), list) else []):
+            if isinstance(entry, dict):
+                named.append((f"$.sections[{s}].exercises[{e}].name", entry.get("name")))
+                custom = entry.get("custom")
+                if isinstance(custom, dict):
+                    named.append((f"$.sections[{s}].exercises[{e}].custom.name", custom.get("name")))
+    return [Diagnostic(shown, where, "is blank: only spaces, so nothing would print there",
+                       "write the text, or leave the field out where it may be left out")
+            for where, value in named if isinstance(value, str) and value and not value.strip()]
 
 
 def path_diagnostics(doc: dict[str, Any], path: Path, root: Path | None = None) -> list[Diagnostic]:
