@@ -145,14 +145,15 @@ def blank_diagnostics(doc: dict[str, Any], shown: str) -> list[Diagnostic]:
     """Text that must print something (the title, a section's title, an exercise's name, a
     reason to stop) but is only spaces: the schema counts a space as text."""
     named: list[tuple[str, Any]] = [("$.title", doc.get("title"))]
-    for i, line in enumerate(doc.get("stop_if") if isinstance(doc.get("stop_if"), list) else []):
+    stop_if, sections = doc.get("stop_if"), doc.get("sections")
+    for i, line in enumerate(stop_if if isinstance(stop_if, list) else []):
         named.append((f"$.stop_if[{i}]", line))
-    sections = doc.get("sections")
     for s, section in enumerate(sections if isinstance(sections, list) else []):
         if not isinstance(section, dict):
             continue
         named.append((f"$.sections[{s}].title", section.get("title")))
-        for e, entry in enumerate(section.get("exercises") if isinstance(section.get("exercises"), list) else []):
+        exercises = section.get("exercises")
+        for e, entry in enumerate(exercises if isinstance(exercises, list) else []):
             if isinstance(entry, dict):
                 named.append((f"$.sections[{s}].exercises[{e}].name", entry.get("name")))
                 custom = entry.get("custom")
