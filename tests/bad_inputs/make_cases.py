@@ -293,13 +293,14 @@ case("logo-name-too-long", "A path the OS cannot use is the user's error, not a 
      errors=[(S, LOGO, "is not a usable path (File name too long)")], error_count=1)
 case("logo-not-an-image", "A text file renamed .png.", spec(clinician={"logo": "logo.png"}),
      files={"logo.png": "This is not a picture.\n"}, validate_too=False,
-     errors=[("logo.png", "", "is not a readable PNG or JPEG picture (UnidentifiedImageError)")], error_count=1)
+     errors=[("logo.png", "", "is not a readable PNG or JPEG picture: the file is damaged, cut short, "
+                          "or another kind of file")], error_count=1)
 case("logo-truncated-png", "A PNG cut in half.", spec(clinician={"logo": "logo.png"}),
      files={"logo.png": png_bytes((300, 200))[:300]}, validate_too=False,
      errors=[("logo.png", "", "is not a readable PNG or JPEG picture")], error_count=1)
 case("logo-decompression-bomb", "A 150-byte PNG claiming 60000 x 60000 pixels is refused before decoding.",
      spec(clinician={"logo": "logo.png"}), files={"logo.png": bomb_png()}, validate_too=False,
-     errors=[("logo.png", "", "picture is too large to decode safely (decompression bomb?)")], error_count=1)
+     errors=[("logo.png", "", "picture is too large to open safely: it has more pixels than any photo")], error_count=1)
 case("custom-illustration-missing", "An inline exercise's picture that does not exist.",
      ex({"custom": dict(CUSTOM, illustrations=[{"src": "images/towel.jpg", "caption": "Squeeze"}])}),
      errors=[(S, f"{E0}.custom.illustrations[0].src", "file not found: images/towel.jpg")], error_count=1)

@@ -104,9 +104,11 @@ def _prepare(path: Path, data: bytes, box_w: float, box_h: float, grayscale: boo
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError.single(path, "", "picture is too large to decode safely (decompression bomb?)") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InputError.single(path, "", f"is not a readable PNG or JPEG picture ({exc.__class__.__name__})") from None
+        raise InputError.single(path, "", "picture is too large to open safely: it has more pixels than any photo",
+                                "save it again at the size of a photo (under 40 megapixels)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InputError.single(path, "", "is not a readable PNG or JPEG picture: the file is damaged, cut short, "
+                                "or another kind of file", "save the picture again as PNG or JPEG") from None
 
     image = _flatten(image)
     if grayscale:
