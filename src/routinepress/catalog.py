@@ -264,8 +264,9 @@ class Catalog:
         # folder, in its last place: read twice, each entry was its own duplicate.
         named: dict[Path, Path] = {}
         for folder in ([resources.builtin_catalog_dir()] if builtin else []) + list(folders or []):
-            named.pop(folder.resolve(), None)
-            named[folder.resolve()] = folder
+            resolved = folder.resolve()
+            named.pop(resolved, None)
+            named[resolved] = folder
         self.folders: list[Path] = list(named.values())
         for folder in self.folders:
             if not folder.is_dir():

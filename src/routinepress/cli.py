@@ -263,7 +263,7 @@ def catalog_search(text, catalog_dirs) -> None:
                                 f"{catalog_tools.MAX_QUERY}", "search for a name or a few words")
     hits = catalog_tools.search(_catalog(catalog_dirs), query)
     if not hits:
-        click.echo(f"no exercise matches '{' '.join(text)}'", err=True)
+        click.echo(f"no exercise matches '{query}'", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(catalog_tools.table([exercise for _, exercise in hits]))
 
