@@ -377,12 +377,12 @@ def _week_grid(handout: Handout, styles: Styles, words: Words, fillable: bool, w
     if spec.pain_score:
         rows.append(WeekRow(Paragraph(esc(words["pain_score"]), label), 0, "pain" if fillable else None,
                             words["pain_score"]))
+    pad = max(2.0, (row_height - box) / 2)  # rows grow with a wrapped name, never shrink below row_height
     style = GridStyle(
-        box=box, per_line=per_line, min_row=row_height,
-        pad=max(2.0, (row_height - box) / 2),  # rows grow with a wrapped name, never shrink below row_height
+        box=box, per_line=per_line, min_row=row_height, pad=pad,
         # A name's lines keep 2 to 2.5 pt from the row's lines, whatever room the boxes leave
         # (large print's smaller boxes keep 3.5 pt from them, its names as close as before).
-        label_pad=min(max(2.0, (row_height - box) / 2), NAME_LINE_PAD),
+        label_pad=min(pad, NAME_LINE_PAD),
         name_padding=NAME_PADDING, day_padding=DAY_PADDING, rule=styles.colour("rule"),
         ink=styles.colour("checkbox"), header_fill=styles.colour("table_header_fill"),
     )
