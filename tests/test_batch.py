@@ -119,6 +119,9 @@ def test_api_takes_a_dict_and_raises_input_error(tmp_path):
     with pytest.raises(InputError) as info:
         routinepress.build_handout(minimal_spec(sections=[{"title": "S", "exercises": ["brige"]}]))
     assert info.value.diagnostics[0].where == "$.sections[0].exercises[0]"
+    with pytest.raises(InputError) as info:  # JSON text is not a file's name: said so, not "file not found"
+        routinepress.build_handout(json.dumps(minimal_spec()))
+    assert info.value.diagnostics[0].hint == "pass json.loads(text), the parsed dict"
     out = routinepress.build_handout_file(HANDOUTS / "mixed-short.json", tmp_path / "api.pdf")
     assert out.read_bytes() == routinepress.build_handout(HANDOUTS / "mixed-short.json")
 

@@ -153,6 +153,18 @@ def test_new_writes_a_valid_starter_spec(tmp_path):
     assert again.code == 1 and "already exists" in again.stderr
 
 
+def test_new_writes_nothing_validate_would_refuse(tmp_path):
+    out = tmp_path / "starter.json"
+    bell = run_cli("new", out.name, "-e", "bridge", "--title", "Hip\x07program", cwd=tmp_path)
+    assert bell.code == 1
+    assert bell.stderr.startswith("error: starter.json: $.title: the text has a control character (U+0007)")
+    twice = run_cli("new", out, "-e", "bridge", "-e", "clamshell", "-e", "bridge")
+    assert twice.code == 1
+    assert twice.stderr.splitlines() == ["error: --exercise: 'bridge' is given more than once",
+                                         "  hint: give each exercise once"]
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("spec_path", sorted(HANDOUTS.glob("*.json")), ids=lambda p: p.stem)
 def test_example_handout_prints_every_name_and_dose(tmp_path, catalog, spec_path):
     out = tmp_path / f"{spec_path.stem}.pdf"

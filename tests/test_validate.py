@@ -88,3 +88,59 @@ def test_version_and_help():
     for command in ("build", "validate", "catalog", "new", "template", "illustrate"):
         assert run_cli(command, "--help").code == 0
 
+
+
+def _custom_with_picture(src: str) -> dict:
+    return {"custom": {"id": "towel-squeeze", "name": "Towel squeeze", "kind": "strength", "body_regions": ["hip"],
+                       "steps": ["Sit tall with a rolled towel between your knees.", "Squeeze the towel, then relax."],
+                       "illustrations": [{"src": src, "caption": "Squeeze"}], "default_dosage": {"reps": 10}}}
+
+
+def test_validate_finds_what_only_laying_out_finds_and_agrees_with_build(tmp_path):
+    """"ok" means build writes the handout: a damaged picture, and a template whose margins
+    leave a large-print card no room, are found by validate as build finds them."""
+    (tmp_path / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    damaged = write_spec(tmp_path, minimal_spec(sections=[{"title": "A", "exercises": [
+        "bridge", _custom_with_picture("corrupt.png")]}]), "damaged.json")
+    (tmp_path / "wide.json").write_text('{"extends": "large-print", "page": {"margins_mm": '
+                                        '{"top": 60, "bottom": 60, "left": 60, "right": 60}}}')
+    five = ["knee-to-chest", "bridge", "clamshell", "side-lying-hip-abduction", "standing-hip-abduction"]
+    unfit = write_spec(tmp_path, minimal_spec(template="wide.json", sections=[{"title": "A", "exercises": five}]),
+                       "unfit.json")
+    fine = write_spec(tmp_path, minimal_spec(), "fine.json")
+    result = run_cli("validate", damaged.name, unfit.name, fine.name, cwd=tmp_path)
+    assert result.code == 1
+    assert result.stdout.splitlines() == ["ok: fine.json"]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors[0].startswith("error: corrupt.png: is not a readable PNG or JPEG picture"), result.stderr
+    assert errors[1].startswith("error: unfit.json: ") and "does not fit" in errors[1], result.stderr
+    for spec in (damaged, unfit):
+        built = run_cli("build", spec.name, "-o", "out.pdf", cwd=tmp_path)
+        assert built.code == 1 and built.stderr.splitlines()[0] in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_validate_takes_builds_template_page_size_and_strict(tmp_path):
+    (tmp_path / "wide.json").write_text('{"extends": "large-print", "page": {"margins_mm": '
+                                        '{"top": 60, "bottom": 60, "left": 60, "right": 60}}}')
+    spec = write_spec(tmp_path, minimal_spec(language="es"))  # a warning: the built-in text is English
+    warned = run_cli("validate", spec, cwd=tmp_path)
+    assert warned.code == 0 and "warning: spec.json: $.language:" in warned.stderr
+    strict = run_cli("validate", spec, "--strict", cwd=tmp_path)
+    assert strict.code == 1 and "error: spec.json: $.language:" in strict.stderr
+    five = ["knee-to-chest", "bridge", "clamshell", "side-lying-hip-abduction", "standing-hip-abduction"]
+    longer = write_spec(tmp_path, minimal_spec(sections=[{"title": "A", "exercises": five}]), "five.json")
+    assert run_cli("validate", longer, cwd=tmp_path).code == 0
+    assert run_cli("validate", longer, "--template", "./wide.json", cwd=tmp_path).code == 1
+    assert run_cli("validate", spec, "--template", "compact", "--page-size", "a4", cwd=tmp_path).code == 0
+    assert run_cli("validate", spec, "--template", "tiny", cwd=tmp_path).stderr.startswith(
+        "error: template: unknown template 'tiny'")
+
+
+def test_a_template_name_that_is_also_a_file_here_says_how_to_name_the_file(tmp_path):
+    (tmp_path / "mine").write_text('{"extends": "standard"}')
+    result = run_cli("validate", write_spec(tmp_path, minimal_spec()), "--template", "mine", cwd=tmp_path)
+    assert result.code == 1
+    assert "  hint: built-in templates: compact, large-print, standard; for the file mine, write ./mine" in (
+        result.stderr.splitlines())
+    assert run_cli("validate", tmp_path / "spec.json", "--template", "./mine", cwd=tmp_path).code == 0

@@ -36,6 +36,9 @@ def _rendered(spec: dict[str, Any] | str | os.PathLike, *, base_dir: str | os.Pa
               page_size: str | None = None, fillable: bool = False) -> Rendered:
     if not isinstance(spec, (dict, str, os.PathLike)):
         raise InputError.single("<spec>", "$", f"a spec is a dict or a path to a JSON file, not {type(spec).__name__}")
+    if isinstance(spec, str) and spec.lstrip().startswith("{"):  # JSON text, not a file's name
+        raise InputError.single("<spec>", "$", "a spec given as a string is a path to a JSON file, and this is "
+                                "JSON text", "pass json.loads(text), the parsed dict")
     catalog = Catalog([Path(d) for d in catalog_dirs])
     if isinstance(spec, dict):
         # A round trip through JSON rejects what a file could not hold (NaN, tuples, objects).

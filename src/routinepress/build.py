@@ -49,6 +49,15 @@ def count_pages(n: int) -> str:
     return "1 page" if n == 1 else f"{n} pages"
 
 
+# A file name's ending per output format: the model is "hip.model.json", never "hip.json", which
+# in the spec's own folder is the spec itself.
+SUFFIXES = {"pdf": "pdf", "json": "model.json"}
+
+
+def output_name(spec: Path, output_format: str = "pdf") -> str:
+    return f"{spec.stem}.{SUFFIXES[output_format]}"
+
+
 def single_target(spec: Path, output: str | None, output_format: str = "pdf") -> Path:
     """Where `build` writes one spec: -o names the file, or a folder (an existing one, or a name
     ending in /) to hold SPEC.pdf; without -o, routinepress.toml's output folder, else the
@@ -56,9 +65,9 @@ def single_target(spec: Path, output: str | None, output_format: str = "pdf") ->
     if output is None:
         from .clinic import default_output
 
-        configured = default_output((spec,), output_format)
+        configured = default_output((spec,), SUFFIXES[output_format])
         output = str(configured) if configured else None
-    name = f"{spec.stem}.{output_format}"
+    name = output_name(spec, output_format)
     if output and (output.endswith(("/", os.sep)) or os.path.isdir(output)):  # (False for a name too long)
         return Path(output) / name
     return Path(output or name)
@@ -191,7 +200,7 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
     """
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):  # (os.path: False for a name too long)
         raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
-    outputs = [out_dir / f"{p.stem}.{options.output_format}" for p in spec_paths]
+    outputs = [out_dir / output_name(p, options.output_format) for p in spec_paths]
     clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
     if clashes:
         raise InputError([Diagnostic(str(out_dir), "", f"two specs would both write {name}",

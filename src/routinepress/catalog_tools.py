@@ -338,6 +338,10 @@ def starter_spec(catalog: Catalog, exercise_ids: list[str], title: str) -> dict[
     unknown = [i for i in exercise_ids if i not in catalog]
     if unknown:
         raise InputError([Diagnostic("--exercise", "", f"unknown exercise '{i}'", catalog.suggest(i)) for i in unknown])
+    repeated = sorted({i for i in exercise_ids if exercise_ids.count(i) > 1})
+    if repeated:  # (a second card of the same exercise at the same dose: a slip of the command line)
+        raise InputError([Diagnostic("--exercise", "", f"'{i}' is given more than once", "give each exercise once")
+                          for i in repeated])
     groups: dict[str, list[str]] = {}
     for exercise_id in exercise_ids:
         kind = catalog.get(exercise_id).kind

@@ -20,6 +20,16 @@ EXIT_INPUT = 1
 # process without the interpreter's teardown (see __main__.py).
 built_everything = False
 
+class OutputPath(click.Path):
+    """An output's name: an empty one is refused rather than read as the default (`-o "$OUT"`
+    with OUT unset would otherwise write somewhere the user never named)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a file name, or a folder name ending in /", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 catalog_option = click.option(
     "--catalog", "catalog_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
     help="Extra catalog folder; its entries override built-in ones with the same id. Repeatable.",
@@ -65,49 +75,63 @@ def main(debug: bool) -> None:
     """Compile JSON home-exercise routines into printable PDF handouts."""
 
 
+# The options that change what a build checks, shared by build and validate.
+page_size_option = click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
+                                help="Paper size, overriding the spec and template.")
+template_option = click.option("--template", help="Template name, or a file (relative to the current folder), "
+                                                  "overriding the spec's.")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @catalog_option
+@page_size_option
+@template_option
+@strict_option
 @reports_errors
-def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
-    """Check routine specs against the schema and the catalog; print every problem."""
-    from .config import find_config
-    from .errors import InputError, display_path
-    from .model import build_model
-    from .spec import load_spec
+def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...], page_size, template, strict) -> None:
+    """Check routine specs as build does, writing nothing: the schema, the catalog, the
+    pictures and logo, the template and the page layout; print every problem."""
+    from .build import BuildOptions, render_spec
+    from .errors import RoutinepressError, failure_report
 
+    # "ok" means build would write the handout: a damaged picture or a template whose margins
+    # leave no page is found only by laying the handout out, so validate lays it out too.
+    options = BuildOptions(tuple(catalog_dirs), page_size, _template_argument(template), strict=strict)
     failed = 0
     for spec_path in specs:
         try:
-            config = find_config(spec_path.parent)  # each spec gets the config of its own folder
-            catalog = _catalog(catalog_dirs, spec_path.parent)
-            spec = load_spec(spec_path, catalog, config)
-            handout = build_model(spec, catalog)
-        except InputError as exc:
+            rendered = render_spec(spec_path, options)
+        except RoutinepressError as exc:
             failed += 1
-            for diagnostic in [*exc.diagnostics, *exc.warnings]:
-                click.echo(diagnostic.format(), err=True)
+            for line in failure_report(exc)[0]:
+                click.echo(line, err=True)
             continue
-        from .render.document import glyph_warnings  # (the font's characters: what a build warns of too)
-
-        for warning in [*spec.warnings, *glyph_warnings(handout.to_json(), display_path(spec.path), spec.doc)]:
+        for warning in rendered.warnings:
             click.echo(warning.format(), err=True)
         click.echo(f"ok: {spec_path}")
     if failed:
         sys.exit(EXIT_INPUT)
 
 
+def _template_argument(template: str | None) -> str | None:
+    """--template as typed: a file is relative to where the user is, not to the spec."""
+    from .templates import is_path
+
+    return str(Path(template).absolute()) if template and is_path(template) else template
+
+
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="Output PDF, or a folder (several specs; an existing folder or a name ending in /), "
                    "or - for standard output (one spec). Default: SPEC name with .pdf, in the current folder.")
 @catalog_option
-@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
-              help="Paper size, overriding the spec and template.")
-@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
+@page_size_option
+@template_option
 @click.option("--fillable", is_flag=True, help="Make the tracker's boxes fillable form check boxes too.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@strict_option
 @click.option("--grayscale", is_flag=True,
               help="Convert photos and logos to grayscale (smaller files, no colour casts).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
@@ -115,7 +139,8 @@ def validate(specs: tuple[Path, ...], catalog_dirs: tuple[Path, ...]) -> None:
 @click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a Makefile rule listing every file the PDF was built from (one spec only).")
 @click.option("--format", "output_format", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True,
-              help="pdf: the handout. json: the handout's model, every word it prints, as data.")
+              help="pdf: the handout. json: the handout's model, every word it prints, as data "
+                   "(SPEC.model.json unless -o names the file).")
 @reports_errors
 def build(specs, output, catalog_dirs, page_size, template, fillable, strict, grayscale, jobs, depfile,
           output_format) -> None:
@@ -125,11 +150,9 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
 
     from .build import BuildOptions, build_many, build_one, count_pages, keeping_records, single_target
     from .errors import display_path
-    from .templates import is_path
 
-    if template and is_path(template):  # typed on the command line: relative to where the user is
-        template = str(Path(template).absolute())
-    options = BuildOptions(tuple(catalog_dirs), page_size, template, fillable, strict, grayscale, output_format)
+    options = BuildOptions(tuple(catalog_dirs), page_size, _template_argument(template), fillable, strict, grayscale,
+                           output_format)
     if output == "-":  # to another program (the model to jq, the PDF to a printer), not a file named "-"
         if len(specs) != 1 or depfile:
             raise click.UsageError("-o - writes one handout to standard output: give one spec, and no --depfile")
@@ -148,7 +171,7 @@ def build(specs, output, catalog_dirs, page_size, template, fillable, strict, gr
         if output is None:
             from .clinic import default_output
 
-            configured = default_output(specs, output_format)  # routinepress.toml's `output` folder, if it names one
+            configured = default_output(specs)  # routinepress.toml's `output` folder, if it names one
             output = str(configured) if configured else None
         started = time.perf_counter()
         show_bar = sys.stderr.isatty() and len(specs) > 1
@@ -299,7 +322,7 @@ def catalog_check(folder, catalog_dirs) -> None:
 
 
 @catalog.command("sheet")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
+@click.option("-o", "--output", type=OutputPath(path_type=Path, dir_okay=False), default=Path("catalog-sheet.pdf"),
               show_default=True)
 @click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter",
               show_default=True)
@@ -329,7 +352,7 @@ def catalog_sheet(output, page_size, sizes, templates, only, catalog_dirs) -> No
 
 @main.command()
 @click.argument("exercise_id")
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+@click.option("-o", "--output", "out_dir", type=OutputPath(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder to write the pictures to.")
 @click.option("--format", "fmt", type=click.Choice(["png", "pdf"], case_sensitive=False), default="png",
               show_default=True)
@@ -364,15 +387,18 @@ def new(output, exercises, title, force, catalog_dirs) -> None:
     from . import catalog_tools
     from .build import write_atomic
     from .clinic import starter
-    from .config import find_config
+    from .config import apply_defaults, find_config
     from .errors import InputError
+    from .spec import check_spec
 
     if output.exists() and not force:
         raise InputError.single(output, "", "already exists; not overwriting it", "pass --force to replace it")
     config = find_config(output.parent if output.parent.is_dir() else Path.cwd())
-    doc = catalog_tools.starter_spec(_catalog(catalog_dirs, config.root), list(exercises),
-                                     title or "Home exercise program")
+    catalog = _catalog(catalog_dirs, config.root)
+    doc = catalog_tools.starter_spec(catalog, list(exercises), title or "Home exercise program")
     doc, from_config = starter(doc, config, keep=("title",) if title else ())
+    # What `new` writes, validate accepts: a title it would refuse is refused here, unwritten.
+    check_spec(apply_defaults(doc, config, output.parent), output, catalog, config.root)
     write_atomic(output, catalog_tools.dump(doc).encode("utf-8"))
     click.echo(f"wrote {output}")
     if from_config and config.file:
@@ -480,13 +506,12 @@ def init(folder, clinic) -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=OutputPath(path_type=Path),
               help="Output PDF (one spec) or folder (several). Default: as for build.")
 @catalog_option
-@click.option("--page-size", type=click.Choice(["letter", "a4"], case_sensitive=False),
-              help="Paper size, overriding the spec and template.")
-@click.option("--template", help="Template name, or a file (relative to the current folder), overriding the spec's.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@page_size_option
+@template_option
+@strict_option
 @reports_errors
 def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
     """Build, then rebuild whenever a file the handout uses changes.
@@ -497,13 +522,10 @@ def watch(specs, output, catalog_dirs, page_size, template, strict) -> None:
     """
     from .build import BuildOptions
     from .clinic import default_output
-    from .templates import is_path
     from .watch import check_targets, outputs
     from .watch import watch as watch_files
 
-    if template and is_path(template):  # typed on the command line: relative to where the user is
-        template = str(Path(template).absolute())
-    options = BuildOptions(tuple(catalog_dirs), page_size, template, strict=strict)
+    options = BuildOptions(tuple(catalog_dirs), page_size, _template_argument(template), strict=strict)
     targets = outputs(list(specs), output, None if output else default_output(specs))
     check_targets(list(specs), targets)
     try:

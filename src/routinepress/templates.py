@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import string
 from pathlib import Path
 from typing import Any
@@ -104,9 +105,10 @@ def _locate(name: str, base: Path | None) -> Path:
     if not is_path(name):
         file = resources.builtin_templates_dir() / f"{name}.json"
         if not file.is_file():
-            raise InputError([Diagnostic(
-                "template", "", f"unknown template '{name}'", f"built-in templates: {', '.join(builtin_names())}"
-            )])
+            hint = f"built-in templates: {', '.join(builtin_names())}"
+            if os.path.lexists((base or Path.cwd()) / name):  # a file named like a template: a path says which
+                hint += f"; for the file {name}, write ./{name}"
+            raise InputError([Diagnostic("template", "", f"unknown template '{name}'", hint)])
         return file
     file = (base or Path.cwd()) / name
     if not file.exists():
