@@ -108,12 +108,13 @@ def _week_parts(pdf: ReadPdf) -> list[tuple[int, int, list[int]]]:
     return parts
 
 
-@pytest.mark.parametrize("template,paper,strength_b", [("standard", "letter", 5), ("large-print", "a4", 7)])
+@pytest.mark.parametrize("template,paper,strength_b", [("standard", "letter", 9), ("large-print", "a4", 7)])
 def test_a_week_taller_than_a_page_leaves_three_rows_or_more_on_each(tmp_path, template, paper, strength_b):
-    """21 or 23 rows a week, three weeks: the first part of a week starts under what comes
+    """25 or 23 rows a week, three weeks: the first part of a week starts under what comes
     before, the next fills a page, and the last was one row alone at the top of a page
-    (standard Letter week 3, large print A4 week 1). Every part now has three or more rows,
-    in order, none lost, its header row repeated."""
+    (standard Letter week 3 at 21 rows, large print A4 week 1). Every part now has three or
+    more rows, in order, none lost, its header row repeated. (Standard Letter's 21 rows now
+    fit a page, their three boxes a day two over one.)"""
     sections = [*BIG_SECTIONS[:3], BIG_SECTIONS[3] | {"exercises": BIG_SECTIONS[3]["exercises"][:strength_b]}]
     doc = minimal_spec(sections=sections, tracker={"weeks": 3, "start_date": "2026-12-28", "pain_score": False})
     pdf = _build(tmp_path, doc, "--template", template, "--page-size", paper)
@@ -203,3 +204,41 @@ def test_fewer_boxes_than_another_rows_sit_centred_in_their_cell(tmp_path, templ
         for r in single:
             left, right = max(x for x in verticals if x <= r["x0"]), min(x for x in verticals if x >= r["x1"])
             assert abs((r["x0"] + r["x1"]) / 2 - (left + right) / 2) < 0.1, (r, left, right)
+
+
+def _ten_with_three_a_day(weeks: int) -> dict:
+    """Review E's clinic program: ten exercises, one of them up to three times a day."""
+    return minimal_spec(page_size="letter", show_at_a_glance=False, sections=[
+        {"title": "Daily", "frequency": {"days_per_week": 7}, "exercises": [
+            "knee-to-chest", "lower-trunk-rotation", "supine-piriformis-stretch", "butterfly-stretch"]},
+        {"title": "Strength", "frequency": {"days_per_week": 3}, "exercises": [
+            "bridge", "clamshell", "prone-straight-leg-raise", "standing-hip-abduction", "banded-backward-walk"]},
+        {"title": "When your back is stiff", "frequency": {"as_needed": True, "times_per_day": 3},
+         "exercises": ["double-knee-to-chest"]}],
+        tracker={"weeks": weeks, "start_date": "2026-12-07"})
+
+
+def test_a_days_boxes_stack_where_that_puts_more_weeks_on_a_page(tmp_path):
+    """Three boxes a day side by side made the days so wide that four names wrapped, and each
+    week came just over half a page: six weeks took six half-empty pages. Two over one gives
+    the names room, and two weeks share each page. A single week keeps its boxes in a line."""
+    from routinepress.templates import load_template
+
+    box = load_template("standard")["tracker"]["box_size_pt"]
+    six = _build(tmp_path, _ten_with_three_a_day(6), name="six")
+    pages = _weeks_pages(six, 6)
+    assert len(set(pages)) <= 4, pages  # was 6: a page each
+    one = _build(tmp_path, _ten_with_three_a_day(1), name="one")
+    for pdf, shape in ((six, [2, 1]), (one, [3])):
+        with pdf.plumber() as plumbed:
+            page = plumbed.pages[pdf.pages_with("Week 1 ")[0]]
+            cells = [boxes for boxes in _day_cells(page, box, gap=2).values() if len(boxes) == 3]
+            assert len(cells) in (7, 14)  # a week's days (two weeks on the page: both)
+            assert [len(line) for line in _lines_of(cells[0])] == shape
+
+
+def _lines_of(boxes: list[dict]) -> list[list[dict]]:
+    rows: dict[int, list[dict]] = {}
+    for r in boxes:
+        rows.setdefault(round(r["top"]), []).append(r)
+    return [rows[top] for top in sorted(rows)]

@@ -323,6 +323,9 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         else:
             together = 1
     short = together > 1
+    if together == 1 and per_table == 7 and per_line > 1:  # (a week too tall for a page may fit one so)
+        per_line, day_width = _most_weeks_a_page(handout, styles, words, per_line,
+                                                 {n: width_for(n, dates) for n in range(per_line, 0, -1)})
     story: list[Flowable] = []
     # "each day" only where every row has one box a day; "each time" where some have more.
     intro = words["tracker_intro_sessions" if most_boxes > 1 else "tracker_intro"]
@@ -335,7 +338,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
             grid = _week_grid(handout, styles, words, fillable, weeks, days, day_width, per_line, short)
             # Space between tables, before each but the first: a frame drops it at the top of
             # a page, where a space after the last table would have kept a week off the page.
-            grid.spaceBefore = styles.gap * 1.5 if week or first else 0
+            grid.spaceBefore = styles.gap * WEEK_SPACE if week or first else 0
             tables.append(grid)
         # A week stays whole on one page (the first with the tracker's heading); only a week
         # taller than a page splits, between rows, starting under what comes before it and
@@ -345,6 +348,26 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
         story.append(StartHereIfRoom(block, WEEK_LEAST_ROWS) if taller else KeepTogether(block))
         heading = []
     return story
+
+
+WEEK_SPACE = 1.5  # between two week tables, in the template's gaps
+
+
+def _most_weeks_a_page(handout: Handout, styles: Styles, words: Words, per_line: int,
+                       day_widths: dict[int, float]) -> tuple[int, float]:
+    """Of a day's boxes to a line (`day_widths`: per count, a day's width), the count that puts
+    the most weeks on a page, and its day width; the widest of equals. Fewer boxes to a line
+    make the days narrower and the names wider, so fewer names wrap: a week of ten exercises
+    with a "3 times a day" row came 52 pt too tall for two to share a page, and six weeks
+    took six half-empty pages."""
+    space = styles.gap * WEEK_SPACE
+
+    def weeks_a_page(n: int) -> int:
+        grid = _week_grid(handout, styles, words, False, range(1), range(7), day_widths[n], n)
+        return int((styles.frame_height + space) // (sum(grid.row_heights()) + space))
+
+    best = max(day_widths, key=lambda n: (min(weeks_a_page(n), handout.tracker.weeks), n))
+    return best, day_widths[best]
 
 
 NAMES_SHARE = 0.35  # of the width, kept for the exercises' names when weeks share a table
