@@ -120,9 +120,10 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     except LayoutError:
         culprit = _culprit(handout, styles, words, page_size)
         raise LayoutFailure(
-            f"{source_name}: {culprit} does not fit on one page with this template "
+            f"{source_name}: {culprit} does not fit on one page with the template {template.name} on "
+            f"{page_size.upper() if len(page_size) == 2 else page_size.title()} paper "
             f"(a picture, table row or word taller or wider than the page); "
-            f"use larger paper, smaller margins or smaller text"
+            f"use larger paper, or a template with smaller margins or smaller text"
         ) from None
     return RenderResult(buffer.getvalue(), doc.page, warnings)
 
