@@ -189,7 +189,7 @@ BAD_CONFIGS = {
     "unknown-default": ('[defaults]\ntitel = "x"\n', "defaults.titel", "unknown field 'titel'",
                         "did you mean 'title'?"),
     "wrong-type": ('[defaults.clinician]\nphone = 5550100\n', "defaults.clinician.phone",
-                   "expected text, not a whole number", None),
+                   "expected text, not the number 5550100", None),
     "wrong-enum": ('[defaults]\npage_size = "a5"\n', "defaults.page_size", "'a5' is not one of", None),
     "catalog-missing": ('catalog = ["nope"]\n', "catalog[0]", "catalog folder not found: nope", None),
     "catalog-leaves": ('catalog = ["../catalog"]\n', "catalog[0]", "'../catalog' leaves the folder", None),

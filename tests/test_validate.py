@@ -145,3 +145,17 @@ def test_a_template_name_that_is_also_a_file_here_says_how_to_name_the_file(tmp_
     assert "  hint: built-in templates: compact, large-print, standard; for the file mine, write ./mine" in (
         result.stderr.splitlines())
     assert run_cli("validate", tmp_path / "spec.json", "--template", "./mine", cwd=tmp_path).code == 0
+
+
+def test_a_wrong_type_is_named_as_it_was_written(tmp_path):
+    """"expected a whole number, not a number" (for 10.5) and "not true/false" read as riddles."""
+    spec = write_spec(tmp_path, minimal_spec(title=5, sections=[{"title": "A", "exercises": [
+        {"ref": "bridge", "dosage": {"reps": True, "sets": 10.5}}]}], tracker={"weeks": 2.0}))
+    result = run_cli("validate", spec.name, cwd=tmp_path)
+    assert result.code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [
+        "error: spec.json: $.title: expected text, not the number 5",
+        "error: spec.json: $.sections[0].exercises[0].dosage.reps: expected a whole number or an object, not true",
+        "error: spec.json: $.sections[0].exercises[0].dosage.sets: expected a whole number or null, "
+        "not 10.5, a number with a fraction",
+    ]

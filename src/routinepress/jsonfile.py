@@ -423,11 +423,15 @@ _TYPE_WORDS = {"string": "text", "object": "an object", "array": "a list", "inte
 
 
 def _type_word(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    names = {dict: "object", list: "array", str: "string", int: "integer", float: "number"}
+    """What was written, as the reader wrote it: "true", "10.5, a number with a fraction" ("a
+    number" read wrongly beside "expected a whole number")."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        shown = json.dumps(value)
+        return f"{shown}, a number with a fraction" if isinstance(value, float) and not value.is_integer() \
+            else f"the number {shown}"
+    names = {dict: "object", list: "array", str: "string"}
     return _TYPE_WORDS[names.get(type(value), "string")]
 
 

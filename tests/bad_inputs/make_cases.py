@@ -157,7 +157,7 @@ case("wrong-types-at-depth", "Wrong JSON types at several depths, every one repo
      errors=[(S, "$.title", "expected text, not a whole number"),
              (S, "$.sections[0].frequency.days_per_week", "expected a whole number, not text"),
              (S, f"{E0}.dosage.sets", "expected a whole number or null, not text"),
-             (S, f"{E0}.dosage.hold_seconds", "expected a number or null, not true/false"),
+             (S, f"{E0}.dosage.hold_seconds", "expected a number or null, not true"),
              (S, "$.patient.name", "expected text, not a list"),
              (S, "$.tracker.pain_score", "expected true/false, not text")],
      error_count=6, ordered=True)
