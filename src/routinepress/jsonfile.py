@@ -431,8 +431,7 @@ def _type_word(value: Any) -> str:
         shown = json.dumps(value)
         return f"{shown}, a number with a fraction" if isinstance(value, float) and not value.is_integer() \
             else f"the number {shown}"
-    names = {dict: "object", list: "array", str: "string"}
-    return _TYPE_WORDS[names.get(type(value), "string")]
+    return _TYPE_WORDS["object" if isinstance(value, dict) else "array" if isinstance(value, list) else "string"]
 
 
 def range_problems(document: Any, schema_name: str) -> list[tuple[str, str, str]]:
