@@ -159,3 +159,14 @@ def test_a_wrong_type_is_named_as_it_was_written(tmp_path):
         "error: spec.json: $.sections[0].exercises[0].dosage.sets: expected a whole number or null, "
         "not 10.5, a number with a fraction",
     ]
+
+
+def test_a_spec_reached_through_a_link_is_named_as_the_user_named_it(tmp_path):
+    """Its relative paths resolve beside the link, so its messages name the link too (they
+    named the link's target, a file the user never typed)."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    write_spec(tmp_path / "real", minimal_spec(sections=[{"title": "A", "exercises": ["brige"]}]), "s.json")
+    (tmp_path / "links" / "mine.json").symlink_to("../real/s.json")
+    result = run_cli("validate", "links/mine.json", cwd=tmp_path)
+    assert result.stderr.startswith("error: links/mine.json: $.sections[0].exercises[0]: unknown exercise 'brige'")

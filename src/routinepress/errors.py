@@ -7,6 +7,7 @@ such as ``$.sections[0].exercises[2]`` or ``line 4, column 7``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -80,8 +81,8 @@ def failure_report(exc: BaseException) -> tuple[list[str], int]:
 def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    try:  # (abspath, not resolve: a spec reached through a link is named as the user named it)
+        return str(Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
 
