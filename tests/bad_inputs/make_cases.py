@@ -154,7 +154,7 @@ case("wrong-types-at-depth", "Wrong JSON types at several depths, every one repo
           sections=[{"title": "Moves", "frequency": {"days_per_week": "3"},
                      "exercises": [{"ref": "bridge", "dosage": {"sets": "2", "hold_seconds": True}}]}],
           tracker={"weeks": 2, "pain_score": "yes"}),
-     errors=[(S, "$.title", "expected text, not a whole number"),
+     errors=[(S, "$.title", "expected text, not the number 5"),
              (S, "$.sections[0].frequency.days_per_week", "expected a whole number, not text"),
              (S, f"{E0}.dosage.sets", "expected a whole number or null, not text"),
              (S, f"{E0}.dosage.hold_seconds", "expected a number or null, not true"),
@@ -164,7 +164,7 @@ case("wrong-types-at-depth", "Wrong JSON types at several depths, every one repo
 case("sections-not-array", "sections must be an array.", spec(sections={"title": "Moves"}),
      errors=[(S, "$.sections", "expected a list, not an object")], error_count=1)
 case("exercise-entry-number", "An exercise entry that is a number.", ex(5),
-     errors=[(S, E0, "expected text or an object, not a whole number")], error_count=1)
+     errors=[(S, E0, "expected text or an object, not the number 5")], error_count=1)
 case("reps-wrong-type", "reps is a whole number or a {min, max} range.",
      ex({"ref": "bridge", "dosage": {"reps": "ten"}}),
      errors=[(S, f"{E0}.dosage.reps", "expected a whole number or an object, not text")], error_count=1)
@@ -245,7 +245,7 @@ case("every-problem-at-once", "One run reports every problem, each on its own li
      errors=[(S, E0, "unknown exercise 'brige'", "did you mean 'bridge'?"),
              (S, "$.sections[0].exercises[1].dosage.reps", "the range runs backwards: min 9 is more than max 3"),
              (S, "$.sections[0].exercises[1].dosage.side", "'up' is not one of"),
-             (S, "$.sections[0].exercises[2]", "expected text or an object, not a whole number"),
+             (S, "$.sections[0].exercises[2]", "expected text or an object, not the number 7"),
              (S, "$.titel", "unknown field 'titel'", "did you mean 'title'?"),
              (S, "$.date", "'2026-02-30' is not a real date"),
              (S, "$.tracker.weeks", "-1 is less than the minimum of 0")],
