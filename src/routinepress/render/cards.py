@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 
 from ..model import Card, Handout
-from . import layouts
+from . import layouts, replay
 from .drawings import RecordedDrawing
 from .linebreaks import NO_BREAK, tie_units, unbroken
 from .pictures import PictureSource, picture_grid
@@ -74,6 +74,10 @@ class Columns(Flowable):
         super().__init__()
         self.columns, self.gap = columns, gap
         self._measured_at: float | None = None
+        # What it holds, for replay.py to keep its drawing by (set by fitted_card), and the
+        # styles that key names by id
+        self.replay_key: tuple | None = None
+        self.replay_owner: object = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._measured_at != availWidth:
@@ -83,6 +87,9 @@ class Columns(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        replay.draw(self, self.replay_key, self.replay_owner, self._draw_columns)
+
+    def _draw_columns(self) -> None:
         x = 0.0
         for width, flows in self.columns:
             y, after = self.height, 0.0
@@ -207,6 +214,12 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
             _CHOSEN.clear()
         _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
     flows = card_flowables(card, styles, words, pictures, layout, text)
+    # A card's columns draw the same in every handout that prints it: kept by all that
+    # decides the card and its arrangement (replay.py adds the size and the canvas state).
+    columns = [flow for flow in flows if isinstance(flow, Columns)]
+    for n, flow in enumerate(columns):
+        flow.replay_key = (*decided_by, layout, pictures.grayscale, n)
+        flow.replay_owner = styles
     if layout.pictures != "flow":
         return flows
     from .parts import continued_under
