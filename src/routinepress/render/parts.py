@@ -363,6 +363,7 @@ def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowabl
     split = min(range(1, len(items) + 1),
                 key=lambda n: max(stack_height(items[:n], half), stack_height(items[n:], half)))
     columns = Columns([(half, items[:split]), (half, items[split:])], styles.gap * 2)
+    columns.replay_key, columns.replay_owner = ("dosing_notes", tuple(handout.dosing_notes)), styles
     return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), columns])]
 
 

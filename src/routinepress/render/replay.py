@@ -37,6 +37,9 @@ font_uses = threading.local()
 # The graphics state a drawing starts in, but where it is: its operators are relative to it.
 _ENTRY_STATE = tuple(name for name in Canvas.STATE_ATTRIBUTES if name != "_currentMatrix")
 _FONT_NAME = re.compile(r"/F\d+(?:\+\d+)?")
+# What a drawing may leave set, to be set again by a replay. Not the transparency state, which
+# is the page's resources too.
+_LEFT_SET = tuple(name for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate")
 # The document's parts that a recorded font use may change (a font named the first time).
 _FONT_PARTS = ("fontMapping", "delayedFonts")
 
@@ -46,6 +49,9 @@ class Recording(NamedTuple):
     operators: str  # what the drawing wrote, one entry of the page's list
     uses: tuple[tuple, ...]  # ("split", font, args, answer) and ("name", font, args, answer), in order
     pdf_version: Any  # the document's version when it was drawn (transparency raises it)
+    # The graphics state it left (a colour or line width set and not restored): its
+    # drawOn restores the state right after, but until then it is as drawing leaves it.
+    state_after: dict[str, Any]
 
 
 _RECORDED: dict[tuple, Recording] = {}
@@ -68,6 +74,7 @@ def draw(flowable, key: Hashable | None, owner: Any, drawing: Callable[[], None]
             and _same_uses(known.uses, canvas._doc)):
         if known.operators:
             canvas._code.append(known.operators)
+        canvas.__dict__.update(known.state_after)
         _counts["replayed"] += 1
         return
     recording = _record(canvas, drawing, owner)
@@ -126,8 +133,10 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     written = code[start:]
     if written and written[-1].endswith(" cm"):
         return None  # the next transform would fold into it: as one entry, it could not
-    if not _unchanged(canvas_before, _snapshot(canvas.__dict__), ("_code",)):
+    canvas_after = _snapshot(canvas.__dict__)
+    if not _unchanged(canvas_before, canvas_after, ("_code", *_LEFT_SET)):
         return None
+    state_after = {name: canvas.__dict__[name] for name in _LEFT_SET if canvas_before[name] != canvas_after[name]}
     if not _unchanged(doc_before, _snapshot(doc.__dict__), _FONT_PARTS):
         return None
     used_fonts = {font.fontName for _, font, _, _ in uses}
@@ -137,7 +146,32 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     answered = {answer for kind, _, _, answer in uses if kind == "name"}
     if any(name not in answered for name in _FONT_NAME.findall(operators)):
         return None
-    return Recording(owner, operators, tuple(uses), doc._pdfVersion)
+    return Recording(owner, operators, _telling(uses), doc._pdfVersion, state_after)
+
+
+def _telling(uses: list[tuple]) -> tuple[tuple, ...]:
+    """The uses that can change a document or answer otherwise in another: a card makes
+    dozens, and most are plain ASCII text in a font already used, which fonts.Font codes
+    as itself and which changes nothing (test_internals), or a subset's name asked again,
+    which is the name given the first time."""
+    kept: list[tuple] = []
+    split_fonts: set = set()
+    named: set = set()
+    for use in uses:
+        kind, font, args, answer = use
+        if kind == "split":
+            text = args[0]
+            plain = (getattr(font, "_ascii_is_itself", False) and isinstance(text, str) and text.isascii()
+                     and text.isprintable() and answer == [(0, text.encode("ascii"))])
+            if plain and font in split_fonts:
+                continue
+            split_fonts.add(font)
+        else:
+            if (font, args) in named:
+                continue
+            named.add((font, args))
+        kept.append(use)
+    return tuple(kept)
 
 
 def _snapshot(attributes: dict) -> dict[str, tuple[int, int | None]]:
