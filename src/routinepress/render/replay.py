@@ -68,7 +68,7 @@ def draw(flowable, key: Hashable | None, owner: Any, drawing: Callable[[], None]
     if entry is None:
         drawing()
         return
-    full_key = (key, id(owner), flowable.width, flowable.height, entry)
+    full_key = (key, id(owner), getattr(flowable, "width", None), getattr(flowable, "height", None), entry)
     known = _RECORDED.get(full_key)
     if (known is not None and known.owner is owner and known.pdf_version == canvas._doc._pdfVersion
             and _same_uses(known.uses, canvas._doc)):
@@ -127,7 +127,7 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     try:
         drawing()
     finally:
-        stack.remove(uses)
+        stack.pop()  # ours: one held inside it has taken its own off already
     if canvas._code is not code or len(code) < start or (start and code[start - 1] is not before_last):
         return None
     written = code[start:]
@@ -192,11 +192,16 @@ def _entry_state(canvas) -> tuple | None:
     out = []
     attributes = canvas.__dict__
     for name in _ENTRY_STATE:
-        value = _frozen(attributes.get(name))
-        if value is _UNKNOWN:
-            return None
+        value = attributes.get(name)
+        if type(value) not in _SCALARS:
+            value = _frozen(value)
+            if value is _UNKNOWN:
+                return None
         out.append(value)
     return tuple(out)
+
+
+_SCALARS = frozenset((int, float, str, bool, type(None)))
 
 
 _UNKNOWN = object()
