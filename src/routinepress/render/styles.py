@@ -304,7 +304,7 @@ def _make_styles(template: Template, page_size: str) -> Styles:
 def table_replay_key(rows: list[list], widths: list[float], commands: list[tuple], *more) -> tuple | None:
     """A table's content as replay.py keys it: each cell's text and style (the style itself,
     not its id), the column widths and the style commands; None if a cell is something else."""
-    cells = []
+    cells: list[object] = []
     for row in rows:
         for cell in row:
             flows = cell if isinstance(cell, list) else [cell]
