@@ -127,3 +127,23 @@ def test_the_canvas_internals_replay_reads_are_still_there():
     canvas.showPage()
     canvas.save()
     assert b"1 0 0 1 4 6 cm\nn 0 0 5 5 re" in canvas.getpdfdata()
+
+
+def test_keyed_columns_are_measured_once_per_width():
+    """A card's columns keep their height by the replay key: a second build reads it (shown
+    by a height altered in between, which moves what follows), and gives the same bytes."""
+    from routinepress.render import cards
+
+    spec = HANDOUTS / "mixed-short.json"
+    cards._HEIGHTS.clear()
+    first = build_handout(spec)
+    assert cards._HEIGHTS, "no columns measured by key"
+    assert build_handout(spec) == first
+    kept = dict(cards._HEIGHTS)
+    try:
+        for key, (owner, height) in kept.items():
+            cards._HEIGHTS[key] = (owner, height + 40)
+        assert build_handout(spec) != first, "the kept heights were not read"
+    finally:
+        cards._HEIGHTS.clear()
+    assert build_handout(spec) == first

@@ -81,7 +81,17 @@ class Columns(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._measured_at != availWidth:
-            self.height = max(stack_height(flows, width) for width, flows in self.columns)
+            # Columns with a replay key hold the same in every build: measured once per width.
+            key = (self.replay_key, availWidth) if self.replay_key is not None else None
+            known = _HEIGHTS.get(key) if key else None
+            if known is not None and known[0] is self.replay_owner:
+                self.height = known[1]
+            else:
+                self.height = max(stack_height(flows, width) for width, flows in self.columns)
+                if key:
+                    if len(_HEIGHTS) >= _HEIGHTS_LIMIT:
+                        _HEIGHTS.clear()
+                    _HEIGHTS[key] = (self.replay_owner, self.height)  # (the owner kept alive with its id)
             self._measured_at = availWidth
         self.width = availWidth
         return self.width, self.height
@@ -99,6 +109,11 @@ class Columns(Flowable):
                 flowable.drawOn(self.canv, x, y)
                 after = flowable.getSpaceAfter()
             x += width + self.gap
+
+
+# Each keyed Columns' height by its replay key and width, with the styles the key names by id.
+_HEIGHTS: dict[tuple, tuple[object, float]] = {}
+_HEIGHTS_LIMIT = 5_000
 
 
 def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
