@@ -147,3 +147,23 @@ def test_keyed_columns_are_measured_once_per_width():
     finally:
         cards._HEIGHTS.clear()
     assert build_handout(spec) == first
+
+
+def test_a_card_chooses_its_tighter_layout_once(monkeypatch):
+    """The benchmark's handout has a card that takes smaller pictures to fit a page's foot
+    (FitToRoom). Its arrangement is chosen in the first build; a second build chooses none,
+    for it or for any card, and gives the same bytes."""
+    from conftest import REPO
+
+    from routinepress.render import cards
+
+    spec = REPO / "bench" / "specs" / "standard-8.json"
+    cards._CHOSEN.clear()
+    tried = []
+    original = cards._shortest
+    monkeypatch.setattr(cards, "_shortest", lambda *args: tried.append(args[4]) or original(*args))
+    first = build_handout(spec)
+    assert any(scale == cards.TIGHTER_SCALE for modes in tried for _, scale in modes), "no card took its tighter layout"
+    tried.clear()
+    assert build_handout(spec) == first
+    assert tried == []

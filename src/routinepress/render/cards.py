@@ -228,13 +228,7 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
         if len(_CHOSEN) >= _CHOSEN_LIMIT:
             _CHOSEN.clear()
         _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
-    flows = card_flowables(card, styles, words, pictures, layout, text)
-    # A card's columns draw the same in every handout that prints it: kept by all that
-    # decides the card and its arrangement (replay.py adds the size and the canvas state).
-    columns = [flow for flow in flows if isinstance(flow, Columns)]
-    for n, flow in enumerate(columns):
-        flow.replay_key = (*decided_by, layout, pictures.grayscale, n)
-        flow.replay_owner = styles
+    flows = _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
     if layout.pictures != "flow":
         return flows
     from .parts import continued_under
@@ -281,13 +275,35 @@ def _picture_files(card: Card) -> tuple:
     return tuple(out)
 
 
+def _keyed(flows: list[Flowable], decided_by: tuple, layout: Layout, pictures: PictureSource,
+           styles: Styles) -> list[Flowable]:
+    """`flows`, their columns keyed for replay.py: a card's columns draw the same in every
+    handout that prints it, so they are kept by all that decides the card and its arrangement
+    (replay.py adds the size and the canvas state)."""
+    columns = [flow for flow in flows if isinstance(flow, Columns)]
+    for n, flow in enumerate(columns):
+        flow.replay_key = (*decided_by, layout, pictures.grayscale, n)
+        flow.replay_owner = styles
+    return flows
+
+
 def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                     scale: float) -> list[Flowable]:
-    """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
-    modes = [("beside", scale), ("above", scale)]
+    """The card's shortest arrangement with its pictures at `scale`, beside or above the steps
+    (chosen once per process, as fitted_card's are: a card that takes its tighter layout at a
+    page's foot does so in every handout of a batch)."""
     text = CardText.of(card, styles, words)
-    return card_flowables(card, styles, words, pictures, _shortest(card, styles, words, pictures, modes, text)[0],
-                          text)
+    decided_by = (repr(card), tuple(words.items()), "tighter", scale, _picture_files(card))
+    key = (*decided_by, id(styles))
+    known = _CHOSEN.get(key)
+    if known is not None and known[0] is styles:
+        layout = known[1]
+    else:
+        layout = _shortest(card, styles, words, pictures, [("beside", scale), ("above", scale)], text)[0]
+        if len(_CHOSEN) >= _CHOSEN_LIMIT:
+            _CHOSEN.clear()
+        _CHOSEN[key] = (styles, layout)
+    return _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
 
 
 def _shortest(card: Card, styles: Styles, words: Words, pictures: PictureSource,
