@@ -167,3 +167,25 @@ def test_a_card_chooses_its_tighter_layout_once(monkeypatch):
     tried.clear()
     assert build_handout(spec) == first
     assert tried == []
+
+
+def test_a_replay_stops_at_the_first_font_use_that_answers_otherwise():
+    """Recorded where a letter went to a second subset (the first full of other letters),
+    replayed where it goes to the first: asking the second subset's name there would fail,
+    so the replay stops at the split, and the drawing writes what it writes there."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    replay._RECORDED.clear()
+    crowded = _canvas()
+    letters = [chr(code) for code in sorted(getFont(fonts.REGULAR).face.charToGlyph) if code > 0xA0]
+    _text(crowded, fonts.REGULAR, "".join(letters[:200]))  # fills the first subset
+    late = letters[200]
+    replay.draw(_Probe(crowded), ("probe", 2), None, lambda: _text(crowded, fonts.REGULAR, late))
+    assert any(kind == "name" and args == (1,) for kind, _, args, _ in next(iter(replay._RECORDED.values())).uses)
+
+    fresh, drawn = _canvas(), _canvas()
+    for canvas in (fresh, drawn):
+        _text(canvas, fonts.REGULAR, "x")
+    replay.draw(_Probe(fresh), ("probe", 2), None, lambda: _text(fresh, fonts.REGULAR, late))
+    _text(drawn, fonts.REGULAR, late)
+    assert fresh._code == drawn._code

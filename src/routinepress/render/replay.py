@@ -95,14 +95,15 @@ def _keep(key: tuple, recording: Recording) -> None:
 
 
 def _same_uses(uses: tuple[tuple, ...], doc) -> bool:
-    """Make the recorded font uses on `doc`, in order (as drawing would make them first);
-    whether each answered as recorded. Every use is made even after a mismatch, so that the
-    drawing that follows then finds the fonts as it would have anyway."""
-    same = True
+    """Make the recorded font uses on `doc`, in order, up to the first that answers otherwise;
+    whether all answered as recorded. Drawing makes the same uses first, up to that one, and
+    making one again changes nothing: a drawing after a mismatch writes what it would have.
+    (Past a mismatch the next use may not even apply: a subset this document never made.)"""
     for kind, font, args, answer in uses:
         method = font.splitString if kind == "split" else font.getSubsetInternalName
-        same = method(*args[:1], doc, *args[1:]) == answer and same
-    return same
+        if method(*args[:1], doc, *args[1:]) != answer:
+            return False
+    return True
 
 
 def note_use(kind: str, font, args: tuple, answer) -> None:
