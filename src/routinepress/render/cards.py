@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 
 from ..model import Card, Handout
-from . import layouts
+from . import layouts, replay
 from .drawings import RecordedDrawing
 from .linebreaks import NO_BREAK, tie_units, unbroken
 from .pictures import PictureSource, picture_grid
@@ -74,15 +74,32 @@ class Columns(Flowable):
         super().__init__()
         self.columns, self.gap = columns, gap
         self._measured_at: float | None = None
+        # What it holds, for replay.py to keep its drawing by (set by fitted_card), and the
+        # styles that key names by id
+        self.replay_key: tuple | None = None
+        self.replay_owner: object = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._measured_at != availWidth:
-            self.height = max(stack_height(flows, width) for width, flows in self.columns)
+            # Columns with a replay key hold the same in every build: measured once per width.
+            key = (self.replay_key, availWidth) if self.replay_key is not None else None
+            known = _HEIGHTS.get(key) if key else None
+            if known is not None and known[0] is self.replay_owner:
+                self.height = known[1]
+            else:
+                self.height = max(stack_height(flows, width) for width, flows in self.columns)
+                if key:
+                    if len(_HEIGHTS) >= _HEIGHTS_LIMIT:
+                        _HEIGHTS.clear()
+                    _HEIGHTS[key] = (self.replay_owner, self.height)  # (the owner kept alive with its id)
             self._measured_at = availWidth
         self.width = availWidth
         return self.width, self.height
 
     def draw(self) -> None:
+        replay.draw(self, self.replay_key, self.replay_owner, self._draw_columns)
+
+    def _draw_columns(self) -> None:
         x = 0.0
         for width, flows in self.columns:
             y, after = self.height, 0.0
@@ -92,6 +109,11 @@ class Columns(Flowable):
                 flowable.drawOn(self.canv, x, y)
                 after = flowable.getSpaceAfter()
             x += width + self.gap
+
+
+# Each keyed Columns' height by its replay key and width, with the styles the key names by id.
+_HEIGHTS: dict[tuple, tuple[object, float]] = {}
+_HEIGHTS_LIMIT = 5_000
 
 
 def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
@@ -206,7 +228,7 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
         if len(_CHOSEN) >= _CHOSEN_LIMIT:
             _CHOSEN.clear()
         _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
-    flows = card_flowables(card, styles, words, pictures, layout, text)
+    flows = _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
     if layout.pictures != "flow":
         return flows
     from .parts import continued_under
@@ -253,13 +275,35 @@ def _picture_files(card: Card) -> tuple:
     return tuple(out)
 
 
+def _keyed(flows: list[Flowable], decided_by: tuple, layout: Layout, pictures: PictureSource,
+           styles: Styles) -> list[Flowable]:
+    """`flows`, their columns keyed for replay.py: a card's columns draw the same in every
+    handout that prints it, so they are kept by all that decides the card and its arrangement
+    (replay.py adds the size and the canvas state)."""
+    columns = [flow for flow in flows if isinstance(flow, Columns)]
+    for n, flow in enumerate(columns):
+        flow.replay_key = (*decided_by, layout, pictures.grayscale, n)
+        flow.replay_owner = styles
+    return flows
+
+
 def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureSource,
                     scale: float) -> list[Flowable]:
-    """The card's shortest arrangement with its pictures at `scale`, beside or above the steps."""
-    modes = [("beside", scale), ("above", scale)]
+    """The card's shortest arrangement with its pictures at `scale`, beside or above the steps
+    (chosen once per process, as fitted_card's are: a card that takes its tighter layout at a
+    page's foot does so in every handout of a batch)."""
     text = CardText.of(card, styles, words)
-    return card_flowables(card, styles, words, pictures, _shortest(card, styles, words, pictures, modes, text)[0],
-                          text)
+    decided_by = (repr(card), tuple(words.items()), "tighter", scale, _picture_files(card))
+    key = (*decided_by, id(styles))
+    known = _CHOSEN.get(key)
+    if known is not None and known[0] is styles:
+        layout = known[1]
+    else:
+        layout = _shortest(card, styles, words, pictures, [("beside", scale), ("above", scale)], text)[0]
+        if len(_CHOSEN) >= _CHOSEN_LIMIT:
+            _CHOSEN.clear()
+        _CHOSEN[key] = (styles, layout)
+    return _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
 
 
 def _shortest(card: Card, styles: Styles, words: Words, pictures: PictureSource,

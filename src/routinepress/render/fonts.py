@@ -9,6 +9,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from . import replay
+
 REGULAR, BOLD = "Atkinson", "Atkinson-Bold"
 # Upright faces only. Slanted letters are harder to read for the people these handouts are
 # for, and nothing in a handout asks for them (user text is escaped, so it brings no <i>):
@@ -77,8 +79,18 @@ class Font(TTFont):
     def splitString(self, text, doc, encoding="utf-8"):
         if (self._ascii_is_itself and isinstance(text, str) and text.isascii() and text.isprintable()
                 and doc in self.state and text):
-            return [(0, text.encode("ascii"))]
-        return super().splitString(text, doc, encoding)
+            answer = [(0, text.encode("ascii"))]
+        else:
+            answer = super().splitString(text, doc, encoding)
+        if getattr(replay.font_uses, "stack", None):  # a drawing is being recorded (replay.py)
+            replay.note_use("split", self, (text, encoding), answer)
+        return answer
+
+    def getSubsetInternalName(self, subset, doc):
+        name = super().getSubsetInternalName(subset, doc)
+        if getattr(replay.font_uses, "stack", None):
+            replay.note_use("name", self, (subset,), name)
+        return name
 
 
 def path(name: str) -> str:

@@ -20,7 +20,7 @@ from ..model import Handout
 from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
 from .linebreaks import tie_units
 from .pictures import PictureSource
-from .styles import Paragraph, Styles, Table, esc, text_width
+from .styles import Paragraph, Styles, Table, esc, table_replay_key, text_width
 
 Words = Mapping[str, str]  # the handout's labels, in its language
 BULLET = "\u2022"
@@ -104,11 +104,12 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
             rows.append([pair[0], ""])
         if not long[0]:
             keep_with_next.append(label_row)
-    table = _StopTable(rows, colWidths=[styles.frame_width / 2] * 2, splitInRow=1, repeatRows=1)
+    widths = [styles.frame_width / 2] * 2
+    table = _StopTable(rows, colWidths=widths, splitInRow=1, repeatRows=1)
     border = styles.colour("stop_border")
     table.continued_heading = Paragraph(esc(words["stop_if_continued"]), styles.heading)
     table.border = border
-    table.setStyle(TableStyle([
+    commands = [
         ("BACKGROUND", (0, 0), (-1, -1), styles.colour("stop_fill")),
         ("BOX", (0, 0), (-1, -1), 2.5, border),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -118,7 +119,9 @@ def stop_box(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), _StopTable.END_PADDING),
         *[("SPAN", (0, r), (1, r)) for r in spans],
         *[("NOSPLIT", (0, r), (-1, r + 1)) for r in keep_with_next],
-    ]))
+    ]
+    table.setStyle(TableStyle(commands))
+    table.replay_key = table_replay_key(rows, widths, commands, "stop")
     return [table, Spacer(1, styles.gap)]
 
 
@@ -171,9 +174,11 @@ def pain_rule(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
 
 def _boxed(content: list[Flowable], styles: Styles) -> Table:
     table = Table([[content]], colWidths=[styles.frame_width])
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, styles.colour("stop_border")),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                               ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    commands = [("BOX", (0, 0), (-1, -1), 1.5, styles.colour("stop_border")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+    table.setStyle(TableStyle(commands))
+    table.replay_key = table_replay_key([[content]], [styles.frame_width], commands)
     table.spaceAfter = styles.gap * 1.5
     return table
 
@@ -203,7 +208,8 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
     often = max(text_width(text, styles.body)
                 for text in [words["how_often"], *(c.frequency_text for c in handout.cards)]) + 14
     often = min(max(often, width * 0.15), width * 0.25)
-    table = Table(rows, colWidths=[width * 0.33, width * 0.67 - often, often], repeatRows=1, splitInRow=1)
+    widths = [width * 0.33, width * 0.67 - often, often]
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.colour("table_header_fill")),
         ("GRID", (0, 0), (-1, -1), 0.75, styles.colour("rule")),
@@ -215,6 +221,7 @@ def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable
         if r + 1 < len(rows):  # a section's name never ends a page: it goes over with its first exercise
             commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
     table.setStyle(TableStyle(commands))
+    table.replay_key = table_replay_key(rows, widths, commands)
     title = esc(words["at_a_glance"])
     # Its heading, column names and first rows start under what comes before when they fit
     # there (a page is not left half empty); it splits only between rows, leaving at least
@@ -363,6 +370,7 @@ def dosing_notes(handout: Handout, styles: Styles, words: Words) -> list[Flowabl
     split = min(range(1, len(items) + 1),
                 key=lambda n: max(stack_height(items[:n], half), stack_height(items[n:], half)))
     columns = Columns([(half, items[:split]), (half, items[split:])], styles.gap * 2)
+    columns.replay_key, columns.replay_owner = ("dosing_notes", tuple(handout.dosing_notes)), styles
     return [KeepTogether([Paragraph(esc(words["dosing_notes_title"]), styles.heading), columns])]
 
 

@@ -18,7 +18,7 @@ from reportlab.platypus import TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from ..templates import Template
-from . import fonts
+from . import fonts, replay
 from .plaintext import draw_plain
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -52,6 +52,12 @@ class Table(PlatypusTable):
             self._measured_at = availWidth
         return self._width, self._height
 
+    # What the table holds, for replay.py (set where a table is made; a part split off has none)
+    replay_key: tuple | None = None
+
+    def draw(self) -> None:
+        replay.draw(self, self.replay_key, None, super().draw)
+
     @property
     def header_rows(self) -> int:
         """The rows repeated at the top of each part when the table splits."""
@@ -77,6 +83,10 @@ class Table(PlatypusTable):
             if all(not cell for table in rest for row in getattr(table, "_cellvalues", [[1]]) for cell in row):
                 return parts[:1]
             return []
+        if self.replay_key is not None:  # each part is what this table holds, cut where this room cuts it
+            for n, part in enumerate(parts):
+                if isinstance(part, Table):
+                    part.replay_key = (self.replay_key, availWidth, availHeight, n)
         return parts
 
 
@@ -289,6 +299,24 @@ def _make_styles(template: Template, page_size: str) -> Styles:
         page_width=width, page_height=height,
         margins={k: v * mm for k, v in template["page"]["margins_mm"].items()},
     )
+
+
+def table_replay_key(rows: list[list], widths: list[float], commands: list[tuple], *more) -> tuple | None:
+    """A table's content as replay.py keys it: each cell's text and style (the style itself,
+    not its id), the column widths and the style commands; None if a cell is something else."""
+    cells: list[object] = []
+    for row in rows:
+        for cell in row:
+            flows = cell if isinstance(cell, list) else [cell]
+            for flow in flows:
+                if isinstance(flow, str):
+                    cells.append(flow)
+                elif isinstance(flow, Paragraph) and flow._key is not None:
+                    cells.append((flow._key[0], flow.style, flow._key[2]))
+                else:
+                    return None
+        cells.append(None)  # the row's end
+    return ("table", tuple(cells), tuple(widths), tuple(commands), *more)
 
 
 def text_width(text: str, style: ParagraphStyle) -> float:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from ..errors import LayoutFailure
 from ..model import Handout
+from . import replay
 from .cards import stack_height
 from .parts import StartHereIfRoom, Words
 from .styles import Paragraph, Styles, esc
@@ -166,6 +167,20 @@ class WeekGrid(Flowable):
         return self.style.pad if sessions <= self.style.per_line else max(self.style.pad, STACK_PADDING)
 
     def draw(self) -> None:
+        replay.draw(self, self._replay_key(), None, self._draw_week)
+
+    def _replay_key(self) -> tuple | None:
+        """Everything the week draws from, for replay.py: its cells' texts and styles (the
+        objects, not their ids), its rows, sizes and colours; None with form fields, which
+        are more than operators."""
+        cells = [*self.header, *(row.label for row in self.rows)]
+        if self.day_titles or any(getattr(cell, "_key", None) is None for cell in cells):
+            return None
+        return ("week", tuple((cell._key[0], cell.style, cell._key[2]) for cell in cells),
+                tuple((row.sessions, row.field, row.title, row.target) for row in self.rows),
+                tuple(self.widths), self.style, self.days, self.score_size)
+
+    def _draw_week(self) -> None:
         canv, st = self.canv, self.style
         heights = self.row_heights()
         edges = [0.0]
