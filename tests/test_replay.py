@@ -189,3 +189,23 @@ def test_a_replay_stops_at_the_first_font_use_that_answers_otherwise():
     replay.draw(_Probe(fresh), ("probe", 2), None, lambda: _text(fresh, fonts.REGULAR, late))
     _text(drawn, fonts.REGULAR, late)
     assert fresh._code == drawn._code
+
+
+def test_a_handout_that_differs_only_a_little_never_gets_anothers_drawing(monkeypatch):
+    """Two handouts alike but for one figure in a card's dose, the tracker's dates and a
+    reason to stop: built one after the other, the second prints its own, as drawing prints it
+    (a key that missed one of them would print the first handout's figure or dates)."""
+    from conftest import minimal_spec
+
+    def spec(reps: int, start: str, reason: str) -> dict:
+        return minimal_spec(sections=[{"title": "Moves", "exercises": [
+            {"ref": "bridge", "dosage": {"reps": reps, "sets": 2}}, "clamshell"]}],
+            stop_if=[reason], tracker={"weeks": 1, "start_date": start})
+
+    first, second = spec(10, "2026-11-23", "Your hip locks."), spec(12, "2026-11-30", "Your knee locks.")
+    replay._RECORDED.clear()
+    build_handout(first)
+    build_handout(first)  # (recorded, then replayed: the keys are in use)
+    after_first = build_handout(second)
+    _drawing_always(monkeypatch)
+    assert after_first == build_handout(second)
