@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -48,6 +49,10 @@ def test_entry_is_complete_and_plain(catalog, exercise_id):
     assert grade <= MAX_STEPS_GRADE, f"{exercise_id} steps read at grade {grade}"
     for progression in ex.progressions + ex.regressions:
         assert progression in catalog
+    # A step is an instruction, not a choice: "Or strap a weight to one ankle" offered a band
+    # patient a load the prescription never gave, under a title and pictures with a band.
+    offers = [step for step in ex.steps if re.search(r"(^|[.!?] )Or ", step)]
+    assert not offers, f"{exercise_id}: a step offers a choice: {offers}"
 
 
 def test_article_facts_carried_over(catalog):
