@@ -20,6 +20,7 @@ EXIT_INPUT = 1
 # process without the interpreter's teardown (see __main__.py).
 built_everything = False
 
+
 class OutputPath(click.Path):
     """An output's name: an empty one is refused rather than read as the default (`-o "$OUT"`
     with OUT unset would otherwise write somewhere the user never named)."""

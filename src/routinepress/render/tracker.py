@@ -339,7 +339,7 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
             together = 1
     short = together > 1
     if together == 1 and per_table == 7 and per_line > 1:  # (a week too tall for a page may fit one so)
-        per_line, day_width = _most_weeks_a_page(handout, styles, words, per_line,
+        per_line, day_width = _most_weeks_a_page(handout, styles, words,
                                                  {n: width_for(n, dates) for n in range(per_line, 0, -1)})
     story: list[Flowable] = []
     # "each day" only where every row has one box a day; "each time" where some have more.
@@ -368,13 +368,13 @@ def tracker(handout: Handout, styles: Styles, words: Words, fillable: bool) -> l
 WEEK_SPACE = 1.5  # between two week tables, in the template's gaps
 
 
-def _most_weeks_a_page(handout: Handout, styles: Styles, words: Words, per_line: int,
+def _most_weeks_a_page(handout: Handout, styles: Styles, words: Words,
                        day_widths: dict[int, float]) -> tuple[int, float]:
     """Of a day's boxes to a line (`day_widths`: per count, a day's width), the count that puts
     the most weeks on a page, and its day width; the widest of equals. Fewer boxes to a line
     make the days narrower and the names wider, so fewer names wrap: a week of ten exercises
-    with a "3 times a day" row came 52 pt too tall for two to share a page, and six weeks
-    took six half-empty pages."""
+    with a "3 times a day" row came just too tall for two to share a Letter page, and six
+    weeks took six half-empty pages."""
     space = styles.gap * WEEK_SPACE
 
     def weeks_a_page(n: int) -> int:
