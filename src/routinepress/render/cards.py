@@ -213,11 +213,8 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     column that may continue on the next page under a "(continued)" heading."""
     text = CardText.of(card, styles, words)
     decided_by = (repr(card), tuple(words.items()), with_heading, _picture_files(card))
-    key = (*decided_by, id(styles))
-    known = _CHOSEN.get(key)
-    if known is not None and known[0] is styles:
-        layout = known[1]
-    else:
+
+    def chosen_or_recalled() -> Layout:
         # Between runs too, for a one-handout process (layouts.py); the styles are their
         # template's data and the paper there.
         record = layouts.record_name((*decided_by, styles.template.data, styles.page_width, styles.page_height))
@@ -225,9 +222,9 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
         layout = recalled or _choose(card, styles, words, pictures, with_heading, text)
         if not recalled:
             layouts.remember(record, layout._asdict())
-        if len(_CHOSEN) >= _CHOSEN_LIMIT:
-            _CHOSEN.clear()
-        _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
+        return layout
+
+    layout = _chosen_once(decided_by, styles, chosen_or_recalled)
     flows = _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
     if layout.pictures != "flow":
         return flows
@@ -235,6 +232,19 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
 
     return continued_under(
         Paragraph(f"{card.number}. {esc(card.name)} {esc(words['continued'])}", styles.card_title), flows)
+
+
+def _chosen_once(decided_by: tuple, styles: Styles, choose: Callable[[], Layout]) -> Layout:
+    """The arrangement kept for what decides it and these styles, else `choose`'s, kept."""
+    key = (*decided_by, id(styles))
+    known = _CHOSEN.get(key)
+    if known is not None and known[0] is styles:
+        return known[1]
+    layout = choose()
+    if len(_CHOSEN) >= _CHOSEN_LIMIT:
+        _CHOSEN.clear()
+    _CHOSEN[key] = (styles, layout)  # (the styles kept alive with their id)
+    return layout
 
 
 def _choose(card: Card, styles: Styles, words: Words, pictures: PictureSource, with_heading: bool,
@@ -294,15 +304,8 @@ def shortest_layout(card: Card, styles: Styles, words: Words, pictures: PictureS
     page's foot does so in every handout of a batch)."""
     text = CardText.of(card, styles, words)
     decided_by = (repr(card), tuple(words.items()), "tighter", scale, _picture_files(card))
-    key = (*decided_by, id(styles))
-    known = _CHOSEN.get(key)
-    if known is not None and known[0] is styles:
-        layout = known[1]
-    else:
-        layout = _shortest(card, styles, words, pictures, [("beside", scale), ("above", scale)], text)[0]
-        if len(_CHOSEN) >= _CHOSEN_LIMIT:
-            _CHOSEN.clear()
-        _CHOSEN[key] = (styles, layout)
+    modes = [("beside", scale), ("above", scale)]
+    layout = _chosen_once(decided_by, styles, lambda: _shortest(card, styles, words, pictures, modes, text)[0])
     return _keyed(card_flowables(card, styles, words, pictures, layout, text), decided_by, layout, pictures, styles)
 
 
