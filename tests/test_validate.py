@@ -113,6 +113,7 @@ def test_validate_finds_what_only_laying_out_finds_and_agrees_with_build(tmp_pat
     assert result.stdout.splitlines() == ["ok: fine.json"]
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert errors[0].startswith("error: corrupt.png: is not a readable PNG or JPEG picture"), result.stderr
+    assert errors[0].endswith("(a picture of exercise 2, Towel squeeze)")  # whose picture it is
     assert errors[1].startswith("error: unfit.json: ") and "does not fit" in errors[1], result.stderr
     assert "with the template wide.json on Letter paper" in errors[1]  # which template, and which paper
     for spec in (damaged, unfit):

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
 
+from ..errors import InputError
 from ..model import Card, Handout
 from . import layouts, replay
 from .drawings import RecordedDrawing
@@ -382,7 +383,11 @@ def card_flowables(card: Card, styles: Styles, words: Words, pictures: PictureSo
     picture_height = t["illustration_height_mm"] * mm * layout.scale
     grid: list[Flowable] = []
     if card.pictures:
-        flows = pictures.flowables(card.pictures, picture_width, picture_height, card.mirror, t["line_scale"])
+        try:
+            flows = pictures.flowables(card.pictures, picture_width, picture_height, card.mirror, t["line_scale"])
+        except InputError as exc:  # the picture's file is named; say whose picture it is, too
+            raise InputError([d._replace(message=f"{d.message} (a picture of exercise {card.number}, {card.name})")
+                              for d in exc.diagnostics]) from None
         columns = 1 if layout.pictures == "beside" else None
         grid = [picture_grid(flows, [p.caption for p in card.pictures], styles, picture_width, columns=columns)]
     if layout.pictures == "flow" or not card.pictures:
