@@ -58,6 +58,19 @@ def output_name(spec: Path, output_format: str = "pdf") -> str:
     return f"{spec.stem}.{SUFFIXES[output_format]}"
 
 
+def batch_outputs(spec_paths: list[Path], out_dir: Path, output_format: str = "pdf") -> list[Path]:
+    """Where several specs are written (build's and watch's rule): each in `out_dir` under its
+    own name; refused when out_dir is a file or two specs would write one name."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):  # (os.path: False for a name too long)
+        raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
+    outputs = [out_dir / output_name(p, output_format) for p in spec_paths]
+    clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
+    if clashes:
+        raise InputError([Diagnostic(display_path(out_dir), "", f"two specs would both write {name}",
+                                     "give the specs different file names") for name in clashes])
+    return outputs
+
+
 def single_target(spec: Path, output: str | None, output_format: str = "pdf") -> Path:
     """Where `build` writes one spec: -o names the file, or a folder (an existing one, or a name
     ending in /) to hold SPEC.pdf; without -o, routinepress.toml's output folder, else the
@@ -198,14 +211,7 @@ def build_many(spec_paths: list[Path], out_dir: Path, options: BuildOptions, job
 
     A bad spec is recorded and the batch goes on; results come back in input order.
     """
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):  # (os.path: False for a name too long)
-        raise InputError.single(out_dir, "", "is a file; several specs need an output folder")
-    outputs = [out_dir / output_name(p, options.output_format) for p in spec_paths]
-    clashes = sorted({o.name for o in outputs if outputs.count(o) > 1})
-    if clashes:
-        raise InputError([Diagnostic(str(out_dir), "", f"two specs would both write {name}",
-                                     "give the specs different file names") for name in clashes])
-    tasks = list(zip(spec_paths, outputs))
+    tasks = list(zip(spec_paths, batch_outputs(spec_paths, out_dir, options.output_format)))
     results: list[Built | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) == 1:
         for i, (spec_path, output) in enumerate(tasks):

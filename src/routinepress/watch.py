@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, render_spec, write_atomic
+from .build import BuildOptions, batch_outputs, output_name, render_spec, write_atomic
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 
 
@@ -30,16 +30,8 @@ def outputs(specs: list[Path], output: Path | None, default: Path | None) -> lis
     """The same rule as `build`: one spec -> a file (or a file in a folder), several -> a folder."""
     target = output or default
     if len(specs) == 1 and not (target and target.is_dir()):
-        return [target or Path(specs[0].stem + ".pdf")]
-    folder = target or Path.cwd()
-    if folder.exists() and not folder.is_dir():
-        raise InputError.single(folder, "", "is a file; several specs need an output folder")
-    names = [s.stem for s in specs]
-    clashes = sorted({n for n in names if names.count(n) > 1})
-    if clashes:
-        raise InputError([Diagnostic(display_path(folder), "", f"two specs would both write {n}.pdf",
-                                     "give the specs different file names") for n in clashes])
-    return [folder / f"{s.stem}.pdf" for s in specs]
+        return [target or Path(output_name(specs[0]))]
+    return batch_outputs(specs, target or Path.cwd())
 
 
 def check_targets(specs: list[Path], targets: list[Path]) -> None:
