@@ -184,6 +184,11 @@ class Paragraph(PlatypusParagraph):
             self._wrapped = (availWidth, self.blPara)
         return self.width, self.height
 
+    def content_key(self) -> tuple | None:
+        """Its text, style and bullet, for a key that may outlive it (replay.py): the style
+        itself, not its id. None for a part split off."""
+        return None if self._key is None else (self._key[0], self.style, self._key[2])
+
     def drawn_key(self) -> tuple | None:
         """What its drawing depends on, for plaintext.py to keep it by: the text, style and
         bullet, and the width of the line breaks it holds (None for a part split off)."""
@@ -311,8 +316,8 @@ def table_replay_key(rows: list[list], widths: list[float], commands: list[tuple
             for flow in flows:
                 if isinstance(flow, str):
                     cells.append(flow)
-                elif isinstance(flow, Paragraph) and flow._key is not None:
-                    cells.append((flow._key[0], flow.style, flow._key[2]))
+                elif isinstance(flow, Paragraph) and flow.content_key() is not None:
+                    cells.append(flow.content_key())
                 else:
                     return None
         cells.append(None)  # the row's end

@@ -173,10 +173,11 @@ class WeekGrid(Flowable):
         """Everything the week draws from, for replay.py: its cells' texts and styles (the
         objects, not their ids), its rows, sizes and colours; None with form fields, which
         are more than operators."""
-        cells = [*self.header, *(row.label for row in self.rows)]
-        if self.day_titles or any(getattr(cell, "_key", None) is None for cell in cells):
+        cells = [cell.content_key() if isinstance(cell, Paragraph) else None
+                 for cell in [*self.header, *(row.label for row in self.rows)]]
+        if self.day_titles or None in cells:
             return None
-        return ("week", tuple((cell._key[0], cell.style, cell._key[2]) for cell in cells),
+        return ("week", tuple(cells),
                 tuple((row.sessions, row.field, row.title, row.target) for row in self.rows),
                 tuple(self.widths), self.style, self.days, self.score_size)
 
