@@ -209,7 +209,7 @@ _UNKNOWN = object()
 
 
 def _frozen(value):
-    if value is None or type(value) in (int, float, str, bool):
+    if type(value) in _SCALARS:
         return value
     if type(value) in (tuple, list):
         items = tuple(_frozen(item) for item in value)
