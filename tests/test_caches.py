@@ -177,6 +177,7 @@ def test_a_cards_arrangement_is_chosen_once_and_again_when_its_pictures_change(m
     original = cards._choose
     monkeypatch.setattr(cards, "_choose", lambda *args: chosen.append(args[0].id) or original(*args))
     cards._CHOSEN.clear()
+    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
 
     def build() -> bytes:
         return routinepress.build_handout(spec, catalog_dirs=(catalog,))
@@ -210,6 +211,7 @@ def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monke
 
     def fresh_process_build() -> bytes:
         cards._CHOSEN.clear()  # as a new process starts: nothing in memory
+        cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
         return routinepress.build_handout(spec, catalog_dirs=(catalog,))
 
     first = fresh_process_build()
@@ -234,6 +236,7 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(layouts.RECORDS, "enabled", True)
     cards._CHOSEN.clear()
+    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     first = routinepress.build_handout(ROOT / "handouts/mixed-short.json")
     records = sorted((tmp_path / "cache" / "layouts").iterdir())
     records[0].unlink()
@@ -243,6 +246,7 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     records[2].write_text('{"pictures": "sideways", "scale": 1, "extras": "under"}')
     records[3].write_text('{"pictures": "beside"}')
     cards._CHOSEN.clear()
+    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     assert routinepress.build_handout(ROOT / "handouts/mixed-short.json") == first
 
 
@@ -373,3 +377,92 @@ def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
     run_racing([functools.partial(work, i) for i in range(4)], 1e-6)  # overlapping cuts would happen
     regular._subsets.clear()
     assert most[0] == 1 and wrong == []
+
+
+class _ShelfThatKeepsNothing(dict):
+    """A card shelf on which nothing stays: every card is made afresh."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+@pytest.mark.parametrize("template", ["standard", "compact", "large-print"])
+def test_cards_taken_off_the_shelf_print_as_cards_made_afresh(monkeypatch, template):
+    """cards.py keeps each card's flowables between builds. A second round of builds makes no
+    card (every one comes off the shelf) and gives the bytes of builds that made them all,
+    in either order: cards shared between handouts, the tighter layout at a page's foot,
+    a card that runs onto a second page (large print)."""
+    from conftest import REPO
+
+    from routinepress.render import cards, parts
+
+    specs = [*sorted((ROOT / "handouts").glob("*.json")), REPO / "bench" / "specs" / "standard-8.json"]
+    monkeypatch.setattr(cards, "_SHELF", _ShelfThatKeepsNothing())
+    made_afresh = {spec: routinepress.build_handout(spec, template=template) for spec in specs}
+
+    monkeypatch.setattr(cards, "_SHELF", {})
+    for spec in specs:  # made, and put on the shelf
+        assert routinepress.build_handout(spec, template=template) == made_afresh[spec], spec.name
+    assert cards._SHELF
+    made = []
+    original = cards._fitted
+
+    def spy(card, *args):
+        flows = original(card, *args)
+        made.append((card.id, parts.continues_on_next_page(flows)))
+        return flows
+
+    monkeypatch.setattr(cards, "_fitted", spy)
+    for spec in reversed(specs):
+        assert routinepress.build_handout(spec, template=template) == made_afresh[spec], spec.name
+    # made again: only a card laid out to run onto a second page, which is cut up to print
+    assert all(continues for _, continues in made), made
+    if template == "large-print":
+        assert made, "no card ran onto a second page: the case is not tested"
+
+
+def test_a_card_is_taken_by_one_build_at_a_time():
+    """The server builds in threads: a card off the shelf is no longer on it, so a second
+    build at the same time makes its own; both go back when their builds end."""
+    from routinepress.render import cards
+    from routinepress.render.styles import make_styles
+
+    styles = make_styles(routinepress_template(), "letter")
+    body = [styles_paragraph("Lift your hips.", styles)]
+    first, second = cards.Borrowed(), cards.Borrowed()
+    first.hold(("card",), styles, body, cards.WholeCard(list(body), styles))
+    first.put_back()
+    assert first.take(("card",), styles) is body
+    assert second.take(("card",), styles) is None
+    assert first.take(("card",), make_styles(routinepress_template(), "a4")) is None  # other styles: not this card
+
+
+def test_a_card_not_placed_whole_is_not_put_back():
+    """A card taller than the page's frame is placed piece by piece (reportlab may cut its
+    paragraphs and mark the pieces it moved): its flowables do not go back on the shelf.
+    One that fits does."""
+    import io
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    from routinepress.render import cards
+    from routinepress.render.styles import make_styles
+
+    styles = make_styles(routinepress_template(), "letter")
+    doc = SimpleDocTemplate(io.BytesIO(), pagesize=(styles.page_width, styles.page_height))
+    short = [styles_paragraph("Lift your hips.", styles)]
+    tall = [styles_paragraph("Lift your hips and lower them slowly. " * 8, styles) for _ in range(40)]
+    borrowed = cards.Borrowed()
+    story = []
+    for key, body in (("short",), short), (("tall",), tall):
+        card = cards.WholeCard(list(body), styles)
+        borrowed.hold(key, styles, body, card)
+        story.append(card)
+    doc.build(story)
+    borrowed.put_back()
+    assert borrowed.take(("short",), styles) is short
+    assert borrowed.take(("tall",), styles) is None
+
+
+def styles_paragraph(text: str, looks):
+    return styles.Paragraph(text, looks.body)

@@ -136,16 +136,19 @@ def test_keyed_columns_are_measured_once_per_width():
 
     spec = HANDOUTS / "mixed-short.json"
     cards._HEIGHTS.clear()
+    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     first = build_handout(spec)
     assert cards._HEIGHTS, "no columns measured by key"
     assert build_handout(spec) == first
     kept = dict(cards._HEIGHTS)
+    cards._SHELF.clear()
     try:
         for key, (owner, height) in kept.items():
             cards._HEIGHTS[key] = (owner, height + 40)
         assert build_handout(spec) != first, "the kept heights were not read"
     finally:
         cards._HEIGHTS.clear()
+        cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     assert build_handout(spec) == first
 
 
@@ -159,6 +162,7 @@ def test_a_card_chooses_its_tighter_layout_once(monkeypatch):
 
     spec = REPO / "bench" / "specs" / "standard-8.json"
     cards._CHOSEN.clear()
+    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     tried = []
     original = cards._shortest
     monkeypatch.setattr(cards, "_shortest", lambda *args: tried.append(args[4]) or original(*args))

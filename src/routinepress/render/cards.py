@@ -117,11 +117,13 @@ _HEIGHTS: dict[tuple, tuple[object, float]] = {}
 _HEIGHTS_LIMIT = 5_000
 
 
-def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource) -> list[Flowable]:
+def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSource,
+          borrowed: Borrowed | None = None) -> list[Flowable]:
     """Every card, each kept on one page; several share a page unless the template says one a
     page. Even then a card may start under what is not a card (the end of the at-a-glance
     table, the last lines of a card taller than a page) where it fits there: a large-print
-    page is not left three-quarters empty."""
+    page is not left three-quarters empty. With `borrowed`, cards printed before are taken
+    from the shelf, and the ones made here go on it once `borrowed` is put back."""
     from reportlab.platypus import PageBreak
 
     from .parts import continues_on_next_page, dosing_notes
@@ -135,23 +137,81 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
     for section in handout.sections:
         heading = Paragraph(esc(section.title), styles.heading)
         for i, card in enumerate(section.cards):
-            body = fitted_card(card, styles, words, pictures, with_heading=i == 0)
+            decided_by = _decided_by(card, words, i == 0)
+            shelf_key = (*decided_by, pictures.grayscale)
+            body = borrowed.take(shelf_key, styles) if borrowed is not None else None
+            if body is None:
+                body = _fitted(card, styles, words, pictures, decided_by)
             if one_per_page and after_card:
                 story.append(PageBreak())
-            if i == 0:
-                body.insert(0, heading)  # keep the section title on the page of its first card
             continues = continues_on_next_page(body)
             after_card = not continues
-            if scale is None or not card.pictures or continues:
-                story.append(KeepTogether(body))
+            placed = [heading, *body] if i == 0 else body  # the section title on the page of its first card
+            if continues:  # laid out to run onto the next page: cut up, so never put on the shelf
+                story.append(KeepTogether(placed))
                 continue
+            if scale is None or not card.pictures:
+                kept = WholeCard(placed, styles)
+            else:
+                def tighter(card=card, with_heading=heading if i == 0 else None) -> list[Flowable]:
+                    flows = shortest_layout(card, styles, words, pictures, scale)
+                    return [with_heading, *flows] if with_heading else flows
 
-            def tighter(card=card, with_heading=heading if i == 0 else None) -> list[Flowable]:
-                flows = shortest_layout(card, styles, words, pictures, scale)
-                return [with_heading, *flows] if with_heading else flows
-
-            story.append(FitToRoom(body, tighter, scale))
+                kept = FitToRoom(placed, styles, tighter, scale)
+            if borrowed is not None:
+                borrowed.hold(shelf_key, styles, body, kept)
+            story.append(kept)
     return story
+
+
+class WholeCard(KeepTogether):
+    """A card kept on one page, that knows whether it was. One taller than the page's frame
+    (every page has the one frame) is placed piece by piece: reportlab may cut up its
+    paragraphs and marks a piece it moves on, which would stop a later build with a layout
+    error; such a card is not fit to be placed again."""
+
+    def __init__(self, flowables: list[Flowable], styles: Styles):
+        super().__init__(flowables)
+        self._frame_height = styles.frame_height
+        self.placed_whole = True
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        pieces = super().split(aW, aH)
+        if self._H > self._frame_height:  # (measured by the split above) no page holds it whole
+            self.placed_whole = False
+        return pieces
+
+
+# Cards already made, by what they print and the styles they print in (the styles checked by
+# identity), each with the styles: a batch or a server prints the same exercises at the same
+# dose again and again, and a card's flowables measure and draw the same every time (a tenth
+# of a warm build was making and measuring them). A build takes a card off the shelf, so no
+# two builds (the server's threads) ever hold the same flowables, and puts it back when done.
+_SHELF: dict[tuple, tuple[Styles, list[Flowable]]] = {}
+_SHELF_LIMIT = 1_000
+
+
+class Borrowed:
+    """One build's cards from the shelf, and the ones it made: all put back on the shelf
+    once the handout is built (`put_back`), except a card that was not placed whole."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[tuple, Styles, list[Flowable], WholeCard]] = []
+
+    def take(self, key: tuple, styles: Styles) -> list[Flowable] | None:
+        kept = _SHELF.pop((*key, id(styles)), None)  # (pop: one taker, whatever the threads)
+        return kept[1] if kept is not None and kept[0] is styles else None
+
+    def hold(self, key: tuple, styles: Styles, body: list[Flowable], card: WholeCard) -> None:
+        self._held.append((key, styles, body, card))
+
+    def put_back(self) -> None:
+        for key, styles, body, card in self._held:
+            if card.placed_whole:
+                if len(_SHELF) >= _SHELF_LIMIT:
+                    _SHELF.clear()
+                _SHELF[(*key, id(styles))] = (styles, body)  # (the styles kept alive with their id)
+        self._held.clear()
 
 
 # Where a card misses the room left on a page by a little, its pictures may shrink to 0.8 of
@@ -169,7 +229,7 @@ def tighter_scale(styles: Styles) -> float | None:
     return TIGHTER_SCALE if width_mm * TIGHTER_SCALE >= MIN_TIGHT_PICTURE_MM else None
 
 
-class FitToRoom(KeepTogether):
+class FitToRoom(WholeCard):
     """A card kept whole on one page: in its usual layout where that fits the room left on the
     page; else in its tighter one (smaller pictures) where that fits; else on the next page in
     its usual layout, as KeepTogether would.
@@ -178,8 +238,8 @@ class FitToRoom(KeepTogether):
     only for a card that uses them.
     """
 
-    def __init__(self, usual: list[Flowable], tighter: Callable[[], list[Flowable]], scale: float):
-        super().__init__(usual)
+    def __init__(self, usual: list[Flowable], styles: Styles, tighter: Callable[[], list[Flowable]], scale: float):
+        super().__init__(usual, styles)
         self._tighter, self._scale = tighter, scale
         self._tighter_flows: list[Flowable] | None = None
 
@@ -212,8 +272,18 @@ def fitted_card(card: Card, styles: Styles, words: Words, pictures: PictureSourc
     """The card in its shortest arrangement at the template's picture size; if that is taller
     than a page, with smaller pictures (beside the steps or above them); failing that, as one
     column that may continue on the next page under a "(continued)" heading."""
+    return _fitted(card, styles, words, pictures, _decided_by(card, words, with_heading))
+
+
+def _decided_by(card: Card, words: Words, with_heading: bool) -> tuple:
+    """Everything but the styles that decides how a card is laid out: its content, the labels,
+    whether it carries its section's heading, and the state of its picture files."""
+    return (repr(card), tuple(words.items()), with_heading, _picture_files(card))
+
+
+def _fitted(card: Card, styles: Styles, words: Words, pictures: PictureSource, decided_by: tuple) -> list[Flowable]:
     text = CardText.of(card, styles, words)
-    decided_by = (repr(card), tuple(words.items()), with_heading, _picture_files(card))
+    with_heading = decided_by[2]
 
     def chosen_or_recalled() -> Layout:
         # Between runs too, for a one-handout process (layouts.py); the styles are their

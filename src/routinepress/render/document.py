@@ -22,6 +22,7 @@ from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
 from ..templates import Template
 from . import fonts, parts
+from .cards import Borrowed
 from .pictures import PictureSource
 from .styles import Styles, esc, make_styles, text_width
 from .tracker import tracker
@@ -79,6 +80,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     styles = make_styles(template, page_size)
     words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
+    borrowed = Borrowed()  # cards printed before, from the shelf (cards.py)
     printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
     warnings = glyph_warnings(printed, source_name, spec_doc)
 
@@ -91,7 +93,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
         # exercise, then which ones, the table staying next to the cards it lists. Built
         # with this part so that no template has to name a new one to print it.
         "at_a_glance": lambda: parts.dosing_notes(handout, styles, words) + parts.at_a_glance(handout, styles, words),
-        "cards": lambda: parts.cards(handout, styles, words, pictures),
+        "cards": lambda: parts.cards(handout, styles, words, pictures, borrowed),
         "notes": lambda: parts.closing_notes(handout, styles, words),
         "tracker": lambda: tracker(handout, styles, words, options.fillable),
     }
@@ -125,6 +127,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
             f"(a picture, table row or word taller or wider than the page); "
             f"use larger paper, or a template with smaller margins or smaller text"
         ) from None
+    borrowed.put_back()  # (only after a build that ended: a failed one's cards are made afresh)
     return RenderResult(buffer.getvalue(), doc.page, warnings)
 
 
