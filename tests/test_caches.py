@@ -466,3 +466,61 @@ def test_a_card_not_placed_whole_is_not_put_back():
 
 def styles_paragraph(text: str, looks):
     return styles.Paragraph(text, looks.body)
+
+
+def _word_positions(pdf: bytes) -> list[list[tuple[str, float, float]]]:
+    """Each page's characters with where they start."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    pages = []
+    for page in document:
+        text = page.get_textpage()
+        chars = []
+        for i in range(text.count_chars()):
+            left, bottom, _, _ = text.get_charbox(i)
+            chars.append((text.get_text_range(i, 1), left, bottom))
+        pages.append(chars)
+    return pages
+
+
+@pytest.mark.parametrize("room_above", [0, 300, 560])
+def test_a_whole_card_places_its_pieces_where_a_frame_would(room_above):
+    """A card drawn as one piece (cards.WholeCard) puts each of its flowables where the page's
+    frame puts them one by one in a KeepTogether: the same spaces between them, none above the
+    first at a page's top, centred pictures centred, and on the next page when it does not fit
+    under what is above it (560 points of a 636-point frame)."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import HRFlowable, KeepTogether, SimpleDocTemplate, Spacer
+
+    from routinepress.render import cards
+    from routinepress.render.styles import make_styles
+
+    looks = make_styles(routinepress_template(), "letter")
+    spaced = ParagraphStyle("spaced", parent=looks.step, spaceBefore=9, spaceAfter=4)  # 9 between two
+
+    def card() -> list:
+        title = styles.Paragraph("3. Bridge", looks.card_title)
+        narrow = styles.Table([["Centred"]], colWidths=[120], hAlign="CENTER")  # as a picture grid is
+        return [HRFlowable(width="100%", thickness=2, spaceBefore=7, spaceAfter=2), title,
+                styles.Paragraph("Repeat: <b>10 times</b>", looks.dose), narrow,
+                cards.Columns([(150, [styles.Paragraph("Lie on your back. " * 6, looks.step)]),
+                               (200, [styles.Paragraph("Keep your back flat. " * 4, looks.body)])], 12),
+                styles.Paragraph("Lower slowly.", spaced), styles.Paragraph("Rest.", spaced)]
+
+    def build(wrapper) -> bytes:
+        out = io.BytesIO()
+        doc = SimpleDocTemplate(out, pagesize=(looks.page_width, looks.page_height), invariant=1)
+        above = [Spacer(1, room_above)] if room_above else []
+        doc.build([*above, wrapper(card())])
+        return out.getvalue()
+
+    as_pieces = _word_positions(build(KeepTogether))
+    as_one = _word_positions(build(lambda content: cards.WholeCard(content, looks)))
+    # (the same places but for float rounding: the pieces are placed inside the card, not on the page)
+    assert [[c for c, _, _ in page] for page in as_one] == [[c for c, _, _ in page] for page in as_pieces]
+    assert all(abs(x - x2) < 0.02 and abs(y - y2) < 0.02 for page, page2 in zip(as_one, as_pieces)
+               for (_, x, y), (_, x2, y2) in zip(page, page2))
+    assert len(as_one) == (2 if room_above == 560 else 1) and "Bridge" in "".join(c for c, _, _ in as_one[-1])

@@ -183,8 +183,10 @@ def test_plain_paragraphs_are_drawn_byte_for_byte_as_reportlab_draws_them(monkey
     import json
 
     from routinepress.api import build_handout
-    from routinepress.render import plaintext
+    from routinepress.render import plaintext, replay
 
+    # Every paragraph drawn, none written again from a whole card's or table's recording
+    monkeypatch.setattr(replay, "draw", lambda flowable, key, owner, drawing: drawing())
     spec = HANDOUTS / f"{example}.json"
     if example == "unusual":
         spec = tmp_path / "unusual.json"

@@ -196,20 +196,25 @@ def test_a_replay_stops_at_the_first_font_use_that_answers_otherwise():
 
 
 def test_a_handout_that_differs_only_a_little_never_gets_anothers_drawing(monkeypatch):
-    """Two handouts alike but for one figure in a card's dose, the tracker's dates and a
-    reason to stop: built one after the other, the second prints its own, as drawing prints it
-    (a key that missed one of them would print the first handout's figure or dates)."""
+    """Two handouts alike but for one figure in a card's dose, the title of the section its
+    card opens (printed over the card), the tracker's dates and a reason to stop: built one
+    after the other, the second prints its own, as drawing prints it (a key that missed one of
+    them would print the first handout's figure, heading or dates)."""
     from conftest import minimal_spec
 
-    def spec(reps: int, start: str, reason: str) -> dict:
-        return minimal_spec(sections=[{"title": "Moves", "exercises": [
+    def spec(reps: int, section: str, start: str, reason: str) -> dict:
+        return minimal_spec(sections=[{"title": section, "exercises": [
             {"ref": "bridge", "dosage": {"reps": reps, "sets": 2}}, "clamshell"]}],
             stop_if=[reason], tracker={"weeks": 1, "start_date": start})
 
-    first, second = spec(10, "2026-11-23", "Your hip locks."), spec(12, "2026-11-30", "Your knee locks.")
+    first = spec(10, "Moves", "2026-11-23", "Your hip locks.")
+    second = spec(12, "Moves", "2026-11-30", "Your knee locks.")
+    third = spec(12, "Strength", "2026-11-30", "Your knee locks.")
     replay._RECORDED.clear()
     build_handout(first)
     build_handout(first)  # (recorded, then replayed: the keys are in use)
     after_first = build_handout(second)
+    after_second = build_handout(third)
     _drawing_always(monkeypatch)
     assert after_first == build_handout(second)
+    assert after_second == build_handout(third)

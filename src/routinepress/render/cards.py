@@ -8,6 +8,9 @@ steps, when that ends the columns nearer level), whichever makes the card shorte
 taller than the page is tried again with smaller pictures beside the steps, and only if it
 is still too tall is it laid out as one column that may continue on the next page. A card
 that misses the room left on a page by a little takes smaller pictures there (FitToRoom).
+
+A card kept on one page is drawn as one piece (WholeCard), and its drawing kept by what it
+prints (replay.py); its flowables are kept between builds on a shelf (Borrowed).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, TableStyle
+from reportlab.platypus import Flowable, FrameBreak, HRFlowable, KeepTogether, TableStyle
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..errors import InputError
 from ..model import Card, Handout
@@ -103,13 +107,19 @@ class Columns(Flowable):
     def _draw_columns(self) -> None:
         x = 0.0
         for width, flows in self.columns:
-            y, after = self.height, 0.0
-            for i, flowable in enumerate(flows):
-                w, h = flowable.wrap(width, 1e6)
-                y -= (max(after, flowable.getSpaceBefore()) if i else 0) + h
-                flowable.drawOn(self.canv, x, y)
-                after = flowable.getSpaceAfter()
+            draw_stack(self.canv, flows, x, self.height, width)
             x += width + self.gap
+
+
+def draw_stack(canvas, flowables: list[Flowable], x: float, top: float, width: float, aligned: bool = False) -> None:
+    """Draw flowables one under the other from `top` down, spaced as stack_height measures
+    them; `aligned`: one narrower than `width` moved as its hAlign says, as a frame moves it."""
+    y, after = top, 0.0
+    for i, flowable in enumerate(flowables):
+        w, h = flowable.wrap(width, 1e6)
+        y -= (max(after, flowable.getSpaceBefore()) if i else 0) + h
+        flowable.drawOn(canvas, x, y, _sW=width - w if aligned else 0)
+        after = flowable.getSpaceAfter()
 
 
 # Each keyed Columns' height by its replay key and width, with the styles the key names by id.
@@ -150,36 +160,66 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
             if continues:  # laid out to run onto the next page: cut up, so never put on the shelf
                 story.append(KeepTogether(placed))
                 continue
+            drawn_as = (shelf_key, section.title if i == 0 else None)  # (and its heading's words)
             if scale is None or not card.pictures:
-                kept = WholeCard(placed, styles)
+                kept = WholeCard(placed, styles, drawn_as)
             else:
                 def tighter(card=card, with_heading=heading if i == 0 else None) -> list[Flowable]:
                     flows = shortest_layout(card, styles, words, pictures, scale)
                     return [with_heading, *flows] if with_heading else flows
 
-                kept = FitToRoom(placed, styles, tighter, scale)
+                kept = FitToRoom(placed, styles, drawn_as, tighter, scale)
             if borrowed is not None:
                 borrowed.hold(shelf_key, styles, body, kept)
             story.append(kept)
     return story
 
 
-class WholeCard(KeepTogether):
-    """A card kept on one page, that knows whether it was. One taller than the page's frame
-    (every page has the one frame) is placed piece by piece: reportlab may cut up its
-    paragraphs and marks a piece it moves on, which would stop a later build with a layout
-    error; such a card is not fit to be placed again."""
+class WholeCard(Flowable):
+    """A card kept on one page, drawn as one piece: placed where it fits the room left on the
+    page, else at the top of the next (as KeepTogether would place it). What it draws is the
+    same in every handout that prints the card, so its drawing is kept by what the card
+    holds (replay.py): one piece written where it was a dozen flowables drawn and placed.
 
-    def __init__(self, flowables: list[Flowable], styles: Styles):
-        super().__init__(flowables)
+    It knows whether it was placed whole. One taller than the page's frame (every page has
+    the one frame) is placed piece by piece, as KeepTogether places it: reportlab may cut
+    up its paragraphs and marks a piece it moves on, which would stop a later build with a
+    layout error; such a card's flowables are not fit to be placed again."""
+
+    def __init__(self, flowables: list[Flowable], styles: Styles, replay_key: tuple | None = None):
+        super().__init__()
+        self.content = flowables
         self._frame_height = styles.frame_height
+        self.replay_key, self.replay_owner = replay_key, styles
         self.placed_whole = True
+        self._measured_at: float | None = None
+
+    def getSpaceBefore(self) -> float:
+        return self.content[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.content[-1].getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._measured_at != availWidth:
+            self.height, self._measured_at = stack_height(self.content, availWidth), availWidth
+        self.width = availWidth
+        return self.width, self.height
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        pieces = super().split(aW, aH)
-        if self._H > self._frame_height:  # (measured by the split above) no page holds it whole
+        self.wrap(aW, aH)
+        if self.height > self._frame_height:  # no page holds it whole: in pieces, as KeepTogether places them
             self.placed_whole = False
-        return pieces
+            # (handed back to the frame as a KeepTogether to place: a split's first piece must
+            # fit where it is offered, and a KeepTogether asks to be split in turn)
+            return [NullActionFlowable(), KeepTogether(self.content)]
+        return [FrameBreak(), self]  # (only asked when it misses the room here: a page's top has room)
+
+    def draw(self) -> None:
+        replay.draw(self, self.replay_key, self.replay_owner, self._draw_content)
+
+    def _draw_content(self) -> None:
+        draw_stack(self.canv, self.content, 0, self.height, self.width, aligned=True)  # as the frame would
 
 
 # Cards already made, by what they print and the styles they print in (the styles checked by
@@ -238,18 +278,18 @@ class FitToRoom(WholeCard):
     only for a card that uses them.
     """
 
-    def __init__(self, usual: list[Flowable], styles: Styles, tighter: Callable[[], list[Flowable]], scale: float):
-        super().__init__(usual, styles)
+    def __init__(self, usual: list[Flowable], styles: Styles, replay_key: tuple,
+                 tighter: Callable[[], list[Flowable]], scale: float):
+        super().__init__(usual, styles, replay_key)
         self._tighter, self._scale = tighter, scale
         self._tighter_flows: list[Flowable] | None = None
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
+        self.wrap(aW, aH)
         # Pictures at `scale` shorten a card by less than that share of its height (the text
         # beside them gains as much width as they lose): a card that misses the room by more
         # is not laid out again, which spares most cards at the foot of a page.
-        if self._scale * self._H <= aH < self._H:
+        if self._scale * self.height <= aH < self.height:
             if self._tighter_flows is None:
                 self._tighter_flows = self._tighter()
             if stack_height(self._tighter_flows, aW) <= aH:
