@@ -153,24 +153,24 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
 def _telling(uses: list[tuple]) -> tuple[tuple, ...]:
     """The uses that can change a document or answer otherwise in another: a card makes
     dozens, and most are plain ASCII text in a font already used, which fonts.Font codes
-    as itself and which changes nothing (test_internals), or a subset's name asked again,
-    which is the name given the first time."""
+    as itself and which changes nothing (test_internals; a no-break space is coded as a
+    space), or a use made before: the same text split again (a bullet on every tip) or a
+    subset's name asked again answers as the first time did, and changes nothing."""
     kept: list[tuple] = []
     split_fonts: set = set()
-    named: set = set()
+    made: set = set()
     for use in uses:
         kind, font, args, answer = use
+        if (kind, font, args) in made:
+            continue
+        made.add((kind, font, args))
         if kind == "split":
-            text = args[0]
+            text = args[0].replace("\xa0", " ") if isinstance(args[0], str) else args[0]
             plain = (getattr(font, "_ascii_is_itself", False) and isinstance(text, str) and text.isascii()
                      and text.isprintable() and answer == [(0, text.encode("ascii"))])
             if plain and font in split_fonts:
                 continue
             split_fonts.add(font)
-        else:
-            if (font, args) in named:
-                continue
-            named.add((font, args))
         kept.append(use)
     return tuple(kept)
 
