@@ -228,7 +228,7 @@ class WholeCard(Flowable):
 # of a warm build was making and measuring them). A build takes a card off the shelf, so no
 # two builds (the server's threads) ever hold the same flowables, and puts it back when done.
 _SHELF: dict[tuple, tuple[Styles, list[Flowable]]] = {}
-_SHELF_LIMIT = 1_000
+_SHELF_LIMIT = 400  # about 40 KB a card: 16 MB at most
 
 
 class Borrowed:
