@@ -167,7 +167,7 @@ def test_a_cards_arrangement_is_chosen_once_and_again_when_its_pictures_change(m
     time) has its card's arrangement chosen again."""
     import shutil
 
-    from routinepress.render import cards
+    from routinepress.render import cards, shelf
 
     catalog = tmp_path / "catalog"
     shutil.copytree(ROOT / "catalog", catalog)
@@ -177,7 +177,7 @@ def test_a_cards_arrangement_is_chosen_once_and_again_when_its_pictures_change(m
     original = cards._choose
     monkeypatch.setattr(cards, "_choose", lambda *args: chosen.append(args[0].id) or original(*args))
     cards._CHOSEN.clear()
-    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+    shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
 
     def build() -> bytes:
         return routinepress.build_handout(spec, catalog_dirs=(catalog,))
@@ -197,7 +197,7 @@ def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monke
     them; a changed picture file has its card chosen again; the `off` setting records nothing."""
     import shutil
 
-    from routinepress.render import cards, layouts
+    from routinepress.render import cards, layouts, shelf
 
     catalog = tmp_path / "catalog"
     shutil.copytree(ROOT / "catalog", catalog)
@@ -211,7 +211,7 @@ def test_a_one_handout_process_recalls_card_arrangements_from_the_last_run(monke
 
     def fresh_process_build() -> bytes:
         cards._CHOSEN.clear()  # as a new process starts: nothing in memory
-        cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+        shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
         return routinepress.build_handout(spec, catalog_dirs=(catalog,))
 
     first = fresh_process_build()
@@ -231,12 +231,12 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     """A pipe or a folder where a record should be is refused without waiting on it, and a
     record that holds no arrangement is not used: each card is chosen again and the build
     gives the same bytes."""
-    from routinepress.render import cards, layouts
+    from routinepress.render import cards, layouts, shelf
 
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(layouts.RECORDS, "enabled", True)
     cards._CHOSEN.clear()
-    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+    shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     first = routinepress.build_handout(ROOT / "handouts/mixed-short.json")
     records = sorted((tmp_path / "cache" / "layouts").iterdir())
     records[0].unlink()
@@ -246,7 +246,7 @@ def test_a_layout_record_that_is_not_a_file_is_passed_over_at_once(monkeypatch, 
     records[2].write_text('{"pictures": "sideways", "scale": 1, "extras": "under"}')
     records[3].write_text('{"pictures": "beside"}')
     cards._CHOSEN.clear()
-    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+    shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     assert routinepress.build_handout(ROOT / "handouts/mixed-short.json") == first
 
 
@@ -391,19 +391,20 @@ def test_cards_taken_off_the_shelf_print_as_cards_made_afresh(monkeypatch, templ
     """cards.py keeps each card's flowables between builds. A second round of builds makes no
     card (every one comes off the shelf) and gives the bytes of builds that made them all,
     in either order: cards shared between handouts, the tighter layout at a page's foot,
-    a card that runs onto a second page (large print)."""
+    a card that runs onto a second page (large print), the at-a-glance table (split over two
+    pages in large print)."""
     from conftest import REPO
 
-    from routinepress.render import cards, parts
+    from routinepress.render import cards, parts, shelf
 
     specs = [*sorted((ROOT / "handouts").glob("*.json")), REPO / "bench" / "specs" / "standard-8.json"]
-    monkeypatch.setattr(cards, "_SHELF", _ShelfThatKeepsNothing())
+    monkeypatch.setattr(shelf, "_SHELF", _ShelfThatKeepsNothing())
     made_afresh = {spec: routinepress.build_handout(spec, template=template) for spec in specs}
 
-    monkeypatch.setattr(cards, "_SHELF", {})
+    monkeypatch.setattr(shelf, "_SHELF", {})
     for spec in specs:  # made, and put on the shelf
         assert routinepress.build_handout(spec, template=template) == made_afresh[spec], spec.name
-    assert cards._SHELF
+    assert shelf._SHELF
     made = []
     original = cards._fitted
 
@@ -413,10 +414,14 @@ def test_cards_taken_off_the_shelf_print_as_cards_made_afresh(monkeypatch, templ
         return flows
 
     monkeypatch.setattr(cards, "_fitted", spy)
+    tables = []
+    make_table = parts._at_a_glance
+    monkeypatch.setattr(parts, "_at_a_glance", lambda *args: tables.append(1) or make_table(*args))
     for spec in reversed(specs):
         assert routinepress.build_handout(spec, template=template) == made_afresh[spec], spec.name
     # made again: only a card laid out to run onto a second page, which is cut up to print
     assert all(continues for _, continues in made), made
+    assert tables == []
     if template == "large-print":
         assert made, "no card ran onto a second page: the case is not tested"
 
@@ -424,12 +429,12 @@ def test_cards_taken_off_the_shelf_print_as_cards_made_afresh(monkeypatch, templ
 def test_a_card_is_taken_by_one_build_at_a_time():
     """The server builds in threads: a card off the shelf is no longer on it, so a second
     build at the same time makes its own; both go back when their builds end."""
-    from routinepress.render import cards
+    from routinepress.render import cards, shelf
     from routinepress.render.styles import make_styles
 
     styles = make_styles(routinepress_template(), "letter")
     body = [styles_paragraph("Lift your hips.", styles)]
-    first, second = cards.Borrowed(), cards.Borrowed()
+    first, second = shelf.Borrowed(), shelf.Borrowed()
     first.hold(("card",), styles, body, cards.WholeCard(list(body), styles))
     first.put_back()
     assert first.take(("card",), styles) is body
@@ -445,14 +450,14 @@ def test_a_card_not_placed_whole_is_not_put_back():
 
     from reportlab.platypus import SimpleDocTemplate
 
-    from routinepress.render import cards
+    from routinepress.render import cards, shelf
     from routinepress.render.styles import make_styles
 
     styles = make_styles(routinepress_template(), "letter")
     doc = SimpleDocTemplate(io.BytesIO(), pagesize=(styles.page_width, styles.page_height))
     short = [styles_paragraph("Lift your hips.", styles)]
     tall = [styles_paragraph("Lift your hips and lower them slowly. " * 8, styles) for _ in range(40)]
-    borrowed = cards.Borrowed()
+    borrowed = shelf.Borrowed()
     story = []
     for key, body in (("short",), short), (("tall",), tall):
         card = cards.WholeCard(list(body), styles)
@@ -524,3 +529,35 @@ def test_a_whole_card_places_its_pieces_where_a_frame_would(room_above):
     assert all(abs(x - x2) < 0.02 and abs(y - y2) < 0.02 for page, page2 in zip(as_one, as_pieces)
                for (_, x, y), (_, x2, y2) in zip(page, page2))
     assert len(as_one) == (2 if room_above == 560 else 1) and "Bridge" in "".join(c for c, _, _ in as_one[-1])
+
+
+def test_a_glance_table_put_back_is_as_it_was_before_it_was_cut():
+    """The at-a-glance table starts under what is above it and continues on the next page:
+    cutting it releases its heading from keeping with the table. Put back on the shelf, the
+    heading keeps with the table again, as a new one does (else a later handout could
+    leave the heading alone at a page's foot)."""
+    import io
+
+    from conftest import minimal_spec
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from routinepress.catalog import Catalog
+    from routinepress.model import build_model
+    from routinepress.render import parts
+    from routinepress.render.styles import make_styles
+    from routinepress.spec import check_spec
+
+    looks = make_styles(routinepress_template(), "letter")
+    exercises = ["bridge", "clamshell", "side-lying-hip-abduction", "standing-hip-extension", "knee-to-chest",
+                 "supine-hamstring-stretch"]
+    catalog = Catalog()
+    handout = build_model(check_spec(minimal_spec(sections=[{"title": "Moves", "exercises": exercises}]),
+                                     ROOT / "spec.json", catalog), catalog)
+    [glance] = parts.at_a_glance(handout, looks, handout.labels)
+    heading = next(f for f in glance._content if isinstance(f, styles.Paragraph))
+    assert heading.getKeepWithNext()
+    doc = SimpleDocTemplate(io.BytesIO(), pagesize=(looks.page_width, looks.page_height))
+    doc.build([Spacer(1, doc.height - 150), glance])  # room for the heading and two rows, not all
+    assert glance._parts_for, "the table was not cut: the case is not tested"
+    assert not heading.getKeepWithNext()
+    assert glance.ready_again() and heading.getKeepWithNext()

@@ -128,7 +128,7 @@ def test_illustrate_writes_each_picture(tmp_path, fmt):
 
 def test_drawing_cache_gives_identical_bytes_and_survives_damage(tmp_path, monkeypatch):
     import routinepress
-    from routinepress.render import cards, drawings, shipped
+    from routinepress.render import drawings, shelf, shipped
 
     spec = write_spec(tmp_path, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", "clamshell"]}]))
     # Without the drawings shipped for built-in exercises, as for a clinic's own poses.
@@ -136,20 +136,20 @@ def test_drawing_cache_gives_identical_bytes_and_survives_damage(tmp_path, monke
     monkeypatch.setattr(shipped, "_index", None)
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", "off")
     drawings._DRAWN.clear()
-    cards._SHELF.clear()  # (a card kept from another build asks for no drawing)
+    shelf._SHELF.clear()  # (a card kept from another build asks for no drawing)
     uncached = routinepress.build_handout(spec)
     cache = tmp_path / "cache"
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(cache))
     drawings._DRAWN.clear()
-    cards._SHELF.clear()  # (a card kept from another build asks for no drawing)
+    shelf._SHELF.clear()  # (a card kept from another build asks for no drawing)
     assert routinepress.build_handout(spec) == uncached  # drawn, then written to the cache
     entries = sorted(cache.glob("*.json"))
     # One entry per exercise's pictures at each size drawn (a card may also be tried smaller)
     assert len(entries) == len(drawings._DRAWN) >= 2
     drawings._DRAWN.clear()
-    cards._SHELF.clear()  # (a card kept from another build asks for no drawing)
+    shelf._SHELF.clear()  # (a card kept from another build asks for no drawing)
     assert routinepress.build_handout(spec) == uncached  # read back from the cache
     entries[0].write_text("{not json")
     drawings._DRAWN.clear()
-    cards._SHELF.clear()  # (a card kept from another build asks for no drawing)
+    shelf._SHELF.clear()  # (a card kept from another build asks for no drawing)
     assert routinepress.build_handout(spec) == uncached  # a damaged entry is drawn again

@@ -132,23 +132,23 @@ def test_the_canvas_internals_replay_reads_are_still_there():
 def test_keyed_columns_are_measured_once_per_width():
     """A card's columns keep their height by the replay key: a second build reads it (shown
     by a height altered in between, which moves what follows), and gives the same bytes."""
-    from routinepress.render import cards
+    from routinepress.render import cards, shelf
 
     spec = HANDOUTS / "mixed-short.json"
     cards._HEIGHTS.clear()
-    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+    shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     first = build_handout(spec)
     assert cards._HEIGHTS, "no columns measured by key"
     assert build_handout(spec) == first
     kept = dict(cards._HEIGHTS)
-    cards._SHELF.clear()
+    shelf._SHELF.clear()
     try:
         for key, (owner, height) in kept.items():
             cards._HEIGHTS[key] = (owner, height + 40)
         assert build_handout(spec) != first, "the kept heights were not read"
     finally:
         cards._HEIGHTS.clear()
-        cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+        shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     assert build_handout(spec) == first
 
 
@@ -158,11 +158,11 @@ def test_a_card_chooses_its_tighter_layout_once(monkeypatch):
     for it or for any card, and gives the same bytes."""
     from conftest import REPO
 
-    from routinepress.render import cards
+    from routinepress.render import cards, shelf
 
     spec = REPO / "bench" / "specs" / "standard-8.json"
     cards._CHOSEN.clear()
-    cards._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
+    shelf._SHELF.clear()  # (a card on the shelf is neither chosen nor measured)
     tried = []
     original = cards._shortest
     monkeypatch.setattr(cards, "_shortest", lambda *args: tried.append(args[4]) or original(*args))

@@ -29,6 +29,7 @@ from . import layouts, replay
 from .drawings import RecordedDrawing
 from .linebreaks import NO_BREAK, tie_units, unbroken
 from .pictures import PictureSource, picture_grid
+from .shelf import Borrowed
 from .styles import Paragraph, Styles, Table, esc, text_width
 
 Words = Mapping[str, str]
@@ -170,7 +171,7 @@ def cards(handout: Handout, styles: Styles, words: Words, pictures: PictureSourc
 
                 kept = FitToRoom(placed, styles, drawn_as, tighter, scale)
             if borrowed is not None:
-                borrowed.hold(shelf_key, styles, body, kept)
+                borrowed.hold(shelf_key, styles, body, kept.was_placed_whole)
             story.append(kept)
     return story
 
@@ -193,6 +194,9 @@ class WholeCard(Flowable):
         self.replay_key, self.replay_owner = replay_key, styles
         self.placed_whole = True
         self._measured_at: float | None = None
+
+    def was_placed_whole(self) -> bool:
+        return self.placed_whole
 
     def getSpaceBefore(self) -> float:
         return self.content[0].getSpaceBefore()
@@ -220,38 +224,6 @@ class WholeCard(Flowable):
 
     def _draw_content(self) -> None:
         draw_stack(self.canv, self.content, 0, self.height, self.width, aligned=True)  # as the frame would
-
-
-# Cards already made, by what they print and the styles they print in (the styles checked by
-# identity), each with the styles: a batch or a server prints the same exercises at the same
-# dose again and again, and a card's flowables measure and draw the same every time (a tenth
-# of a warm build was making and measuring them). A build takes a card off the shelf, so no
-# two builds (the server's threads) ever hold the same flowables, and puts it back when done.
-_SHELF: dict[tuple, tuple[Styles, list[Flowable]]] = {}
-_SHELF_LIMIT = 400  # about 40 KB a card: 16 MB at most
-
-
-class Borrowed:
-    """One build's cards from the shelf, and the ones it made: all put back on the shelf
-    once the handout is built (`put_back`), except a card that was not placed whole."""
-
-    def __init__(self) -> None:
-        self._held: list[tuple[tuple, Styles, list[Flowable], WholeCard]] = []
-
-    def take(self, key: tuple, styles: Styles) -> list[Flowable] | None:
-        kept = _SHELF.pop((*key, id(styles)), None)  # (pop: one taker, whatever the threads)
-        return kept[1] if kept is not None and kept[0] is styles else None
-
-    def hold(self, key: tuple, styles: Styles, body: list[Flowable], card: WholeCard) -> None:
-        self._held.append((key, styles, body, card))
-
-    def put_back(self) -> None:
-        for key, styles, body, card in self._held:
-            if card.placed_whole:
-                if len(_SHELF) >= _SHELF_LIMIT:
-                    _SHELF.clear()
-                _SHELF[(*key, id(styles))] = (styles, body)  # (the styles kept alive with their id)
-        self._held.clear()
 
 
 # Where a card misses the room left on a page by a little, its pictures may shrink to 0.8 of

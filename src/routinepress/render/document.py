@@ -22,8 +22,8 @@ from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
 from ..templates import Template
 from . import fonts, parts
-from .cards import Borrowed
 from .pictures import PictureSource
+from .shelf import Borrowed
 from .styles import Styles, esc, make_styles, text_width
 from .tracker import tracker
 
@@ -80,7 +80,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     styles = make_styles(template, page_size)
     words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
-    borrowed = Borrowed()  # cards printed before, from the shelf (cards.py)
+    borrowed = Borrowed()  # cards and tables printed before, from the shelf (shelf.py)
     printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
     warnings = glyph_warnings(printed, source_name, spec_doc)
 
@@ -92,7 +92,8 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
         # The general advice opens the overview: after the clinician's intro, how to do any
         # exercise, then which ones, the table staying next to the cards it lists. Built
         # with this part so that no template has to name a new one to print it.
-        "at_a_glance": lambda: parts.dosing_notes(handout, styles, words) + parts.at_a_glance(handout, styles, words),
+        "at_a_glance": lambda: (parts.dosing_notes(handout, styles, words)
+                              + parts.at_a_glance(handout, styles, words, borrowed)),
         "cards": lambda: parts.cards(handout, styles, words, pictures, borrowed),
         "notes": lambda: parts.closing_notes(handout, styles, words),
         "tracker": lambda: tracker(handout, styles, words, options.fillable),

@@ -20,6 +20,7 @@ from ..model import Handout
 from .cards import Columns, card_flowables, cards, stack_height  # noqa: F401  (cards: document.py names them here)
 from .linebreaks import tie_units
 from .pictures import PictureSource
+from .shelf import Borrowed
 from .styles import Paragraph, Styles, Table, esc, table_replay_key, text_width
 
 Words = Mapping[str, str]  # the handout's labels, in its language
@@ -187,9 +188,25 @@ def intro(handout: Handout, styles: Styles) -> list[Flowable]:
     return [Paragraph(esc(p), styles.body) for p in handout.intro.split("\n\n") if p.strip()]
 
 
-def at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
+def at_a_glance(handout: Handout, styles: Styles, words: Words, borrowed: Borrowed | None = None) -> list[Flowable]:
+    """The table of every exercise's dose and how often. With `borrowed`, the one printed before
+    for the same exercises, doses and labels is taken from the shelf (shelf.py), and one made
+    here goes on it."""
     if not handout.show_at_a_glance:
         return []
+    key = ("at a glance", tuple(words.items()), tuple(
+        (section.title, tuple((c.number, c.name, c.dose_summary, c.frequency_text) for c in section.cards))
+        for section in handout.sections))
+    table = borrowed.take(key, styles) if borrowed is not None else None
+    if table is None:
+        table = _at_a_glance(handout, styles, words)
+    if borrowed is not None:
+        [glance] = table
+        borrowed.hold(key, styles, table, glance.ready_again)
+    return table
+
+
+def _at_a_glance(handout: Handout, styles: Styles, words: Words) -> list[Flowable]:
     header: list[object] = [Paragraph(esc(words[k]), styles.label) for k in ("exercise", "dose", "how_often")]
     rows: list[list[object]] = [header]
     section_rows = []
@@ -248,13 +265,16 @@ class StartHereIfRoom(KeepTogether):
         self.least_rows = least_rows
         self.label_rows = label_rows  # rows that name what follows (a section): not counted as rows
         self.table = next(f for f in flowables if hasattr(f, "row_heights"))
+        # The table's two parts for each width and room, made once: kept on the shelf, it is
+        # cut where it was cut before, and its parts are measured and drawn as before.
+        self._parts_for: dict[tuple[float, float], list[Flowable]] = {}
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
         at = self._content.index(self.table)
         above = stack_height(self._content[:at], aW) + (self._content[at - 1].getSpaceAfter() if at else 0)
-        parts = self._table_parts(aW, aH - above) if self._H > aH else []
+        parts = self._parts(aW, aH - above) if self._H > aH else []
         if not parts:
             frame = getattr(self, "_frame", None)  # (set by the frame placing it, as KeepTogether reads it)
             if frame is not None and self._H > frame._height and not frame._atTop:
@@ -267,6 +287,17 @@ class StartHereIfRoom(KeepTogether):
             # with it into a KeepTogether, which would move both to the next page again.
             flowable.keepWithNext = 0
         return [*self._content[:at], parts[0], FrameBreak(), parts[1], *self._content[at + 1:]]
+
+    def ready_again(self) -> bool:
+        """Made ready to be placed in another handout: what split changed on its flowables undone."""
+        for flowable in self._content:
+            flowable.__dict__.pop("keepWithNext", None)  # (each takes its style's again)
+        return True
+
+    def _parts(self, width: float, room: float) -> list[Flowable]:
+        if (width, room) not in self._parts_for:
+            self._parts_for[width, room] = self._table_parts(width, room)
+        return self._parts_for[width, room]
 
     def _table_parts(self, width: float, room: float) -> list[Flowable]:
         """The table cut in two with at least least_rows rows in each part, the first part
