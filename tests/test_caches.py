@@ -435,7 +435,7 @@ def test_a_card_is_taken_by_one_build_at_a_time():
     styles = make_styles(routinepress_template(), "letter")
     body = [styles_paragraph("Lift your hips.", styles)]
     first, second = shelf.Borrowed(), shelf.Borrowed()
-    first.hold(("card",), styles, body, cards.WholeCard(list(body), styles))
+    first.hold(("card",), styles, body, cards.WholeCard(list(body), styles).was_placed_whole)
     first.put_back()
     assert first.take(("card",), styles) is body
     assert second.take(("card",), styles) is None
@@ -461,7 +461,7 @@ def test_a_card_not_placed_whole_is_not_put_back():
     story = []
     for key, body in (("short",), short), (("tall",), tall):
         card = cards.WholeCard(list(body), styles)
-        borrowed.hold(key, styles, body, card)
+        borrowed.hold(key, styles, body, card.was_placed_whole)
         story.append(card)
     doc.build(story)
     borrowed.put_back()
