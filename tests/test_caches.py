@@ -373,3 +373,27 @@ def test_threads_never_cut_subsets_of_one_font_at_the_same_time(monkeypatch):
     run_racing([functools.partial(work, i) for i in range(4)], 1e-6)  # overlapping cuts would happen
     regular._subsets.clear()
     assert most[0] == 1 and wrong == []
+
+
+def test_a_subsets_widths_are_formatted_once_a_process_as_reportlab_formats_them(accented_spec, monkeypatch):
+    """fonts.Font gives each subset's font object a widths array that keeps its formatted
+    bytes: a second build formats none again and gives the same bytes, and the bytes are
+    those of reportlab's own font objects (its addObjects, the array unkept)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from routinepress.render import fonts
+
+    made = []
+    real = pdfdoc.PDFArray.format
+    monkeypatch.setattr(pdfdoc.PDFArray, "format",
+                        lambda self, doc, *a: made.append(type(self)) or real(self, doc, *a))
+    fonts._WIDTHS_FORMATTED.clear()
+    first = {spec: routinepress.build_handout(spec) for spec in (accented_spec, ROOT / "handouts/mixed-short.json")}
+    widths = made.count(fonts._KeptWidths)
+    assert widths >= 3 and len(fonts._WIDTHS_FORMATTED) == widths  # two fonts, one with two subsets
+    made.clear()
+    assert {spec: routinepress.build_handout(spec) for spec in first} == first
+    assert fonts._KeptWidths not in made, "a widths array was formatted again"
+    monkeypatch.setattr(fonts.Font, "addObjects", TTFont.addObjects)
+    assert {spec: routinepress.build_handout(spec) for spec in first} == first
