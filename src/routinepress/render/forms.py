@@ -72,8 +72,9 @@ def _packed(operators: str, width: float, height: float) -> Packed:
 
 def _pack(operators: str, width: float, height: float) -> Packed:
     data = operators.encode("utf8")
-    # Named by content: two drawings with the same operators and size are one form in a document.
-    name = "draw" + hashlib.sha256(data + f" {width!r} {height!r}".encode()).hexdigest()[:24]
+    # Named by content: two drawings with the same operators and size are one form in a document
+    # (64 bits: short, since every page lists the names of the forms it uses).
+    name = "d" + hashlib.sha256(data + f" {width!r} {height!r}".encode()).hexdigest()[:16]
     stream = zlib.compress(data, DEFLATE_LEVEL)
     # The box clips the form. It is the drawing's box with a margin as large again on every
     # side: a line's cap or an arrowhead may reach past the box a drawing was made for, and
