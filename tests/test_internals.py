@@ -290,3 +290,33 @@ def test_only_the_upright_faces_are_loaded_and_italic_markup_reads_upright():
 
     assert ps2tt(fonts.REGULAR)[1:] == (0, 0) and ps2tt(fonts.BOLD)[1:] == (1, 0)
     assert [(f.bold, f.italic) for f in PlatypusParagraph("plain", style).frags] == [(0, 0)]
+
+
+def test_pdf_names_and_encodings_are_kept_answers_of_reportlabs_own(monkeypatch):
+    """formatting.py answers reportlab's PDFName and pdfdocEnc from what they answered before:
+    a build must use them (if reportlab stopped looking them up in pdfdoc, nothing would be
+    kept), a second build make no new answer, and the bytes be those of reportlab's own."""
+    from reportlab.pdfbase import pdfdoc
+
+    from routinepress.api import build_handout
+    from routinepress.render import document, formatting
+
+    assert document.formatting is formatting  # imported with the document, which installs them
+    assert pdfdoc.PDFName is formatting.pdf_name and pdfdoc.pdfdocEnc is formatting.pdfdoc_encoded
+    for text in ("Type", "FormXob.page_of_12_footer", "a b", "(x)#", "caf\u00e9", "", "12 0 R", "x" * 200):
+        assert formatting.pdf_name(text) == formatting._reportlab_name(text)
+        assert formatting.pdf_name(text) == formatting._reportlab_name(text)  # kept
+        assert formatting.pdfdoc_encoded(text) == formatting._reportlab_encoding(text)
+    assert formatting.pdfdoc_encoded(b"\x00\xff") == b"\x00\xff"
+    formatting._NAMES.clear()
+    formatting._ENCODED.clear()
+    before = dict(formatting.counts)
+    spec = HANDOUTS / "mixed-short.json"
+    first = build_handout(spec)
+    assert formatting.counts["names"] > before["names"] + 10 and formatting.counts["encoded"] > before["encoded"] + 10
+    made = dict(formatting.counts)
+    assert build_handout(spec) == first
+    assert formatting.counts == made
+    monkeypatch.setattr(pdfdoc, "PDFName", formatting._reportlab_name)
+    monkeypatch.setattr(pdfdoc, "pdfdocEnc", formatting._reportlab_encoding)
+    assert build_handout(spec) == first

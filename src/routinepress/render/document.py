@@ -21,7 +21,7 @@ from .. import __version__
 from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
 from ..templates import Template
-from . import fonts, parts
+from . import fonts, formatting, parts
 from .pictures import PictureSource
 from .styles import Styles, esc, make_styles, text_width
 from .tracker import tracker
@@ -56,6 +56,8 @@ pdfdoc.PDFZCompress.encode = _deflate
 _TRUETYPE = b"\x00\x01\x00\x00"
 _DEFLATED: dict[bytes, bytes] = {}
 _DEFLATED_LIMIT = 32
+# Names and numbers are formatted with answers kept (formatting.py).
+formatting.install()
 
 
 class RenderResult(NamedTuple):
