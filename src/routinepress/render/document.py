@@ -221,6 +221,9 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._page_numbers: list[tuple[str, str, str, float]] = []  # (form name, font, size) per page
+            # The running lines are the same on every page: each is measured and fitted once.
+            self._fitted: dict[tuple[str, str, float, float], str] = {}
+            self._right_widths: dict[tuple[str, str], float] = {}
             # Two handouts with equal metadata would otherwise share a PDF /ID in invariant mode.
             self._doc.updateSignature(signature)
 
@@ -255,8 +258,10 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                 # The right side (patient, date, page number) is short and must stay whole:
                 # it gets what it needs, up to half the line; the left (title) gets the rest.
                 right_text = texts.get("right", "")
-                right_width = min(self.stringWidth(right_text.replace("\x00", guess), fonts.REGULAR, size),
-                                  (right - left) / 2)
+                right_width = self._right_widths.get((right_text, guess))
+                if right_width is None:
+                    right_width = self._right_widths[right_text, guess] = min(
+                        self.stringWidth(right_text.replace("\x00", guess), fonts.REGULAR, size), (right - left) / 2)
                 if "\x00" in right_text:
                     name = f"page_of_{number}_{where}"
                     self._page_numbers.append((name, right_text, fonts.REGULAR, size))
@@ -278,18 +283,25 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             if not text:
                 return
             font = fonts.BOLD if align == "left" else fonts.REGULAR
-            if self.stringWidth(text, font, size) > max_width:
-                # The longest prefix that fits with an ellipsis, found by halving (text may be long).
-                def fits(n: int) -> bool:
-                    return self.stringWidth(text[:n].rstrip() + "\u2026", font, size) <= max_width
-
-                low, high = 0, max(0, len(text) - 2)
-                while low < high:
-                    middle = (low + high + 1) // 2
-                    low, high = (middle, high) if fits(middle) else (low, middle - 1)
-                text = _shortened(text, low)
+            fitted = self._fitted.get((text, font, size, max_width))
+            if fitted is None:
+                fitted = self._fitted[text, font, size, max_width] = self._fit(text, font, size, max_width)
             self.setFont(font, size)
-            (self.drawString if align == "left" else self.drawRightString)(x, y, text)
+            (self.drawString if align == "left" else self.drawRightString)(x, y, fitted)
+
+        def _fit(self, text: str, font: str, size: float, max_width: float) -> str:
+            if self.stringWidth(text, font, size) <= max_width:
+                return text
+
+            # The longest prefix that fits with an ellipsis, found by halving (text may be long).
+            def fits(n: int) -> bool:
+                return self.stringWidth(text[:n].rstrip() + "\u2026", font, size) <= max_width
+
+            low, high = 0, max(0, len(text) - 2)
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle - 1)
+            return _shortened(text, low)
 
     return RunningCanvas
 
