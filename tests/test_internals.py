@@ -320,3 +320,23 @@ def test_pdf_names_and_encodings_are_kept_answers_of_reportlabs_own(monkeypatch)
     monkeypatch.setattr(pdfdoc, "PDFName", formatting._reportlab_name)
     monkeypatch.setattr(pdfdoc, "pdfdocEnc", formatting._reportlab_encoding)
     assert build_handout(spec) == first
+
+
+def test_page_number_forms_share_resources_formatted_once_as_reportlab_makes_them(monkeypatch):
+    """document.py hands every page-number form one resource dictionary, formatted once a
+    document. The bytes must be those reportlab gives when each form makes its own."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from routinepress.api import build_handout
+    from routinepress.render import document
+
+    formatted = []
+    real_format = document._FormattedOnce.format
+    monkeypatch.setattr(document._FormattedOnce, "format",
+                        lambda self, doc: formatted.append(self.formatted is None) or real_format(self, doc))
+    spec = HANDOUTS / "mixed-short.json"
+    shared = build_handout(spec)
+    assert formatted.count(True) == 1 and len(formatted) >= 3  # one form a page, three pages or more
+    real_end = Canvas.endForm
+    monkeypatch.setattr(Canvas, "endForm", lambda self, **attributes: real_end(self))
+    assert build_handout(spec) == shared

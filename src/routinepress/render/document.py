@@ -233,6 +233,12 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
 
         def save(self) -> None:
             total = len(self._page_numbers)
+            # The resources reportlab gives each of these forms (the document's fonts, every
+            # procedure set), formatted once for all of them (test_internals).
+            resources = pdfdoc.PDFResourceDictionary()
+            resources.basicFonts()
+            resources.allProcs()
+            shared = _FormattedOnce(resources)
             for number, (name, text, font, size) in enumerate(self._page_numbers, 1):
                 text = text.replace("\x00", page_of_pattern.format(page=number, pages=total))
                 width = self.stringWidth(text, font, size)
@@ -241,7 +247,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                 self.setFillColor(styles.colour("muted"))
                 self.setFont(font, size)
                 self.drawRightString(0, 0, text)
-                self.endForm()
+                self.endForm(Resources=shared)
             super().save()
 
         def _draw_running(self, number: int) -> None:
@@ -304,6 +310,19 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             return _shortened(text, low)
 
     return RunningCanvas
+
+
+class _FormattedOnce(pdfdoc.PDFObject):
+    """An object written several times into one document, formatted the first time."""
+
+    def __init__(self, content: pdfdoc.PDFObject):
+        self.content = content
+        self.formatted: bytes | None = None
+
+    def format(self, document) -> bytes:
+        if self.formatted is None:
+            self.formatted = self.content.format(document)
+        return self.formatted
 
 
 def _shortened(text: str, most: int) -> str:
