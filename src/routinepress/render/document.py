@@ -216,6 +216,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
     total is known. Pages are not held back, so a form box made on a page belongs to it.
     """
     page_of_pattern = running["page_of"]["pattern"]
+    muted, rule = styles.colour("muted"), styles.colour("rule")  # (each parsed once, not once a page)
 
     class RunningCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -244,7 +245,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                 width = self.stringWidth(text, font, size)
                 # Drawn right-aligned at the form's origin, which the page placed at the line's end.
                 self.beginForm(name, lowerx=-width - 1, lowery=-size, upperx=1, uppery=size * 1.5)
-                self.setFillColor(styles.colour("muted"))
+                self.setFillColor(muted)
                 self.setFont(font, size)
                 self.drawRightString(0, 0, text)
                 self.endForm(Resources=shared)
@@ -257,7 +258,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             left, right = m["left"], styles.page_width - m["right"]
             top = styles.page_height - m["top"]
             self.saveState()
-            self.setFillColor(styles.colour("muted"))
+            self.setFillColor(muted)
             # Baselines keep ascenders and descenders inside the margins home printers do not clip.
             for where, baseline in (("header", top - size), ("footer", m["bottom"] + size * 0.35)):
                 texts = running[where]
@@ -279,7 +280,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                     self._clipped(right_text, right, baseline, size, right_width, align="right")
                 self._clipped(texts.get("left", "").replace("\x00", guess), left, baseline, size,
                               right - left - right_width - size, align="left")
-            self.setStrokeColor(styles.colour("rule"))
+            self.setStrokeColor(rule)
             self.setLineWidth(0.75)
             self.line(left, top - size * 1.45, right, top - size * 1.45)
             self.restoreState()
