@@ -561,3 +561,58 @@ def test_a_glance_table_put_back_is_as_it_was_before_it_was_cut():
     assert glance._parts_for, "the table was not cut: the case is not tested"
     assert not heading.getKeepWithNext()
     assert glance.ready_again() and heading.getKeepWithNext()
+
+
+def test_a_subsets_widths_are_formatted_once_a_process_as_reportlab_formats_them(accented_spec, monkeypatch):
+    """fonts.Font gives each subset's font object a widths array that keeps its formatted
+    bytes: a second build formats none again and gives the same bytes, and the bytes are
+    those of reportlab's own font objects (its addObjects, the array unkept)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from routinepress.render import fonts
+
+    made = []
+    real = pdfdoc.PDFArray.format
+    monkeypatch.setattr(pdfdoc.PDFArray, "format",
+                        lambda self, doc, *a: made.append(type(self)) or real(self, doc, *a))
+    fonts._WIDTHS_FORMATTED.clear()
+    first = {spec: routinepress.build_handout(spec) for spec in (accented_spec, ROOT / "handouts/mixed-short.json")}
+    widths = made.count(fonts._KeptWidths)
+    assert widths >= 3 and len(fonts._WIDTHS_FORMATTED) == widths  # two fonts, one with two subsets
+    made.clear()
+    assert {spec: routinepress.build_handout(spec) for spec in first} == first
+    assert fonts._KeptWidths not in made, "a widths array was formatted again"
+    monkeypatch.setattr(fonts.Font, "addObjects", TTFont.addObjects)
+    assert {spec: routinepress.build_handout(spec) for spec in first} == first
+
+
+def test_a_running_title_is_fitted_once_a_handout_and_each_handout_fits_its_own(monkeypatch, tmp_path):
+    """Large print cuts postpartum-hip's long title in every page's header: the cut is found
+    on the first page and kept for the rest (a title is cut once, not once a page), and
+    another handout's title is cut for itself."""
+    from pdfread import ReadPdf, page_lines
+    from reportlab.pdfgen.canvas import Canvas
+
+    from routinepress.render import document
+
+    cuts = []
+    shortened = document._shortened
+    monkeypatch.setattr(document, "_shortened", lambda text, most: cuts.append(text) or shortened(text, most))
+    measured = []
+    width = Canvas.stringWidth
+    monkeypatch.setattr(Canvas, "stringWidth", lambda self, text, *a: measured.append(text) or width(self, text, *a))
+    spec = json.loads((ROOT / "handouts/postpartum-hip.json").read_text(encoding="utf-8"))
+    headers = []
+    for title in (spec["title"], spec["title"].replace("Hip", "Back and Hip")):
+        path = tmp_path / "long-title.json"
+        path.write_text(json.dumps(spec | {"title": title}), encoding="utf-8")
+        out = tmp_path / "long-title.pdf"
+        out.write_bytes(routinepress.build_handout(path, template="large-print"))
+        with ReadPdf(out).plumber() as doc:
+            pages = [page_lines(page)[0] for page in doc.pages]
+        assert len(pages) >= 3 and all(header.startswith(pages[0].split("\u2026")[0]) for header in pages)
+        assert cuts.count(title) == 1, "the title was cut again for another page"
+        assert measured.count(title) == 1, "the whole title was measured again for another page"
+        headers.append(pages[0])
+    assert headers[0] != headers[1]

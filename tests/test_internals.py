@@ -240,27 +240,32 @@ def test_measuring_a_keeptogether_copies_the_frame_through_our_shallow_copy(monk
 def test_every_stream_is_deflated_through_our_level(tmp_path):
     """document.py sets the deflate level on reportlab's one stream-filter object. Every page
     and font stream of a handout must still come out through it: each is exactly zlib's
-    output at DEFLATE_LEVEL for its decoded bytes (reportlab's own default is level 6)."""
+    output at DEFLATE_LEVEL for its decoded bytes (reportlab's own default is level 6). The
+    drawings' forms are compressed once a process by forms.py, at its own level."""
     import zlib
 
     import pikepdf
     from reportlab.pdfbase import pdfdoc
 
     from routinepress.api import build_handout_file
-    from routinepress.render import document
+    from routinepress.render import document, forms
 
     assert pdfdoc.PDFZCompress.encode is document._deflate
     out = build_handout_file(HANDOUTS / "mixed-short.json", tmp_path / "h.pdf")
-    streams = 0
+    streams = drawings = 0
     with pikepdf.open(out) as pdf:
         for obj in pdf.objects:
             filters = obj.get("/Filter") if isinstance(obj, pikepdf.Stream) else None
             if filters is not None and [str(f) for f in (filters if isinstance(filters, pikepdf.Array)
                                                          else [filters])] == ["/FlateDecode"]:
                 raw, data = obj.read_raw_bytes(), obj.read_bytes()
-                assert raw == zlib.compress(data, document.DEFLATE_LEVEL), obj.objgen
+                drawing = obj.get("/Subtype") == "/Form" and not obj.get("/Resources")
+                level = forms.DEFLATE_LEVEL if drawing else document.DEFLATE_LEVEL
+                assert raw == zlib.compress(data, level), obj.objgen
                 streams += 1
+                drawings += drawing
     assert streams >= 8  # pages, fonts, font programs and page-number forms
+    assert drawings >= 4  # the poses
 
 
 def test_only_the_upright_faces_are_loaded_and_italic_markup_reads_upright():
@@ -287,3 +292,53 @@ def test_only_the_upright_faces_are_loaded_and_italic_markup_reads_upright():
 
     assert ps2tt(fonts.REGULAR)[1:] == (0, 0) and ps2tt(fonts.BOLD)[1:] == (1, 0)
     assert [(f.bold, f.italic) for f in PlatypusParagraph("plain", style).frags] == [(0, 0)]
+
+
+def test_pdf_names_and_encodings_are_kept_answers_of_reportlabs_own(monkeypatch):
+    """formatting.py answers reportlab's PDFName and pdfdocEnc from what they answered before:
+    a build must use them (if reportlab stopped looking them up in pdfdoc, nothing would be
+    kept), a second build make no new answer, and the bytes be those of reportlab's own."""
+    from reportlab.pdfbase import pdfdoc
+
+    from routinepress.api import build_handout
+    from routinepress.render import document, formatting
+
+    assert document.formatting is formatting  # imported with the document, which installs them
+    assert pdfdoc.PDFName is formatting.pdf_name and pdfdoc.pdfdocEnc is formatting.pdfdoc_encoded
+    for text in ("Type", "FormXob.page_of_12_footer", "a b", "(x)#", "caf\u00e9", "", "12 0 R", "x" * 200):
+        assert formatting.pdf_name(text) == formatting._reportlab_name(text)
+        assert formatting.pdf_name(text) == formatting._reportlab_name(text)  # kept
+        assert formatting.pdfdoc_encoded(text) == formatting._reportlab_encoding(text)
+    assert formatting.pdfdoc_encoded(b"\x00\xff") == b"\x00\xff"
+    formatting._NAMES.clear()
+    formatting._ENCODED.clear()
+    before = dict(formatting.counts)
+    spec = HANDOUTS / "mixed-short.json"
+    first = build_handout(spec)
+    assert formatting.counts["names"] > before["names"] + 10 and formatting.counts["encoded"] > before["encoded"] + 10
+    made = dict(formatting.counts)
+    assert build_handout(spec) == first
+    assert formatting.counts == made
+    monkeypatch.setattr(pdfdoc, "PDFName", formatting._reportlab_name)
+    monkeypatch.setattr(pdfdoc, "pdfdocEnc", formatting._reportlab_encoding)
+    assert build_handout(spec) == first
+
+
+def test_page_number_forms_share_resources_formatted_once_as_reportlab_makes_them(monkeypatch):
+    """document.py hands every page-number form one resource dictionary, formatted once a
+    document. The bytes must be those reportlab gives when each form makes its own."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from routinepress.api import build_handout
+    from routinepress.render import document
+
+    formatted = []
+    real_format = document._FormattedOnce.format
+    monkeypatch.setattr(document._FormattedOnce, "format",
+                        lambda self, doc: formatted.append(self.formatted is None) or real_format(self, doc))
+    spec = HANDOUTS / "mixed-short.json"
+    shared = build_handout(spec)
+    assert formatted.count(True) == 1 and len(formatted) >= 3  # one form a page, three pages or more
+    real_end = Canvas.endForm
+    monkeypatch.setattr(Canvas, "endForm", lambda self, **attributes: real_end(self))
+    assert build_handout(spec) == shared

@@ -204,7 +204,8 @@ def test_pain_score_row_follows_the_tracker_setting(tmp_path):
 
 
 def test_left_side_dose_draws_the_mirrored_picture(tmp_path):
-    """The page carries the mirrored drawing's own operators, not the right side's."""
+    """The pages carry the mirrored drawing's own operators, not the right side's (each drawing
+    is a form the page uses: forms.py)."""
     from routinepress.render.pictures import PictureSource
 
     handout = _model(_one("standing-hip-abduction", {"side": "left"}), tmp_path)
@@ -220,6 +221,8 @@ def test_left_side_dose_draws_the_mirrored_picture(tmp_path):
         for page in doc.pages:
             page.contents_coalesce()
             content += page.Contents.read_bytes().decode("latin-1")
+            for form in page.Resources.get("/XObject", {}).values():
+                content += form.read_bytes().decode("latin-1")
     assert all(d.operators in content for d in drawings[True])
     assert not any(d.operators in content for d in drawings[False])
 

@@ -21,7 +21,7 @@ from .. import __version__
 from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
 from ..templates import Template
-from . import fonts, parts
+from . import fonts, formatting, parts
 from .pictures import PictureSource
 from .shelf import Borrowed
 from .styles import Styles, esc, make_styles, text_width
@@ -57,6 +57,8 @@ pdfdoc.PDFZCompress.encode = _deflate
 _TRUETYPE = b"\x00\x01\x00\x00"
 _DEFLATED: dict[bytes, bytes] = {}
 _DEFLATED_LIMIT = 32
+# Names and numbers are formatted with answers kept (formatting.py).
+formatting.install()
 
 
 class RenderResult(NamedTuple):
@@ -218,11 +220,15 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
     total is known. Pages are not held back, so a form box made on a page belongs to it.
     """
     page_of_pattern = running["page_of"]["pattern"]
+    muted, rule = styles.colour("muted"), styles.colour("rule")  # (each parsed once, not once a page)
 
     class RunningCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._page_numbers: list[tuple[str, str, str, float]] = []  # (form name, font, size) per page
+            # The running lines are the same on every page: each is measured and fitted once.
+            self._fitted: dict[tuple[str, str, float, float], str] = {}
+            self._right_widths: dict[tuple[str, str], float] = {}
             # Two handouts with equal metadata would otherwise share a PDF /ID in invariant mode.
             self._doc.updateSignature(signature)
 
@@ -232,15 +238,21 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
 
         def save(self) -> None:
             total = len(self._page_numbers)
+            # The resources reportlab gives each of these forms (the document's fonts, every
+            # procedure set), formatted once for all of them (test_internals).
+            resources = pdfdoc.PDFResourceDictionary()
+            resources.basicFonts()
+            resources.allProcs()
+            shared = _FormattedOnce(resources)
             for number, (name, text, font, size) in enumerate(self._page_numbers, 1):
                 text = text.replace("\x00", page_of_pattern.format(page=number, pages=total))
                 width = self.stringWidth(text, font, size)
                 # Drawn right-aligned at the form's origin, which the page placed at the line's end.
                 self.beginForm(name, lowerx=-width - 1, lowery=-size, upperx=1, uppery=size * 1.5)
-                self.setFillColor(styles.colour("muted"))
+                self.setFillColor(muted)
                 self.setFont(font, size)
                 self.drawRightString(0, 0, text)
-                self.endForm()
+                self.endForm(Resources=shared)
             super().save()
 
         def _draw_running(self, number: int) -> None:
@@ -250,15 +262,17 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             left, right = m["left"], styles.page_width - m["right"]
             top = styles.page_height - m["top"]
             self.saveState()
-            self.setFillColor(styles.colour("muted"))
+            self.setFillColor(muted)
             # Baselines keep ascenders and descenders inside the margins home printers do not clip.
             for where, baseline in (("header", top - size), ("footer", m["bottom"] + size * 0.35)):
                 texts = running[where]
                 # The right side (patient, date, page number) is short and must stay whole:
                 # it gets what it needs, up to half the line; the left (title) gets the rest.
                 right_text = texts.get("right", "")
-                right_width = min(self.stringWidth(right_text.replace("\x00", guess), fonts.REGULAR, size),
-                                  (right - left) / 2)
+                right_width = self._right_widths.get((right_text, guess))
+                if right_width is None:
+                    right_width = self._right_widths[right_text, guess] = min(
+                        self.stringWidth(right_text.replace("\x00", guess), fonts.REGULAR, size), (right - left) / 2)
                 if "\x00" in right_text:
                     name = f"page_of_{number}_{where}"
                     self._page_numbers.append((name, right_text, fonts.REGULAR, size))
@@ -270,7 +284,7 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
                     self._clipped(right_text, right, baseline, size, right_width, align="right")
                 self._clipped(texts.get("left", "").replace("\x00", guess), left, baseline, size,
                               right - left - right_width - size, align="left")
-            self.setStrokeColor(styles.colour("rule"))
+            self.setStrokeColor(rule)
             self.setLineWidth(0.75)
             self.line(left, top - size * 1.45, right, top - size * 1.45)
             self.restoreState()
@@ -280,20 +294,40 @@ def _canvas_class(styles: Styles, running: dict, signature: str) -> type[Canvas]
             if not text:
                 return
             font = fonts.BOLD if align == "left" else fonts.REGULAR
-            if self.stringWidth(text, font, size) > max_width:
-                # The longest prefix that fits with an ellipsis, found by halving (text may be long).
-                def fits(n: int) -> bool:
-                    return self.stringWidth(text[:n].rstrip() + "\u2026", font, size) <= max_width
-
-                low, high = 0, max(0, len(text) - 2)
-                while low < high:
-                    middle = (low + high + 1) // 2
-                    low, high = (middle, high) if fits(middle) else (low, middle - 1)
-                text = _shortened(text, low)
+            fitted = self._fitted.get((text, font, size, max_width))
+            if fitted is None:
+                fitted = self._fitted[text, font, size, max_width] = self._fit(text, font, size, max_width)
             self.setFont(font, size)
-            (self.drawString if align == "left" else self.drawRightString)(x, y, text)
+            (self.drawString if align == "left" else self.drawRightString)(x, y, fitted)
+
+        def _fit(self, text: str, font: str, size: float, max_width: float) -> str:
+            if self.stringWidth(text, font, size) <= max_width:
+                return text
+
+            # The longest prefix that fits with an ellipsis, found by halving (text may be long).
+            def fits(n: int) -> bool:
+                return self.stringWidth(text[:n].rstrip() + "\u2026", font, size) <= max_width
+
+            low, high = 0, max(0, len(text) - 2)
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle - 1)
+            return _shortened(text, low)
 
     return RunningCanvas
+
+
+class _FormattedOnce(pdfdoc.PDFObject):
+    """An object written several times into one document, formatted the first time."""
+
+    def __init__(self, content: pdfdoc.PDFObject):
+        self.content = content
+        self.formatted: bytes | None = None
+
+    def format(self, document) -> bytes:
+        if self.formatted is None:
+            self.formatted = self.content.format(document)
+        return self.formatted
 
 
 def _shortened(text: str, most: int) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from . import shipped
+from . import forms, shipped
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
 # process that builds many handouts (a batch worker, an embedding program) draws each once.
@@ -137,7 +137,8 @@ class RecordedDrawing(Flowable):
     Drawn poses are paths in greys, with no fonts, images or transparency, so their
     operators need no page resources and are the same wherever they are placed:
     replaying them gives the same bytes as drawing again, without formatting
-    thousands of coordinates on every build.
+    thousands of coordinates on every build. On a page they are a form (forms.py),
+    compressed once per process.
     """
 
     def __init__(self, width: float, height: float, operators: str):
@@ -157,4 +158,4 @@ class RecordedDrawing(Flowable):
         return cls(drawing.width, drawing.height, "\n".join(operators))
 
     def draw(self) -> None:
-        self.canv._code.append(self.operators)
+        forms.place(self.canv, self.operators, self.width, self.height)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import fontpkg_atkinson_hyperlegible as atkinson
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from . import replay
@@ -86,11 +87,40 @@ class Font(TTFont):
             replay.note_use("split", self, (text, encoding), answer)
         return answer
 
+    def addObjects(self, doc) -> None:
+        """reportlab's font objects, each subset's widths array formatted once a process."""
+        # (the document's font dictionary, where reportlab lists each subset's font object)
+        listed = doc.idToObject["BasicFonts"].dict
+        before = set(listed)
+        super().addObjects(doc)
+        for name in listed.keys() - before:
+            listed[name].Widths = _KeptWidths(listed[name].Widths.sequence)
+
     def getSubsetInternalName(self, subset, doc):
         name = super().getSubsetInternalName(subset, doc)
         if getattr(replay.font_uses, "stack", None):
             replay.note_use("name", self, (subset,), name)
         return name
+
+
+class _KeptWidths(pdfdoc.PDFArray):
+    """A subset's widths: 128 or more numbers, formatted by reportlab for every document (a
+    thirtieth of a warm build) though they depend only on the face and the subset's codes.
+    A number's format depends on no document, so each array's is kept (test_caches)."""
+
+    def format(self, document, IND=b"\n "):
+        key = (tuple(self.sequence), rl_config.pdfMultiLine, IND)
+        # Read once into a local: another thread may empty the dict between two lines here.
+        text = _WIDTHS_FORMATTED.get(key)
+        if text is None:
+            text = super().format(document, IND)
+            if len(_WIDTHS_FORMATTED) >= 2 * _SUBSETS_KEPT:
+                _WIDTHS_FORMATTED.clear()
+            _WIDTHS_FORMATTED[key] = text
+        return text
+
+
+_WIDTHS_FORMATTED: dict[tuple, bytes] = {}
 
 
 def path(name: str) -> str:

@@ -12,8 +12,12 @@ on the new document: its fonts are then named and coded exactly as drawing would
 them, and the operators are written only if every answer is the one recorded; otherwise
 the flowable is drawn.
 
+A recorded drawing (a pose) is a form object of the document (forms.py): its uses are kept
+with the fonts', and a replay makes them again, registering the form where it is new.
+
 A drawing is kept only if writing operators was all it did: nothing else on the canvas or
-the document changed (no image, form, link or transparency registered), every font name in
+the document changed (no image, link or transparency registered, no form but recorded
+drawings' forms, each object added one of those), every font name in
 its operators is one a recorded use answered, and it neither began by merging into the
 operator before it nor ends with one the next could merge into (reportlab folds a transform
 into the `cm` just written). tests/test_replay.py builds the examples with and without
@@ -42,12 +46,16 @@ _FONT_NAME = re.compile(r"/F\d+(?:\+\d+)?")
 _LEFT_SET = tuple(name for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate")
 # The document's parts that a recorded font use may change (a font named the first time).
 _FONT_PARTS = ("fontMapping", "delayedFonts")
+# ... and those a form's first use changes (an object registered), with the canvas's list of
+# the forms its page uses.
+_OBJECT_PARTS = ("objectcounter", "idToObject", "idToObjectNumberAndVersion", "numberToId")
 
 
 class Recording(NamedTuple):
     owner: Any  # the object the caller's key names by id (kept alive with it)
     operators: str  # what the drawing wrote, one entry of the page's list
-    uses: tuple[tuple, ...]  # ("split", font, args, answer) and ("name", font, args, answer), in order
+    # ("split", font, args, answer), ("name", font, args, answer), ("form", use, args, None), in order
+    uses: tuple[tuple, ...]
     pdf_version: Any  # the document's version when it was drawn (transparency raises it)
     # The graphics state it left (a colour or line width set and not restored): its
     # drawOn restores the state right after, but until then it is as drawing leaves it.
@@ -71,7 +79,7 @@ def draw(flowable, key: Hashable | None, owner: Any, drawing: Callable[[], None]
     full_key = (key, id(owner), getattr(flowable, "width", None), getattr(flowable, "height", None), entry)
     known = _RECORDED.get(full_key)
     if (known is not None and known.owner is owner and known.pdf_version == canvas._doc._pdfVersion
-            and _same_uses(known.uses, canvas._doc)):
+            and _same_uses(known.uses, canvas)):
         if known.operators:
             canvas._code.append(known.operators)
         canvas.__dict__.update(known.state_after)
@@ -94,12 +102,17 @@ def _keep(key: tuple, recording: Recording) -> None:
     _counts["recorded"] += 1
 
 
-def _same_uses(uses: tuple[tuple, ...], doc) -> bool:
-    """Make the recorded font uses on `doc`, in order, up to the first that answers otherwise;
-    whether all answered as recorded. Drawing makes the same uses first, up to that one, and
-    making one again changes nothing: a drawing after a mismatch writes what it would have.
-    (Past a mismatch the next use may not even apply: a subset this document never made.)"""
+def _same_uses(uses: tuple[tuple, ...], canvas) -> bool:
+    """Make the recorded uses on `canvas`'s document, in order, up to the first font use that
+    answers otherwise; whether all answered as recorded. Drawing makes the same uses first, up
+    to that one, and making one again changes nothing (a form's name listed twice on a page is
+    one entry of its resources): a drawing after a mismatch writes what it would have. (Past a
+    mismatch the next use may not even apply: a subset this document never made.)"""
+    doc = canvas._doc
     for kind, font, args, answer in uses:
+        if kind == "form":
+            font(canvas, *args)  # forms.use: nothing to answer
+            continue
         method = font.splitString if kind == "split" else font.getSubsetInternalName
         if method(*args[:1], doc, *args[1:]) != answer:
             return False
@@ -120,6 +133,7 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     before_last = code[-1] if code else None
     canvas_before, doc_before = _snapshot(canvas.__dict__), _snapshot(doc.__dict__)
     fonts_before = set(doc.fontMapping)
+    objects_before, forms_before = doc.objectcounter, len(canvas._formsinuse)
     uses: list[tuple] = []
     stack = getattr(font_uses, "stack", None)
     if stack is None:
@@ -135,12 +149,14 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     if written and written[-1].endswith(" cm"):
         return None  # the next transform would fold into it: as one entry, it could not
     canvas_after = _snapshot(canvas.__dict__)
-    if not _unchanged(canvas_before, canvas_after, ("_code", *_LEFT_SET)):
+    if not _unchanged(canvas_before, canvas_after, ("_code", "_formsinuse", *_LEFT_SET)):
         return None
     state_after = {name: canvas.__dict__[name] for name in _LEFT_SET if canvas_before[name] != canvas_after[name]}
-    if not _unchanged(doc_before, _snapshot(doc.__dict__), _FONT_PARTS):
+    if not _unchanged(doc_before, _snapshot(doc.__dict__), _FONT_PARTS + _OBJECT_PARTS):
         return None
-    used_fonts = {font.fontName for _, font, _, _ in uses}
+    if not _only_forms_used(uses, canvas, objects_before, forms_before):
+        return None
+    used_fonts = {font.fontName for kind, font, _, _ in uses if kind != "form"}
     if not set(doc.fontMapping) - fonts_before <= used_fonts:
         return None  # a font named some other way (a standard font): its name is not recorded
     operators = "\n".join(written)
@@ -148,6 +164,19 @@ def _record(canvas, drawing: Callable[[], None], owner: Any) -> Recording | None
     if any(name not in answered for name in _FONT_NAME.findall(operators)):
         return None
     return Recording(owner, operators, _telling(uses), doc._pdfVersion, state_after)
+
+
+def _only_forms_used(uses: list[tuple], canvas, objects_before: int, forms_before: int) -> bool:
+    """Whether each object the drawing added to the document is a form it used (forms.use),
+    and the page's list of forms grew by exactly those uses: all a replay makes again."""
+    from reportlab.pdfbase.pdfdoc import xObjectName
+
+    doc = canvas._doc
+    used = [args[0].name for kind, _, args, _ in uses if kind == "form"]
+    if canvas._formsinuse[forms_before:] != used:
+        return False
+    added = {doc.numberToId.get(n) for n in range(objects_before + 1, doc.objectcounter + 1)}
+    return added <= {xObjectName(name) for name in used}
 
 
 def _telling(uses: list[tuple]) -> tuple[tuple, ...]:
@@ -161,6 +190,9 @@ def _telling(uses: list[tuple]) -> tuple[tuple, ...]:
     made: set = set()
     for use in uses:
         kind, font, args, answer = use
+        if kind == "form":
+            kept.append(use)  # each kept: it lists the form on the page
+            continue
         if (kind, font, args) in made:
             continue
         made.add((kind, font, args))
