@@ -264,11 +264,16 @@ def _warm_up(options: BuildOptions, spec_path: Path) -> None:
     """Import the renderer, register fonts, compile the spec validator and open the catalog
     once, before the workers start: forked workers inherit all of it instead of each paying
     for it (and none is interrupted halfway through importing the validator)."""
+    from . import validity
     from .jsonfile import compile_validator
     from .render import fonts
 
     fonts.register()
     compile_validator(ROUTINE_SCHEMA)
+    # Each worker builds many specs with the validator loaded: asking it takes 6 us, where
+    # hashing a document and reading its record took 140 (validity.py's records serve a
+    # process's first look at a document; a worker checks each catalog entry once anyway).
+    validity.disable()
     try:
         _cached_catalog(find_config(spec_path.parent), options)
     except InputError:

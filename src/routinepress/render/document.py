@@ -110,8 +110,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     signature = hashlib.sha256(
         # (not the files make tracks: what they say is in the model already, and a spec sent
         # to the server has no file, yet must give the bytes its saved file gives)
-        json.dumps([_portable({k: v for k, v in printed.items() if k != "inputs"}), template.data,
-                    page_size, options.fillable],
+        json.dumps([_portable(printed), template.data, page_size, options.fillable],
                    sort_keys=True).encode()
     ).hexdigest()
     running = _running_text(handout, template, words, styles)
@@ -303,21 +302,22 @@ def _shortened(text: str, most: int) -> str:
     return text[:most].rstrip().rstrip(",;:-\u2013\u2014").rstrip() + "\u2026"
 
 
-# The model's fields that name files it prints (a picture, the logo).
-PATH_FIELDS = ("file", "logo")
-
-
-def _portable(value, is_path: bool = False):
-    """`value` with every file the model names replaced by a hash of the file's content: the
-    PDF's /ID then depends on what the pictures and entries hold, not on the folder the
-    project happens to sit in or how the spec was named on the command line."""
-    if isinstance(value, dict):
-        return {key: _portable(item, key in PATH_FIELDS) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_portable(item, is_path) for item in value]
-    if is_path and isinstance(value, str):
-        return _content_hash(value)
-    return value
+def _portable(printed: dict[str, Any]) -> dict[str, Any]:
+    """The printed model with every file it names replaced by a hash of the file's content,
+    and without the files make tracks: the PDF's /ID then depends on what the pictures and
+    entries hold, not on the folder the project happens to sit in or how the spec was named
+    on the command line. The model names files in two places only, the logo and each
+    picture's file (test_signature checks that no other field is called so); reaching them
+    directly is a tenth of the time a walk through every value took."""
+    portable = {key: value for key, value in printed.items() if key != "inputs"}
+    if isinstance(portable.get("logo"), str):
+        portable["logo"] = _content_hash(portable["logo"])
+    portable["sections"] = [
+        {**section, "cards": [
+            {**card, "pictures": [{**picture, "file": _content_hash(picture["file"])} for picture in card["pictures"]]}
+            for card in section["cards"]]}
+        for section in portable["sections"]]
+    return portable
 
 
 # Each named file's digest, kept while the file is unchanged (pictures recur build after build).
@@ -336,11 +336,20 @@ def _content_hash(path: str) -> str:
         return path  # not a readable file: kept as written
 
 
+_PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7f)))
+
+
 def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None) -> list[Diagnostic]:
     """Characters the embedded font lacks (they print as an empty box): at each field of the
     spec that has one, and once for any that come from elsewhere (a clinic catalog's text)."""
     text = json.dumps(printed, ensure_ascii=False)
-    missing = set(fonts.missing_glyphs(text))
+    # Only the characters beyond plain ASCII are looked up one by one: a set of every
+    # character of the text took longer than writing the text out. Dropping the ASCII bytes
+    # from its UTF-8 leaves the others whole (their bytes are all 0x80 or more); the dump
+    # escapes control characters, so what was dropped is printable ASCII, asked about at once.
+    beyond = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII.encode())
+    missing = fonts.missing_glyphs(beyond.decode("utf-8", "surrogatepass"))
+    missing |= {c for c in fonts.missing_glyphs(_PRINTABLE_ASCII) if c in text}
     if not missing:
         return []
     found: list[Diagnostic] = []
