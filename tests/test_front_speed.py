@@ -1,0 +1,184 @@
+"""The quick paths before the layout (issue 17): each gives what the slow one gave, and each
+memo is used when it may be and passed over when the content differs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import HANDOUTS, minimal_spec, write_spec
+
+from routinepress import build, errors, jsonfile, model, spec, validity
+from routinepress.build import BuildOptions
+from routinepress.catalog import Catalog
+from routinepress.config import find_config
+from routinepress.model import build_model
+from routinepress.render import document, fonts
+from routinepress.spec import check_spec, load_spec
+
+EXAMPLES = sorted(HANDOUTS.glob("*.json"))
+
+
+def _model(path: Path):
+    catalog = Catalog()
+    return build_model(load_spec(path, catalog, find_config(path.parent)), catalog)
+
+
+def _walked(value, is_path: bool = False):
+    """The /ID's file hashes as they were first made: a walk through every value, hashing
+    whatever sits under a key named file or logo."""
+    if isinstance(value, dict):
+        return {key: _walked(item, key in ("file", "logo")) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_walked(item, is_path) for item in value]
+    if is_path and isinstance(value, str):
+        return document._content_hash(value)
+    return value
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_signature_hashes_the_files_the_walk_through_every_value_hashed(path):
+    printed = _model(path).to_json()
+    walked = _walked({k: v for k, v in printed.items() if k != "inputs"})
+    assert json.dumps(document._portable(printed), sort_keys=True) == json.dumps(walked, sort_keys=True)
+    assert "sha256:" in json.dumps(walked)  # (pictures were there to hash)
+
+
+def test_only_the_logo_and_the_pictures_name_files_in_the_model():
+    """_portable reaches those two directly: a new field naming a file must be added there."""
+    def fields(kind, seen):
+        for name, hint in getattr(kind, "__annotations__", {}).items():
+            yield kind.__name__, name
+            for other in vars(model).values():
+                if isinstance(other, type) and hasattr(other, "_fields") and other not in seen and \
+                        other.__name__ in str(hint):
+                    seen.add(other)
+                    yield from fields(other, seen)
+
+    named = {(kind, name) for kind, name in fields(model.Handout, set()) if name in ("file", "logo")}
+    assert named == {("Handout", "logo"), ("Picture", "file")}
+    assert not {"file", "logo"} & set(Words_labels())
+
+
+def Words_labels():
+    from routinepress.wording import LAYOUT_LABELS
+
+    return LAYOUT_LABELS
+
+
+def test_the_id_follows_a_pictures_content(tmp_path):
+    """A custom exercise's picture changed in place (same name): another /ID."""
+    pose = (HANDOUTS.parent / "catalog" / "illustrations" / "bridge-start.pose.json").read_text()
+    (tmp_path / "me.pose.json").write_text(pose)
+    doc = minimal_spec(sections=[{"title": "S", "exercises": [{"custom": {
+        "id": "my-move", "name": "My move", "kind": "strength", "body_regions": ["hip"], "steps": ["Lift the hips."],
+        "default_dosage": {"reps": 5}, "default_frequency": {"days_per_week": 3},
+        "illustrations": [{"src": "me.pose.json"}]}}]}])
+    path = write_spec(tmp_path, doc)
+    first = json.dumps(document._portable(_model(path).to_json()), sort_keys=True)
+    (tmp_path / "me.pose.json").write_text(pose.replace("{", "{ ", 1))
+    os.utime(tmp_path / "me.pose.json", ns=(1, 1))  # (its time changed too: the hash is read again)
+    second = json.dumps(document._portable(_model(path).to_json()), sort_keys=True)
+    assert first != second and str(tmp_path) not in first
+
+
+@pytest.mark.parametrize("text", ["Plain words", "Caf\u00e9 \u2013 \u201cquoted\u201d", "Snow \u2603 and \u6f22\u5b57",
+                                  "Tab\tand\nbreak \u00ad soft hyphen", "Odd \x7f delete", "\U0001F600 face"])
+def test_glyph_warnings_find_what_looking_at_every_character_finds(text):
+    printed = {"title": text, "sections": [{"cards": [{"steps": [text + " again"]}]}]}
+    warnings = document.glyph_warnings(printed, "spec.json", {"title": text})
+    expected = fonts.missing_glyphs(json.dumps(printed, ensure_ascii=False))
+    found = {c for w in warnings for c in expected if f"U+{ord(c):04X}" in w.message}
+    assert found == expected
+    assert bool(warnings) == bool(expected)
+    if "\u2603" in text:
+        assert expected >= {"\u2603"}  # (the font has no snowman: the case is a real one)
+
+
+def test_one_dump_rules_out_only_what_the_two_walks_would_not_find():
+    for character in map(chr, [*range(0, 0x250), *range(0xD7F0, 0xE010), 0xFEFF, 0x10FFFF]):
+        for document_ in ({"text": "ab" + character + "cd"}, {"key" + character: 1}, ["x", {"y": [character]}]):
+            found = jsonfile.surrogate_diagnostics(document_, "x") + jsonfile.control_diagnostics(document_, "x")
+            if found:
+                assert jsonfile.may_be_unprintable(document_), repr(character)
+    assert not jsonfile.may_be_unprintable({"text": "Line\nbreak\tand tab \u2013 caf\u00e9"})
+
+
+def test_a_spec_given_as_data_is_still_refused_for_a_control_character(tmp_path):
+    doc = minimal_spec(title="Bad \x01 title")
+    with pytest.raises(errors.InputError) as caught:
+        check_spec(doc, tmp_path / "spec.json", Catalog())
+    assert caught.value.diagnostics[0].where == "$.title"
+
+
+def test_load_spec_takes_the_clinic_folder_from_the_config_it_is_given(tmp_path, monkeypatch):
+    (tmp_path / "routinepress.toml").write_text('[defaults.clinician]\nname = "Jordan Lee"\n')
+    (tmp_path / "handouts").mkdir()
+    path = write_spec(tmp_path / "handouts", minimal_spec())
+    config = find_config(path.parent)
+
+    def searched(_start):
+        raise AssertionError("the clinic folder was looked for again")
+
+    monkeypatch.setattr(spec, "clinic_root", searched)
+    checked = load_spec(path, Catalog(), config)
+    assert checked.root == tmp_path.resolve() and checked.doc["clinician"]["name"] == "Jordan Lee"
+    without = load_spec(write_spec(tmp_path, minimal_spec(), "top.json"), Catalog(), find_config(tmp_path / "x"))
+    assert without.root == tmp_path.resolve()
+
+
+def test_display_path_follows_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    target = tmp_path / "a" / "b" / "spec.json"
+    monkeypatch.chdir(tmp_path)
+    assert errors.display_path(target) == os.path.join("a", "b", "spec.json")
+    monkeypatch.chdir(tmp_path / "a")
+    assert errors.display_path(target) == os.path.join("b", "spec.json")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    monkeypatch.chdir(tmp_path / "link")  # (the system names it by its real folder)
+    assert errors.display_path(target) == os.path.join("b", "spec.json")
+
+
+def test_batch_workers_ask_the_loaded_validator_and_not_the_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(validity.RECORDS, "enabled", False)
+    validity.enable()
+    path = write_spec(tmp_path, minimal_spec(title="Never checked before " + os.urandom(4).hex()))
+    build._warm_up(BuildOptions(), path)
+
+    def looked_up(_record):
+        raise AssertionError("a record was looked up")
+
+    monkeypatch.setattr(validity, "known_valid", looked_up)
+    assert jsonfile.is_valid(json.loads(path.read_text()), spec.ROUTINE_SCHEMA)
+    assert not (tmp_path / "cache" / "valid").exists() or not any((tmp_path / "cache" / "valid").iterdir())
+
+
+def test_a_cards_dose_words_are_made_once_and_again_for_another_dose(tmp_path, monkeypatch):
+    model._WORDED.clear()
+    calls = []
+    real = model.Words.dose_rows
+    monkeypatch.setattr(model.Words, "dose_rows", lambda self, *a: calls.append(1) or real(self, *a))
+    first = _model(write_spec(tmp_path, minimal_spec(), "a.json"))
+    assert len(calls) == 1
+    again = _model(write_spec(tmp_path, minimal_spec(title="Another patient"), "b.json"))
+    assert len(calls) == 1 and again.cards[0].dose_rows == first.cards[0].dose_rows
+    other = minimal_spec(sections=[{"title": "Moves", "exercises": [{"ref": "bridge", "dosage": {"reps": 7}}]}])
+    changed = _model(write_spec(tmp_path, other, "c.json"))
+    assert len(calls) == 2 and changed.cards[0].dose_rows != first.cards[0].dose_rows
+    assert "7" in changed.cards[0].dose_summary
+    spanish = _model(write_spec(tmp_path, minimal_spec(language="es"), "d.json"))
+    assert len(calls) == 3 and spanish.cards[0].dose_rows != first.cards[0].dose_rows
+
+
+def test_the_signature_is_the_hash_of_the_same_text(tmp_path):
+    """The /ID bytes stay those of the first way: sha256 of the whole printed model's JSON."""
+    path = HANDOUTS / "mixed-short.json"
+    printed = _model(path).to_json()
+    text = json.dumps([_walked({k: v for k, v in printed.items() if k != "inputs"}), {"t": 1}, "letter", False],
+                      sort_keys=True)
+    ours = json.dumps([document._portable(printed), {"t": 1}, "letter", False], sort_keys=True)
+    assert hashlib.sha256(ours.encode()).hexdigest() == hashlib.sha256(text.encode()).hexdigest()
