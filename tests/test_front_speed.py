@@ -18,6 +18,7 @@ from routinepress.config import find_config
 from routinepress.model import build_model
 from routinepress.render import document, fonts
 from routinepress.spec import check_spec, load_spec
+from routinepress.wording import LAYOUT_LABELS
 
 EXAMPLES = sorted(HANDOUTS.glob("*.json"))
 
@@ -60,13 +61,7 @@ def test_only_the_logo_and_the_pictures_name_files_in_the_model():
 
     named = {(kind, name) for kind, name in fields(model.Handout, set()) if name in ("file", "logo")}
     assert named == {("Handout", "logo"), ("Picture", "file")}
-    assert not {"file", "logo"} & set(Words_labels())
-
-
-def Words_labels():
-    from routinepress.wording import LAYOUT_LABELS
-
-    return LAYOUT_LABELS
+    assert not {"file", "logo"} & set(LAYOUT_LABELS)  # (the labels are a dict of the model too)
 
 
 def test_the_id_follows_a_pictures_content(tmp_path):

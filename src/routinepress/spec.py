@@ -15,8 +15,14 @@ from .agreement import disagreements
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, did_you_mean, display_path
-from .jsonfile import (control_diagnostics, may_be_unprintable, path_key, read_json, schema_diagnostics,
-                       surrogate_diagnostics)
+from .jsonfile import (
+    control_diagnostics,
+    may_be_unprintable,
+    path_key,
+    read_json,
+    schema_diagnostics,
+    surrogate_diagnostics,
+)
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
