@@ -177,3 +177,55 @@ def test_the_signature_is_the_hash_of_the_same_text(tmp_path):
                       sort_keys=True)
     ours = json.dumps([document._portable(printed), {"t": 1}, "letter", False], sort_keys=True)
     assert hashlib.sha256(ours.encode()).hexdigest() == hashlib.sha256(text.encode()).hexdigest()
+
+
+def _custom_pose_spec(folder: Path) -> Path:
+    pose = (HANDOUTS.parent / "catalog" / "illustrations" / "bridge-start.pose.json").read_text()
+    (folder / "me.pose.json").write_text(pose)
+    return write_spec(folder, minimal_spec(sections=[{"title": "S", "exercises": ["bridge", {"custom": {
+        "id": "my-move", "name": "My move", "kind": "strength", "body_regions": ["hip"], "steps": ["Lift the hips."],
+        "default_dosage": {"reps": 5}, "default_frequency": {"days_per_week": 3},
+        "illustrations": [{"src": "me.pose.json"}]}}]}]))
+
+
+def test_a_build_looks_at_each_file_once_and_the_next_build_looks_again(tmp_path, monkeypatch):
+    """The memos kept while a file is unchanged (pose digests, picture hashes, the general
+    warnings) and the check of the outputs against the inputs ask the system once a build."""
+    from types import SimpleNamespace
+
+    from routinepress import paths
+
+    path = _custom_pose_spec(tmp_path)
+    looks: list[str] = []
+
+    def counted(name, *args, **kwargs):
+        looks.append(os.fspath(name))
+        return os.stat(name, *args, **kwargs)
+
+    build.build_one(path, tmp_path / "warm.pdf", BuildOptions())  # (drawings recorded, entries read)
+    monkeypatch.setattr(paths, "os", SimpleNamespace(**{**vars(os), "stat": counted}))
+    build.build_one(path, tmp_path / "a.pdf", BuildOptions())
+    general = [name for name in looks if name.endswith("general.json")]
+    assert len(general) == 1, general
+    pose_looks = [name for name in looks if name.endswith(".pose.json")]
+    assert pose_looks and len(pose_looks) == len(set(pose_looks)), pose_looks
+    assert str(tmp_path / "me.pose.json") in pose_looks
+    # Changed between builds: the next build looks again, and draws the new pose.
+    pose = json.loads((tmp_path / "me.pose.json").read_text())
+    (tmp_path / "me.pose.json").write_text(json.dumps(pose | {"view": "head" if pose.get("view") != "head" else "side"}))
+    os.utime(tmp_path / "me.pose.json", ns=(10**9, 10**9))
+    build.build_one(path, tmp_path / "b.pdf", BuildOptions())
+    assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
+
+
+def test_outside_a_build_every_look_is_a_fresh_one(tmp_path):
+    from routinepress import paths
+
+    file = tmp_path / "f.txt"
+    file.write_text("one")
+    with paths.looking_once():
+        first = paths.status(file).st_size
+        file.write_text("three")
+        assert paths.status(file).st_size == first  # (one answer within a build)
+    assert paths.status(file).st_size == 5
+    assert not paths.exists(tmp_path / "none") and paths.exists(file)

@@ -17,6 +17,7 @@ from .catalog import Catalog
 from .config import Config, find_config
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 from .model import build_model
+from .paths import looking_once, status
 from .spec import ROUTINE_SCHEMA, Spec, load_spec
 from .templates import load_template
 
@@ -125,7 +126,8 @@ def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None 
     """Validate, model and render one spec file, with the routinepress.toml in force for it."""
     config = config or find_config(spec_path.parent)
     catalog = catalog or Catalog(catalog_folders(config, options))
-    rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
+    with looking_once():
+        rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
     # The config, and the overlay folders (a new entry there may replace one the handout used).
     extra = [config.file, *(folder / "exercises" for folder in config.catalog_dirs)] if config.file else []
     return rendered._replace(inputs=tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())])))
@@ -140,8 +142,9 @@ def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Cat
               depfile: Path | None = None, config: Config | None = None) -> Built:
     outputs = [(output, "handout")] + ([(depfile, "dependency file")] if depfile is not None else [])
     check_outputs(outputs, (spec_path,))  # before any work: a mistake costs nothing
-    rendered = render_spec(spec_path, options, catalog, config)
-    check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
+    with looking_once():  # (the inputs were looked at while they were read: not again)
+        rendered = render_spec(spec_path, options, catalog, config)
+        check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
     files = {output: rendered.data}
     if depfile is not None:
         files[depfile] = make_dependencies(output, rendered.inputs).encode("utf-8")
@@ -168,7 +171,7 @@ def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> 
                 f"refusing to replace it with the {what}", "write to a file, e.g. -o handout.pdf"))
             continue
         for index, source in enumerate(inputs):
-            if _identity(source)[0] == identity:
+            if _identity(source, status)[0] == identity:
                 owner = "the spec itself" if index == 0 else "one of the files the handout is built from"
                 problems.append(Diagnostic(display_path(path), "", f"is {owner}; the {what} would overwrite it",
                                            "write it to another file"))
@@ -182,10 +185,11 @@ def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> 
         raise InputError(problems)
 
 
-def _identity(path: Path) -> tuple[tuple[int, int] | Path, str]:
-    """(what makes a file the same file, its kind: absent, file, folder or special); links followed."""
+def _identity(path: Path, look: Callable[[Path], os.stat_result] = os.stat) -> tuple[tuple[int, int] | Path, str]:
+    """(what makes a file the same file, its kind: absent, file, folder or special); links followed.
+    An input is looked at with paths.status (once a build); an output afresh."""
     try:
-        info = path.stat()
+        info = look(path)
     except (OSError, ValueError):
         try:
             return path.resolve(), "absent"
