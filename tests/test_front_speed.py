@@ -230,3 +230,43 @@ def test_outside_a_build_every_look_is_a_fresh_one(tmp_path):
         assert paths.status(file).st_size == first  # (one answer within a build)
     assert paths.status(file).st_size == 5
     assert not paths.exists(tmp_path / "none") and paths.exists(file)
+
+
+def test_disagreements_are_found_once_for_the_same_exercises_and_doses(tmp_path, monkeypatch):
+    from routinepress import agreement
+
+    agreement._FOUND.clear()
+    calls = []
+    real = agreement._disagreements
+    monkeypatch.setattr(agreement, "_disagreements", lambda *a: calls.append(1) or real(*a))
+    held = {"title": "Moves", "exercises": [{"ref": "clamshell", "dosage": {"hold_seconds": 3}},
+                                            {"ref": "bridge", "notes": "Do 20 times when it is easy"}]}
+    catalog = Catalog()
+    first = check_spec(minimal_spec(sections=[held], patient={"name": "A"}), tmp_path / "a.json", catalog)
+    assert first.warnings and len(calls) == 1
+    again = check_spec(minimal_spec(sections=[held], patient={"name": "B"}), tmp_path / "a.json", catalog)
+    assert len(calls) == 1 and again.warnings == first.warnings
+    # Another dose, another spec file, another catalog's entry: each found afresh.
+    other = json.loads(json.dumps(held))
+    other["exercises"][1]["notes"] = "Do 25 times when it is easy"
+    check_spec(minimal_spec(sections=[other]), tmp_path / "a.json", catalog)
+    check_spec(minimal_spec(sections=[held]), tmp_path / "b.json", catalog)
+    assert len(calls) == 3
+    (tmp_path / "overlay" / "exercises").mkdir(parents=True)
+    entry = json.loads((HANDOUTS.parent / "catalog" / "exercises" / "bridge.json").read_text())
+    (tmp_path / "overlay" / "exercises" / "bridge.json").write_text(json.dumps(entry))
+    overlaid = check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
+    assert len(calls) == 4 and overlaid.warnings == first.warnings
+    # The same entry again is the same; one changed on disk is read again, a new entry: found afresh.
+    check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
+    assert len(calls) == 4
+    entry["steps"][0] += " Hold it for 5 seconds."
+    (tmp_path / "overlay" / "exercises" / "bridge.json").write_text(json.dumps(entry))
+    os.utime(tmp_path / "overlay" / "exercises" / "bridge.json", ns=(10**9, 10**9))
+    with pytest.raises(errors.InputError, match="step 1 says '5 seconds'"):
+        check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
+    assert len(calls) == 5
+    # The caller may add to the lists it gets: the memo keeps its own.
+    found = agreement.disagreements(minimal_spec(sections=[held]), catalog, "a.json")
+    found[1].append("extra")
+    assert "extra" not in agreement.disagreements(minimal_spec(sections=[held]), catalog, "a.json")[1]
