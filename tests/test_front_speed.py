@@ -270,3 +270,27 @@ def test_disagreements_are_found_once_for_the_same_exercises_and_doses(tmp_path,
     found = agreement.disagreements(minimal_spec(sections=[held]), catalog, "a.json")
     found[1].append("extra")
     assert "extra" not in agreement.disagreements(minimal_spec(sections=[held]), catalog, "a.json")[1]
+
+
+def test_a_trackers_calendar_is_worked_out_once_per_language_start_and_length(tmp_path, monkeypatch):
+    model._calendar.cache_clear()
+    calls = []
+    real = model.Words.weekday_and_day
+    monkeypatch.setattr(model.Words, "weekday_and_day", lambda self, day: calls.append(day) or real(self, day))
+    first = _model(write_spec(tmp_path, minimal_spec(tracker={"weeks": 1, "start_date": "2026-11-23"}), "a.json"))
+    assert len(calls) == 7
+    again = _model(write_spec(tmp_path, minimal_spec(title="B", tracker={"weeks": 1, "start_date": "2026-11-23"}),
+                              "b.json"))
+    assert len(calls) == 7 and again.tracker.days == first.tracker.days
+    later = _model(write_spec(tmp_path, minimal_spec(tracker={"weeks": 1, "start_date": "2026-11-24"}), "c.json"))
+    assert len(calls) == 14 and later.tracker.days[0] == first.tracker.days[1]
+    spanish = _model(write_spec(tmp_path, minimal_spec(language="es", tracker={"weeks": 1, "start_date": "2026-11-23"}),
+                                "d.json"))
+    assert len(calls) == 21 and spanish.tracker.days != first.tracker.days
+
+
+def test_a_dose_key_tells_apart_values_python_counts_equal():
+    keys = {model._frozen({"reps": value}) for value in (1, 1.0, True, "1")}
+    assert len(keys) == 4
+    same = [{"reps": {"min": 1, "max": 2}, "sets": 2}, {"sets": 2, "reps": {"max": 2, "min": 1}}]
+    assert model._frozen(same[0]) == model._frozen(same[1])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -237,14 +236,13 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
 # decides it: a clinic gives the same exercises at the same doses to many patients, and
 # wording them again took a tenth of a millisecond a card.
 Worded = tuple[tuple[str, ...], tuple[tuple[str, str], ...], str, str]
-_WORDED: dict[str, Worded] = {}
+_WORDED: dict[tuple, Worded] = {}
 _WORDED_LIMIT = 4096
 
 
 def _worded(words: Words, exercise: Exercise, dosage: dict[str, Any], frequency: dict[str, int]) -> Worded:
     """(steps, dose rows, dose summary, how often) for a card, in the handout's language."""
-    # (JSON tells apart what prints differently: 5 from 5.5 and from "5", true from 1)
-    key = json.dumps([words.language, exercise.steps, exercise.side_words, dosage, frequency], sort_keys=True)
+    key = (words.language, exercise.steps, _frozen(exercise.side_words), _frozen(dosage), _frozen(frequency))
     worded = _WORDED.get(key)
     if worded is None:
         steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.side_words)))
@@ -254,6 +252,13 @@ def _worded(words: Words, exercise: Exercise, dosage: dict[str, Any], frequency:
             _WORDED.clear()
         _WORDED[key] = worded
     return worded
+
+
+def _frozen(mapping: Mapping[str, Any]) -> tuple:
+    """A dosage or a frequency as a key, each value with its type: 5 and 5.0 and True are
+    equal in Python, and need not print alike (a plural rule may count 1.0 apart from 1)."""
+    return tuple(sorted((key, type(value), _frozen(value) if isinstance(value, dict) else value)
+                        for key, value in mapping.items()))
 
 
 def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) -> dict[str, Any]:
@@ -328,16 +333,7 @@ def _general_warnings(general: General, doc: dict[str, Any], conditions: set[str
 
 def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tracker:
     weeks = tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS)
-    start = tracker_doc.get("start_date")
-    if start:
-        first = dt.date.fromisoformat(start)
-        days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
-        week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
-        short_weekdays = tuple(words.short_weekday(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
-    else:
-        days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
-        week_dates = ("",) * weeks
-        short_weekdays = ()
+    days, week_dates, short_weekdays = _calendar(words.language, weeks, tracker_doc.get("start_date"))
     rows = []
     sides = [dict(card.dose_rows).get(words["side"]) for card in cards]
     sides_by_name: dict[str, set] = {}
@@ -359,6 +355,24 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
             target.append(words[key].format(n=times_per_day))
         rows.append(TrackerRow(label, days_per_week, times_per_day, ", ".join(target)))
     return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates, short_weekdays)
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(language: str, weeks: int, start: str | None) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...],
+                                                                     tuple[str, ...]]:
+    """The tracker's columns (weekday and day), its weeks' dates and the short weekdays: the
+    same for every handout of a language starting the same day (a clinic's batch, a week's)."""
+    words = Words(language)
+    if start:
+        first = dt.date.fromisoformat(start)
+        days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+        week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
+        short_weekdays = tuple(words.short_weekday(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+    else:
+        days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
+        week_dates = ("",) * weeks
+        short_weekdays = ()
+    return days, week_dates, short_weekdays
 
 
 def _inputs(spec: Spec, catalog: Catalog, exercises: list[Exercise], logo: Path | None) -> tuple[str, ...]:
