@@ -294,3 +294,27 @@ def test_a_dose_key_tells_apart_values_python_counts_equal():
     assert len(keys) == 4
     same = [{"reps": {"min": 1, "max": 2}, "sets": 2}, {"sets": 2, "reps": {"max": 2, "min": 1}}]
     assert model._frozen(same[0]) == model._frozen(same[1])
+
+
+def test_a_new_output_is_told_apart_from_the_inputs_without_resolving_it(tmp_path, monkeypatch):
+    from pathlib import Path as PathType
+
+    spec_path = write_spec(tmp_path, minimal_spec())
+    (tmp_path / "catalog.json").write_text("{}")
+
+    def resolved(self, *args, **kwargs):
+        raise AssertionError(f"{self} was resolved")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PathType, "resolve", resolved)
+        build.check_outputs([(tmp_path / "new.pdf", "handout")], (spec_path, tmp_path / "catalog.json"))
+    # Two absent outputs are still compared by where they lead, links followed.
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(errors.InputError, match="named for both"):
+        build.check_outputs([(tmp_path / "real" / "x.pdf", "handout"),
+                             (tmp_path / "link" / "x.pdf", "dependency file")], (spec_path,))
+    with pytest.raises(errors.InputError, match="one of the files the handout is built from"):
+        build.check_outputs([(tmp_path / "link" / "gone.png", "handout")], (spec_path, tmp_path / "real" / "gone.png"))
+    build.check_outputs([(tmp_path / "real" / "a.pdf", "handout"), (tmp_path / "link" / "b.d", "dependency file")],
+                        (spec_path,))
