@@ -246,26 +246,28 @@ def test_disagreements_are_found_once_for_the_same_exercises_and_doses(tmp_path,
     assert first.warnings and len(calls) == 1
     again = check_spec(minimal_spec(sections=[held], patient={"name": "B"}), tmp_path / "a.json", catalog)
     assert len(calls) == 1 and again.warnings == first.warnings
-    # Another dose, another spec file, another catalog's entry: each found afresh.
+    # Another dose, another catalog's entry: each found afresh; another spec file, not.
     other = json.loads(json.dumps(held))
     other["exercises"][1]["notes"] = "Do 25 times when it is easy"
     check_spec(minimal_spec(sections=[other]), tmp_path / "a.json", catalog)
-    check_spec(minimal_spec(sections=[held]), tmp_path / "b.json", catalog)
-    assert len(calls) == 3
+    in_b = check_spec(minimal_spec(sections=[held]), tmp_path / "b.json", catalog)
+    assert len(calls) == 2  # (another spec file with the same sections: its own file named)
+    assert [w.file for w in in_b.warnings] == [str(tmp_path / "b.json")] * len(first.warnings)
+    assert [w._replace(file="") for w in in_b.warnings] == [w._replace(file="") for w in first.warnings]
     (tmp_path / "overlay" / "exercises").mkdir(parents=True)
     entry = json.loads((HANDOUTS.parent / "catalog" / "exercises" / "bridge.json").read_text())
     (tmp_path / "overlay" / "exercises" / "bridge.json").write_text(json.dumps(entry))
     overlaid = check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
-    assert len(calls) == 4 and overlaid.warnings == first.warnings
+    assert len(calls) == 3 and overlaid.warnings == first.warnings
     # The same entry again is the same; one changed on disk is read again, a new entry: found afresh.
     check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
-    assert len(calls) == 4
+    assert len(calls) == 3
     entry["steps"][0] += " Hold it for 5 seconds."
     (tmp_path / "overlay" / "exercises" / "bridge.json").write_text(json.dumps(entry))
     os.utime(tmp_path / "overlay" / "exercises" / "bridge.json", ns=(10**9, 10**9))
     with pytest.raises(errors.InputError, match="step 1 says '5 seconds'"):
         check_spec(minimal_spec(sections=[held]), tmp_path / "a.json", Catalog([tmp_path / "overlay"]))
-    assert len(calls) == 5
+    assert len(calls) == 4
     # The caller may add to the lists it gets: the memo keeps its own.
     found = agreement.disagreements(minimal_spec(sections=[held]), catalog, "a.json")
     found[1].append("extra")

@@ -65,16 +65,17 @@ _DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines
 
 
 # Found before, by what they were found in: a clinic gives the same exercises at the same
-# doses to many patients, and their specs differ elsewhere (name, dates). Each is kept with
-# the catalog entries it read, and used only while the catalog gives those very entries.
+# doses to many patients, and their specs differ elsewhere (file, name, dates). Each is kept
+# with the catalog entries it read, and used only while the catalog gives those very entries.
 _FOUND: dict[str, tuple[tuple[tuple[str, Any], ...], list[Diagnostic], list[Diagnostic]]] = {}
 _FOUND_LIMIT = 1024
 
 
 def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(errors, warnings) for a spec that passed the schema and names only known exercises."""
-    # (all that is read of the spec: its sections, language and conditions)
-    key = json.dumps([shown, [str(f) for f in catalog.folders], catalog.builtin, doc["sections"],
+    # (all that is read of the spec: its sections, language and conditions; its name is only
+    # the file each finding names, given to the ones kept)
+    key = json.dumps([[str(f) for f in catalog.folders], catalog.builtin, doc["sections"],
                       doc.get("language", "en"), doc.get("conditions", [])], sort_keys=True)
     found = _FOUND.get(key)
     refs = [entry if isinstance(entry, str) else entry.get("ref") for section in doc["sections"]
@@ -85,7 +86,7 @@ def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[li
         if len(_FOUND) >= _FOUND_LIMIT:
             _FOUND.clear()
         _FOUND[key] = found
-    return list(found[1]), list(found[2])  # (lists the caller may add to)
+    return [d._replace(file=shown) for d in found[1]], [d._replace(file=shown) for d in found[2]]
 
 
 def _disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:

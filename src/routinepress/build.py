@@ -103,7 +103,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
         raise InputError(as_errors(spec.warnings))
     if options.output_format == "json":
         model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
-        return Rendered(model.encode("utf-8"), 0, list(spec.warnings), tuple(map(Path, handout.inputs)))
+        return Rendered(model.encode("utf-8"), 0, list(spec.warnings), handout.input_paths())
     template = load_template(options.template or handout.template, base=spec.folder)
     problems = template.fit_diagnostics(template.page_size(options.page_size or handout.page_size))
     if problems:
@@ -112,7 +112,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
                     source_name=display_path(spec.path), spec_doc=spec.doc)
     if options.strict and result.warnings:
         raise InputError(as_errors(result.warnings))
-    inputs = [*map(Path, handout.inputs), *template.files]
+    inputs = [*handout.input_paths(), *template.files]
     return Rendered(result.pdf, result.pages, [*spec.warnings, *result.warnings], tuple(dict.fromkeys(inputs)))
 
 

@@ -116,6 +116,10 @@ class Handout(NamedTuple):
     def cards(self) -> list[Card]:
         return [card for section in self.sections for card in section.cards]
 
+    def input_paths(self) -> tuple[Path, ...]:
+        """The inputs as paths, each made once a process (with its hash: they are deduplicated)."""
+        return tuple(map(_path, self.inputs))
+
     def to_json(self) -> dict[str, Any]:
         """A stable, JSON-ready dump of everything printed (for `--format json`, golden tests, hashing)."""
         return _plain(self)
