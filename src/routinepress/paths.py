@@ -113,7 +113,7 @@ def installed_package(name: str) -> str:
     return f"{origin} {info and (info.st_ino, info.st_mtime_ns)}"
 
 
-def while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: Path, read: Callable[[], T]) -> T:
+def while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: str | Path, read: Callable[[], T]) -> T:
     """`read()`'s result, kept in `cache` under `key` until `file` changes (its mtime or size).
 
     Raises OSError when `file` cannot be looked at.
@@ -148,7 +148,7 @@ def looking_once() -> Iterator[None]:
             _builds.seen = None
 
 
-def status(file: Path) -> os.stat_result:
+def status(file: str | Path) -> os.stat_result:
     """file.stat() (links followed), asked once per build (looking_once). A failure is not
     remembered: it is raised again on the next look."""
     seen: dict[str, os.stat_result] | None = getattr(_builds, "seen", None)

@@ -20,6 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import __version__
 from ..errors import Diagnostic, LayoutFailure
 from ..model import Handout
+from ..paths import MAX_PICTURE_BYTES, read_regular, while_unchanged
 from ..templates import Template
 from . import fonts, parts
 from .pictures import PictureSource
@@ -325,15 +326,14 @@ _HASHED: dict[str, tuple[int, int, str]] = {}
 
 
 def _content_hash(path: str) -> str:
-    from ..paths import MAX_PICTURE_BYTES, read_regular, while_unchanged
-
-    def digest() -> str:  # (read_regular: never waits on a pipe swapped in for a picture)
-        return "sha256:" + hashlib.sha256(read_regular(Path(path), MAX_PICTURE_BYTES)).hexdigest()
-
-    try:
-        return while_unchanged(_HASHED, path, Path(path), digest)
+    try:  # (the name as it is: looking it up needs no Path, and the file is read only when new)
+        return while_unchanged(_HASHED, path, path, lambda: _digest(path))
     except OSError:
         return path  # not a readable file: kept as written
+
+
+def _digest(path: str) -> str:  # (read_regular: never waits on a pipe swapped in for a picture)
+    return "sha256:" + hashlib.sha256(read_regular(Path(path), MAX_PICTURE_BYTES)).hexdigest()
 
 
 _PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7f)))
