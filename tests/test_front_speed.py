@@ -136,6 +136,18 @@ def test_display_path_follows_the_working_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "link")  # (the system names it by its real folder)
     assert errors.display_path(target) == os.path.join("b", "spec.json")
 
+    def as_paths(path):  # the first way, all in Paths
+        try:
+            return str(Path(os.path.abspath(Path(path))).relative_to(Path.cwd().resolve()))
+        except (ValueError, OSError):
+            return str(Path(path))
+
+    for folder in (tmp_path / "a", Path("/")):
+        monkeypatch.chdir(folder)
+        for name in ("x.json", "./x.json", "b/../x.json", "b//x.json", "/", "//x", "///x", ".", "..", "../x",
+                     "b/", str(tmp_path), str(tmp_path / "a"), str(tmp_path / "ab" / "x"), Path("b/x.json"), ""):
+            assert errors.display_path(name) == as_paths(name), (folder, name)
+
 
 def test_batch_workers_ask_the_loaded_validator_and_not_the_records(tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTINEPRESS_CACHE_DIR", str(tmp_path / "cache"))
