@@ -85,12 +85,14 @@ def _wide_encoding(raw: bytes) -> str | None:
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        seen[key] = value
-    return seen
+    made = dict(pairs)  # (made at once; key by key only to name a key given twice)
+    if len(made) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return made
 
 
 def read_json(path: Path) -> Any:
