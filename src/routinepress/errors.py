@@ -83,14 +83,16 @@ def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
     try:  # (abspath, not resolve: a spec reached through a link is named as the user named it)
         absolute, folder = os.path.abspath(path), str(_resolved(os.getcwd()))
-        # The usual case by plain text (some 25 us less than as Paths, on each of a build's
-        # three): a path inside the folder; an odd root ("//") goes the long way.
+        # By plain text, as abspath has made both plain (some 25 us less than as Paths, on
+        # each of a build's three calls); an odd root ("//") goes the long way.
+        if absolute.startswith("//") or folder.startswith("//") or absolute == folder:
+            return str(Path(absolute).relative_to(folder))
         inside = folder.rstrip(os.sep) + os.sep
-        if absolute.startswith(inside) and absolute != inside and not absolute.startswith("//"):
+        if absolute.startswith(inside):
             return absolute[len(inside):]
-        return str(Path(absolute).relative_to(folder))
     except (ValueError, OSError):
-        return str(Path(path))
+        pass
+    return str(Path(path))
 
 
 @functools.lru_cache(maxsize=4)
