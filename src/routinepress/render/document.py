@@ -6,6 +6,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,8 +81,11 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     styles = make_styles(template, page_size)
     words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
-    printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
-    warnings = glyph_warnings(printed, source_name, spec_doc)
+    printed = handout.to_json()  # everything the handout prints, written out once for both uses below
+    # (not the files make tracks: what they say is in the model already, and a spec sent to
+    # the server has no file, yet must give the bytes its saved file gives)
+    portable = json.dumps(_portable(printed), sort_keys=True)
+    warnings = glyph_warnings(printed, source_name, spec_doc, portable)
 
     builders = {
         # Before-you-start advice heads the warnings; the pain rule sits beside the reasons to stop.
@@ -108,12 +112,10 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
 
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)
-    signature = hashlib.sha256(
-        # (not the files make tracks: what they say is in the model already, and a spec sent
-        # to the server has no file, yet must give the bytes its saved file gives)
-        json.dumps([_portable(printed), template.data, page_size, options.fillable],
-                   sort_keys=True).encode()
-    ).hexdigest()
+    # json.dumps([portable model, template, page size, fillable], sort_keys=True), with the
+    # model's part written once above
+    others = ", ".join(json.dumps(x, sort_keys=True) for x in (template.data, page_size, options.fillable))
+    signature = hashlib.sha256(f"[{portable}, {others}]".encode()).hexdigest()
     running = _running_text(handout, template, words, styles)
     try:
         doc.build(story, canvasmaker=_canvas_class(styles, running, signature))
@@ -339,17 +341,21 @@ def _digest(path: str) -> str:  # (read_regular: never waits on a pipe swapped i
 _PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7f)))
 
 
-def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None) -> list[Diagnostic]:
+def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None, portable: str | None = None
+                   ) -> list[Diagnostic]:
     """Characters the embedded font lacks (they print as an empty box): at each field of the
-    spec that has one, and once for any that come from elsewhere (a clinic catalog's text)."""
-    text = json.dumps(printed, ensure_ascii=False)
-    # Only the characters beyond plain ASCII are looked up one by one: a set of every
-    # character of the text took longer than writing the text out. Dropping the ASCII bytes
-    # from its UTF-8 leaves the others whole (their bytes are all 0x80 or more); the dump
-    # escapes control characters, so what was dropped is printable ASCII, asked about at once.
-    beyond = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII.encode())
-    missing = fonts.missing_glyphs(beyond.decode("utf-8", "surrogatepass"))
-    missing |= {c for c in fonts.missing_glyphs(_PRINTABLE_ASCII) if c in text}
+    spec that has one, and once for any that come from elsewhere (a clinic catalog's text).
+
+    `portable`, the /ID's JSON of the model (ASCII, its file names hashed), saves writing the
+    model out again: its escapes hold every other character, and the file names are read apart."""
+    if portable is None:
+        portable = json.dumps(_portable(printed), sort_keys=True)
+    files = _file_names(printed)
+    # Only the characters beyond plain ASCII are looked up one by one (a set of every
+    # character took longer than writing the text out); plain ASCII is asked about at once.
+    beyond = _escaped(portable) | _beyond_ascii(files)
+    missing = fonts.missing_glyphs("".join(beyond))
+    missing |= {c for c in fonts.missing_glyphs(_PRINTABLE_ASCII) if c in portable or c in files}
     if not missing:
         return []
     found: list[Diagnostic] = []
@@ -362,6 +368,51 @@ def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None) -> lis
     if missing - placed:
         found.append(_glyph_diagnostic(source_name, "", missing - placed))
     return found
+
+
+# A \uXXXX escape as json.dumps writes one (ensure_ascii): each character beyond ASCII, DEL,
+# and the control characters it has no short escape for.
+_ESCAPE = re.compile(r"\\u([0-9a-f]{4})")
+
+
+def _escaped(text: str) -> set[str]:
+    """The characters JSON text written with ensure_ascii holds as escapes, less the control
+    characters (the model's text written out in full escapes them too, so they were never
+    asked about); a surrogate pair is its one character."""
+    codes: list[tuple[int, int]] = []
+    for match in _ESCAPE.finditer(text):
+        start = before = match.start()
+        while before and text[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2 == 0:  # (an odd run of backslashes ends in a written one: not an escape)
+            codes.append((start, int(match.group(1), 16)))
+    found: set[str] = set()
+    for i, (start, code) in enumerate(codes):
+        if 0xDC00 <= code <= 0xDFFF and i and codes[i - 1][0] == start - 6 and 0xD800 <= codes[i - 1][1] <= 0xDBFF:
+            continue  # (the second half of a pair, taken with the first)
+        if 0xD800 <= code <= 0xDBFF and i + 1 < len(codes) and codes[i + 1][0] == start + 6 \
+                and 0xDC00 <= codes[i + 1][1] <= 0xDFFF:
+            code = 0x10000 + ((code - 0xD800) << 10) + (codes[i + 1][1] - 0xDC00)
+        if code >= 0x20:
+            found.add(chr(code))
+    return found
+
+
+def _file_names(printed: dict) -> str:
+    """The files the model names (the logo, the pictures, the inputs), as one text: the /ID's
+    JSON has their hashes in their place."""
+    names = [printed.get("logo") or "", *printed.get("inputs", ())]
+    names += [picture["file"] for section in printed["sections"] for card in section["cards"]
+              for picture in card["pictures"]]
+    return "\n".join(names)
+
+
+def _beyond_ascii(text: str) -> set[str]:
+    """The characters of `text` beyond printable ASCII, less the control characters (as for
+    _escaped). Dropping the ASCII bytes from its UTF-8 leaves the others whole (their bytes
+    are all 0x80 or more)."""
+    beyond = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII.encode())
+    return {c for c in beyond.decode("utf-8", "surrogatepass") if c >= " "}
 
 
 def _glyph_diagnostic(source_name: str, where: str, characters: set[str]) -> Diagnostic:
