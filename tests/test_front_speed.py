@@ -17,7 +17,8 @@ from routinepress.build import BuildOptions
 from routinepress.catalog import Catalog
 from routinepress.config import find_config
 from routinepress.model import build_model
-from routinepress.render import document, fonts
+from routinepress.render import fonts
+from routinepress.render import printed as model_json
 from routinepress.spec import check_spec, load_spec
 from routinepress.wording import LAYOUT_LABELS
 
@@ -37,7 +38,7 @@ def _walked(value, is_path: bool = False):
     if isinstance(value, (list, tuple)):
         return [_walked(item, is_path) for item in value]
     if is_path and isinstance(value, str):
-        return document._content_hash(value)
+        return model_json._content_hash(value)
     return value
 
 
@@ -45,7 +46,7 @@ def _walked(value, is_path: bool = False):
 def test_the_signature_hashes_the_files_the_walk_through_every_value_hashed(path):
     printed = _model(path).to_json()
     walked = _walked({k: v for k, v in printed.items() if k != "inputs"})
-    assert json.dumps(document._portable(printed), sort_keys=True) == json.dumps(walked, sort_keys=True)
+    assert json.dumps(model_json._portable(printed), sort_keys=True) == json.dumps(walked, sort_keys=True)
     assert "sha256:" in json.dumps(walked)  # (pictures were there to hash)
 
 
@@ -74,10 +75,10 @@ def test_the_id_follows_a_pictures_content(tmp_path):
         "default_dosage": {"reps": 5}, "default_frequency": {"days_per_week": 3},
         "illustrations": [{"src": "me.pose.json"}]}}]}])
     path = write_spec(tmp_path, doc)
-    first = json.dumps(document._portable(_model(path).to_json()), sort_keys=True)
+    first = json.dumps(model_json._portable(_model(path).to_json()), sort_keys=True)
     (tmp_path / "me.pose.json").write_text(pose.replace("{", "{ ", 1))
     os.utime(tmp_path / "me.pose.json", ns=(1, 1))  # (its time changed too: the hash is read again)
-    second = json.dumps(document._portable(_model(path).to_json()), sort_keys=True)
+    second = json.dumps(model_json._portable(_model(path).to_json()), sort_keys=True)
     assert first != second and str(tmp_path) not in first
 
 
@@ -93,7 +94,7 @@ def test_glyph_warnings_find_what_looking_at_the_whole_text_finds(text):
     printed["inputs"] = (*printed["inputs"], f"/clinic/{text}.json")
     picture = printed["sections"][0]["cards"][0]["pictures"][0]
     printed["sections"][0]["cards"][0]["pictures"] = ({**picture, "file": f"/no/such/{text}.png"},)
-    warnings = document.glyph_warnings(printed, "spec.json", {"title": text})
+    warnings = model_json.glyph_warnings(printed, "spec.json", {"title": text})
     expected = fonts.missing_glyphs(json.dumps(printed, ensure_ascii=False))
     reported = {code for w in warnings for code in re.findall(r"U\+([0-9A-F]{4,6})", w.message)}
     assert reported == {f"{ord(c):04X}" for c in expected}
@@ -103,7 +104,7 @@ def test_glyph_warnings_find_what_looking_at_the_whole_text_finds(text):
 
 def test_the_font_has_every_printable_ascii_character():
     """glyph_warnings asks about plain ASCII as a whole, by what the /ID's JSON holds."""
-    assert fonts.missing_glyphs(document._PRINTABLE_ASCII) == set()
+    assert fonts.missing_glyphs(model_json._PRINTABLE_ASCII) == set()
 
 
 def test_one_dump_rules_out_only_what_the_two_walks_would_not_find():
@@ -194,14 +195,19 @@ def test_a_cards_dose_words_are_made_once_and_again_for_another_dose(tmp_path, m
     assert len(calls) == 3 and spanish.cards[0].dose_rows != first.cards[0].dose_rows
 
 
-def test_the_signature_is_the_hash_of_the_same_text(tmp_path):
-    """The /ID bytes stay those of the first way: sha256 of the whole printed model's JSON."""
-    path = HANDOUTS / "mixed-short.json"
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_id_is_the_hash_of_the_same_text(path):
+    """The /ID bytes stay those of the first way: sha256 of one JSON text of the whole printed
+    model (files hashed), the template, the paper and the fillable flag."""
+    from routinepress.templates import load_template
+
     printed = _model(path).to_json()
-    text = json.dumps([_walked({k: v for k, v in printed.items() if k != "inputs"}), {"t": 1}, "letter", False],
+    template = load_template("large-print")
+    text = json.dumps([_walked({k: v for k, v in printed.items() if k != "inputs"}), template.data, "a4", True],
                       sort_keys=True)
-    ours = json.dumps([document._portable(printed), {"t": 1}, "letter", False], sort_keys=True)
-    assert hashlib.sha256(ours.encode()).hexdigest() == hashlib.sha256(text.encode()).hexdigest()
+    ours = model_json.pdf_id(model_json.portable_json(printed), template.data, "a4", True)
+    assert ours == hashlib.sha256(text.encode()).hexdigest()
+    assert ours != model_json.pdf_id(model_json.portable_json(printed), template.data, "a4", False)
 
 
 def _custom_pose_spec(folder: Path) -> Path:
