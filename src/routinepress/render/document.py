@@ -76,7 +76,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     styles = make_styles(template, page_size)
     words = handout.labels
     pictures = PictureSource(grayscale=options.grayscale_images)
-    printed = handout.to_json()  # everything the handout prints, written out once for both uses below
+    printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
     portable = portable_json(printed)
     warnings = glyph_warnings(printed, source_name, spec_doc, portable)
 
