@@ -15,6 +15,7 @@ not a dose and is never read as one.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 from typing import Any
@@ -63,8 +64,32 @@ _SPEAKS_OF_TIME = re.compile(r"\b(?:seconds?|minutes?|segundos?|minutos?)\b", re
 _DIGIT = re.compile(r"\d")  # text without a numeral names no figure: most lines, read no further
 
 
+# Found before, by what they were found in: a clinic gives the same exercises at the same
+# doses to many patients, and their specs differ elsewhere (file, name, dates). Each is kept
+# with the catalog entries it read, and used only while the catalog gives those very entries.
+_FOUND: dict[str, tuple[tuple[tuple[str, Any], ...], list[Diagnostic], list[Diagnostic]]] = {}
+_FOUND_LIMIT = 1024
+
+
 def disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(errors, warnings) for a spec that passed the schema and names only known exercises."""
+    # (all that is read of the spec: its sections, language and conditions; its name is only
+    # the file each finding names, given to the ones kept)
+    key = json.dumps([[str(f) for f in catalog.folders], catalog.builtin, doc["sections"],
+                      doc.get("language", "en"), doc.get("conditions", [])], sort_keys=True)
+    found = _FOUND.get(key)
+    refs = [entry if isinstance(entry, str) else entry.get("ref") for section in doc["sections"]
+            for entry in section["exercises"]]
+    used = tuple((ref, catalog.get(ref)) for ref in dict.fromkeys(r for r in refs if r))
+    if found is None or any(a is not b for (_, a), (_, b) in zip(found[0], used)):
+        found = (used, *_disagreements(doc, catalog, shown))
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[key] = found
+    return [d._replace(file=shown) for d in found[1]], [d._replace(file=shown) for d in found[2]]
+
+
+def _disagreements(doc: dict[str, Any], catalog: Catalog, shown: str) -> tuple[list[Diagnostic], list[Diagnostic]]:
     from .model import prescribed_dosage, prescribed_frequency
 
     words = Words(doc.get("language", "en"))

@@ -17,6 +17,7 @@ from .catalog import Catalog
 from .config import Config, find_config
 from .errors import Diagnostic, InputError, RoutinepressError, display_path
 from .model import build_model
+from .paths import looking_once, status
 from .spec import ROUTINE_SCHEMA, Spec, load_spec
 from .templates import load_template
 
@@ -102,7 +103,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
         raise InputError(as_errors(spec.warnings))
     if options.output_format == "json":
         model = json.dumps(handout.to_json(), indent=2, ensure_ascii=False) + "\n"
-        return Rendered(model.encode("utf-8"), 0, list(spec.warnings), tuple(map(Path, handout.inputs)))
+        return Rendered(model.encode("utf-8"), 0, list(spec.warnings), handout.input_paths())
     template = load_template(options.template or handout.template, base=spec.folder)
     problems = template.fit_diagnostics(template.page_size(options.page_size or handout.page_size))
     if problems:
@@ -111,7 +112,7 @@ def render_checked(spec: Spec, catalog: Catalog, options: BuildOptions) -> Rende
                     source_name=display_path(spec.path), spec_doc=spec.doc)
     if options.strict and result.warnings:
         raise InputError(as_errors(result.warnings))
-    inputs = [*map(Path, handout.inputs), *template.files]
+    inputs = [*handout.input_paths(), *template.files]
     return Rendered(result.pdf, result.pages, [*spec.warnings, *result.warnings], tuple(dict.fromkeys(inputs)))
 
 
@@ -125,7 +126,8 @@ def render_spec(spec_path: Path, options: BuildOptions, catalog: Catalog | None 
     """Validate, model and render one spec file, with the routinepress.toml in force for it."""
     config = config or find_config(spec_path.parent)
     catalog = catalog or Catalog(catalog_folders(config, options))
-    rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
+    with looking_once():
+        rendered = render_checked(load_spec(spec_path, catalog, config), catalog, options)
     # The config, and the overlay folders (a new entry there may replace one the handout used).
     extra = [config.file, *(folder / "exercises" for folder in config.catalog_dirs)] if config.file else []
     return rendered._replace(inputs=tuple(dict.fromkeys([*rendered.inputs, *(p for p in extra if p.exists())])))
@@ -140,8 +142,9 @@ def build_one(spec_path: Path, output: Path, options: BuildOptions, catalog: Cat
               depfile: Path | None = None, config: Config | None = None) -> Built:
     outputs = [(output, "handout")] + ([(depfile, "dependency file")] if depfile is not None else [])
     check_outputs(outputs, (spec_path,))  # before any work: a mistake costs nothing
-    rendered = render_spec(spec_path, options, catalog, config)
-    check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
+    with looking_once():  # (the inputs were looked at while they were read: not again)
+        rendered = render_spec(spec_path, options, catalog, config)
+        check_outputs(outputs, rendered.inputs)  # now every input is known (template, logo, pictures)
     files = {output: rendered.data}
     if depfile is not None:
         files[depfile] = make_dependencies(output, rendered.inputs).encode("utf-8")
@@ -156,7 +159,7 @@ def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> 
     reader would get nothing; an input would be lost.
     """
     problems = []
-    seen: dict[tuple[int, int] | Path, str] = {}
+    seen: list[tuple[Identity, str]] = []  # (a list: an absent file's identity is worked out only if compared)
     for path, what in outputs:
         identity, kind = _identity(path)
         if kind == "folder":
@@ -168,29 +171,55 @@ def check_outputs(outputs: list[tuple[Path, str]], inputs: tuple[Path, ...]) -> 
                 f"refusing to replace it with the {what}", "write to a file, e.g. -o handout.pdf"))
             continue
         for index, source in enumerate(inputs):
-            if _identity(source)[0] == identity:
+            if _identity(source, status)[0] == identity:
                 owner = "the spec itself" if index == 0 else "one of the files the handout is built from"
                 problems.append(Diagnostic(display_path(path), "", f"is {owner}; the {what} would overwrite it",
                                            "write it to another file"))
                 break
         else:
-            if identity in seen:
-                problems.append(Diagnostic(display_path(path), "", f"is named for both the {seen[identity]} "
+            named = next((other_what for other, other_what in seen if other == identity), None)
+            if named:
+                problems.append(Diagnostic(display_path(path), "", f"is named for both the {named} "
                                            f"and the {what}", "give --depfile and -o different files"))
-            seen[identity] = what
+            seen.append((identity, what))
     if problems:
         raise InputError(problems)
 
 
-def _identity(path: Path) -> tuple[tuple[int, int] | Path, str]:
-    """(what makes a file the same file, its kind: absent, file, folder or special); links followed."""
+class _Absent:
+    """What makes a file that is not there the same as another: the path it resolves to,
+    worked out only when compared with another absent one (a new output is compared with
+    the inputs, which are there: resolving it each time was a twentieth of a millisecond)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._resolved: Path | None = None
+
+    def resolved(self) -> Path:
+        if self._resolved is None:
+            try:
+                self._resolved = self.path.resolve()
+            except (OSError, RuntimeError):
+                self._resolved = self.path.absolute()
+        return self._resolved
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Absent) and self.resolved() == other.resolved()
+
+    def __hash__(self) -> int:
+        return hash(self.resolved())
+
+
+Identity = tuple[int, int] | _Absent
+
+
+def _identity(path: Path, look: Callable[[Path], os.stat_result] = os.stat) -> tuple[Identity, str]:
+    """(what makes a file the same file, its kind: absent, file, folder or special); links followed.
+    An input is looked at with paths.status (once a build); an output afresh."""
     try:
-        info = path.stat()
+        info = look(path)
     except (OSError, ValueError):
-        try:
-            return path.resolve(), "absent"
-        except (OSError, RuntimeError):
-            return path.absolute(), "absent"
+        return _Absent(path), "absent"
     if stat.S_ISDIR(info.st_mode):
         return (info.st_dev, info.st_ino), "folder"
     return (info.st_dev, info.st_ino), "file" if stat.S_ISREG(info.st_mode) else "special"
@@ -264,11 +293,16 @@ def _warm_up(options: BuildOptions, spec_path: Path) -> None:
     """Import the renderer, register fonts, compile the spec validator and open the catalog
     once, before the workers start: forked workers inherit all of it instead of each paying
     for it (and none is interrupted halfway through importing the validator)."""
+    from . import validity
     from .jsonfile import compile_validator
     from .render import fonts
 
     fonts.register()
     compile_validator(ROUTINE_SCHEMA)
+    # Each worker builds many specs with the validator loaded: asking it takes 6 us, where
+    # hashing a document and reading its record took 140 (validity.py's records serve a
+    # process's first look at a document; a worker checks each catalog entry once anyway).
+    validity.disable()
     try:
         _cached_catalog(find_config(spec_path.parent), options)
     except InputError:

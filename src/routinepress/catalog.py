@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from . import resources
 from .errors import Diagnostic, InputError, did_you_mean, display_path
 from .jsonfile import read_json, schema_diagnostics
-from .paths import confined, while_unchanged
+from .paths import confined, exists, while_unchanged
 
 EXERCISE_SCHEMA = "exercise.schema.json"
 GENERAL_SCHEMA = "general.schema.json"
@@ -310,7 +310,7 @@ class Catalog:
     def general_files(self) -> list[Path]:
         """The general.json in force: the last folder's that has one."""
         # exists(), not is_file(): a folder or a pipe by that name is reported when read, not skipped.
-        found = [root / "general.json" for root in self.folders if (root / "general.json").exists()]
+        found = [root / "general.json" for root in self.folders if exists(root / "general.json")]
         return found[-1:]
 
     def general(self) -> General:

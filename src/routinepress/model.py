@@ -116,6 +116,10 @@ class Handout(NamedTuple):
     def cards(self) -> list[Card]:
         return [card for section in self.sections for card in section.cards]
 
+    def input_paths(self) -> tuple[Path, ...]:
+        """The inputs as paths, each made once a process (with its hash: they are deduplicated)."""
+        return tuple(map(_path, self.inputs))
+
     def to_json(self) -> dict[str, Any]:
         """A stable, JSON-ready dump of everything printed (for `--format json`, golden tests, hashing)."""
         return _plain(self)
@@ -125,14 +129,20 @@ def _plain(value: Any) -> Any:
     """The model as JSON-ready data: each record a dict of its fields, in order, tuples kept as
     tuples. The model holds only records, tuples, dicts and scalars, so nothing needs copying."""
     kind = type(value)
+    # (a plain value is taken as it is without a call: most of the model's are, and calling
+    # for each took half the time of a handout's signature)
     if kind is tuple or kind is list:
-        return kind(_plain(item) for item in value)
+        items = [item if type(item) in _SCALARS else _plain(item) for item in value]
+        return tuple(items) if kind is tuple else items
     if kind is dict or kind is MappingProxyType:
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: item if type(item) in _SCALARS else _plain(item) for key, item in value.items()}
     names = getattr(kind, "_fields", None)  # a record (NamedTuple) of the model
     if names is None:
         return value  # str, int, bool, None
-    return {name: _plain(item) for name, item in zip(names, value)}
+    return {name: item if type(item) in _SCALARS else _plain(item) for name, item in zip(names, value)}
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.lru_cache(maxsize=1024)
@@ -207,11 +217,11 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
           pain_rule: bool) -> Card:
     dosage = prescribed_dosage(entry, exercise.default_dosage)
     frequency = prescribed_frequency(entry, section_frequency, exercise.default_frequency)
-    steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.side_words)))
+    steps, dose_rows, dose_summary, frequency_text = _worded(words, exercise, dosage, frequency)
     return Card(
         number=number, id=exercise.id, name=entry.get("name", exercise.name), kind=exercise.kind,
-        summary=exercise.summary, dose_rows=tuple(words.dose_rows(dosage, frequency)),
-        dose_summary=words.dose_summary(dosage), frequency_text=words.frequency(frequency),
+        summary=exercise.summary, dose_rows=dose_rows,
+        dose_summary=dose_summary, frequency_text=frequency_text,
         frequency=frequency, steps=steps,
         tips=_chosen(_replaced(entry, "tips", exercise.tips), conditions, pain_rule, "load" in dosage),
         care=_chosen(_replaced(entry, "care", exercise.care), conditions, pain_rule),
@@ -224,6 +234,35 @@ def _card(number: int, entry: dict[str, Any], exercise: Exercise, section_freque
         regressions=_next_steps(exercise.regressions, catalog, numbers, words),
         video_url=entry.get("video_url", exercise.video_url or ""),
     )
+
+
+# What cards say of their dose, and their steps with the dose filled in, by everything that
+# decides it: a clinic gives the same exercises at the same doses to many patients, and
+# wording them again took a tenth of a millisecond a card.
+Worded = tuple[tuple[str, ...], tuple[tuple[str, str], ...], str, str]
+_WORDED: dict[tuple, Worded] = {}
+_WORDED_LIMIT = 4096
+
+
+def _worded(words: Words, exercise: Exercise, dosage: dict[str, Any], frequency: dict[str, int]) -> Worded:
+    """(steps, dose rows, dose summary, how often) for a card, in the handout's language."""
+    key = (words.language, exercise.steps, _frozen(exercise.side_words), _frozen(dosage), _frozen(frequency))
+    worded = _WORDED.get(key)
+    if worded is None:
+        steps = tuple(filled for step in exercise.steps if (filled := words.step(step, dosage, exercise.side_words)))
+        worded = (steps, tuple(words.dose_rows(dosage, frequency)), words.dose_summary(dosage),
+                  words.frequency(frequency))
+        if len(_WORDED) >= _WORDED_LIMIT:
+            _WORDED.clear()
+        _WORDED[key] = worded
+    return worded
+
+
+def _frozen(mapping: Mapping[str, Any]) -> tuple:
+    """A dosage or a frequency as a key, each value with its type: 5 and 5.0 and True are
+    equal in Python, and need not print alike (a plural rule may count 1.0 apart from 1)."""
+    return tuple(sorted((key, type(value), _frozen(value) if isinstance(value, dict) else value)
+                        for key, value in mapping.items()))
 
 
 def prescribed_dosage(entry: dict[str, Any], default_dosage: Mapping[str, Any]) -> dict[str, Any]:
@@ -298,16 +337,7 @@ def _general_warnings(general: General, doc: dict[str, Any], conditions: set[str
 
 def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tracker:
     weeks = tracker_doc.get("weeks", DEFAULT_TRACKER_WEEKS)
-    start = tracker_doc.get("start_date")
-    if start:
-        first = dt.date.fromisoformat(start)
-        days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
-        week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
-        short_weekdays = tuple(words.short_weekday(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
-    else:
-        days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
-        week_dates = ("",) * weeks
-        short_weekdays = ()
+    days, week_dates, short_weekdays = _calendar(words.language, weeks, tracker_doc.get("start_date"))
     rows = []
     sides = [dict(card.dose_rows).get(words["side"]) for card in cards]
     sides_by_name: dict[str, set] = {}
@@ -329,6 +359,24 @@ def _tracker(tracker_doc: dict[str, Any], cards: list[Card], words: Words) -> Tr
             target.append(words[key].format(n=times_per_day))
         rows.append(TrackerRow(label, days_per_week, times_per_day, ", ".join(target)))
     return Tracker(weeks, tracker_doc.get("pain_score", True), tuple(rows), days, week_dates, short_weekdays)
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(language: str, weeks: int, start: str | None) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...],
+                                                                     tuple[str, ...]]:
+    """The tracker's columns (weekday and day), its weeks' dates and the short weekdays: the
+    same for every handout of a language starting the same day (a clinic's batch, a week's)."""
+    words = Words(language)
+    if start:
+        first = dt.date.fromisoformat(start)
+        days = tuple(words.weekday_and_day(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+        week_dates = tuple(words.week_dates(first + dt.timedelta(weeks=w)) for w in range(weeks))
+        short_weekdays = tuple(words.short_weekday(first + dt.timedelta(days=n)) for n in range(weeks * DAYS))
+    else:
+        days = tuple((words["day"].format(n=d + 1), "") for _ in range(weeks) for d in range(DAYS))
+        week_dates = ("",) * weeks
+        short_weekdays = ()
+    return days, week_dates, short_weekdays
 
 
 def _inputs(spec: Spec, catalog: Catalog, exercises: list[Exercise], logo: Path | None) -> tuple[str, ...]:

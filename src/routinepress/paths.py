@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import stat
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, TypeVar
 
@@ -110,15 +113,65 @@ def installed_package(name: str) -> str:
     return f"{origin} {info and (info.st_ino, info.st_mtime_ns)}"
 
 
-def while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: Path, read: Callable[[], T]) -> T:
+def while_unchanged(cache: dict[Any, tuple[int, int, Any]], key: Any, file: str | Path, read: Callable[[], T]) -> T:
     """`read()`'s result, kept in `cache` under `key` until `file` changes (its mtime or size).
 
     Raises OSError when `file` cannot be looked at.
     """
-    info = file.stat()
+    info = status(file)
     cached = cache.get(key)
     if cached and cached[:2] == (info.st_mtime_ns, info.st_size):
         return cached[2]
     value = read()
     cache[key] = (info.st_mtime_ns, info.st_size, value)
     return value
+
+
+# Within one build, what the system said of each file it was asked about (thread by thread:
+# a server builds several handouts at once). None outside a build.
+_builds = threading.local()
+
+
+@contextlib.contextmanager
+def looking_once() -> Iterator[None]:
+    """Within it (one build), each file's status is asked of the system once. A build looked
+    at each pose file up to five times (each arrangement of its card tried, the /ID, the
+    check of the outputs), some 75 looks a handout; a file changed halfway through a build
+    could not give one consistent handout anyway, and the next build looks afresh."""
+    outer = getattr(_builds, "seen", None)
+    if outer is None:
+        _builds.seen = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _builds.seen = None
+
+
+def status(file: str | Path) -> os.stat_result:
+    """file.stat() (links followed), asked once per build (looking_once). A failure is not
+    remembered: it is raised again on the next look."""
+    seen: dict[str, os.stat_result] | None = getattr(_builds, "seen", None)
+    if seen is None:
+        return os.stat(file)
+    name = os.fspath(file)
+    info = seen.get(name)
+    if info is None:
+        info = seen[name] = os.stat(name)
+    return info
+
+
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def exists(file: Path) -> bool:
+    """file.exists(), as pathlib answers it (other errors raised), asked once per build."""
+    try:
+        status(file)
+    except OSError as exc:
+        if exc.errno not in _ABSENT:
+            raise
+        return False
+    except ValueError:  # (a NUL in the name)
+        return False
+    return True

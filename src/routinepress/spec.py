@@ -15,7 +15,14 @@ from .agreement import disagreements
 from .catalog import Catalog
 from .config import Config, apply_defaults, clinic_root
 from .errors import Diagnostic, InputError, did_you_mean, display_path
-from .jsonfile import control_diagnostics, path_key, read_json, schema_diagnostics, surrogate_diagnostics
+from .jsonfile import (
+    control_diagnostics,
+    may_be_unprintable,
+    path_key,
+    read_json,
+    schema_diagnostics,
+    surrogate_diagnostics,
+)
 from .paths import confined
 
 ROUTINE_SCHEMA = "routine.schema.json"
@@ -44,12 +51,16 @@ class Spec(NamedTuple):
 def load_spec(path: Path, catalog: Catalog, config: Config | None = None) -> Spec:
     """Read and check a spec against the schema and the catalog; InputError lists every problem.
 
-    With a config, its defaults fill in what the spec leaves out.
+    With a config (the one in force for the spec's folder), its defaults fill in what the
+    spec leaves out.
     """
     doc = read_json(path)
-    if config is not None:
+    if config is None:
+        return check_spec(doc, path, catalog)
+    if config.defaults:  # (without any, the document just read is already a new one: no copy)
         doc = apply_defaults(doc, config, path.parent)
-    return check_spec(doc, path, catalog)
+    # The config in force for the spec's folder was found already: its folder is the clinic's.
+    return _checked(doc, path, catalog, config.root if config.file else None)
 
 
 def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None) -> Spec:
@@ -58,7 +69,11 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
     `root` is the folder its paths may not leave; by default the clinic folder the spec is in
     (the nearest routinepress.toml's), else the spec's own folder.
     """
-    root = root or clinic_root(path.parent)
+    return _checked(doc, path, catalog, root or clinic_root(path.parent))
+
+
+def _checked(doc: Any, path: Path, catalog: Catalog, root: Path | None) -> Spec:
+    """check_spec with the clinic folder known (None: there is none)."""
     shown = display_path(path)
     if not isinstance(doc, dict):
         raise InputError([Diagnostic(shown, "$", f"a routine spec is a JSON object, not {_json_type(doc)}")])
@@ -70,7 +85,7 @@ def check_spec(doc: Any, path: Path, catalog: Catalog, root: Path | None = None)
             "upgrade routinepress, or write the spec for version 1",
         )])
     # A dict from the API never went through read_json.
-    problems = surrogate_diagnostics(doc, shown) + control_diagnostics(doc, shown)
+    problems = surrogate_diagnostics(doc, shown) + control_diagnostics(doc, shown) if may_be_unprintable(doc) else []
     if problems:
         raise InputError(problems)
     # Over the size limit is refused on that alone, before any work entry by entry: 30,000

@@ -29,7 +29,14 @@ LAYOUT_LABELS = (
 
 
 def available_languages() -> list[str]:
-    return sorted(p.stem for p in _LOCALE_DIR.glob("*.json"))
+    return list(_languages())
+
+
+@cache
+def _languages() -> tuple[str, ...]:
+    """The locale files, listed once: they ship with the package, and their strings are read
+    once a process too (a build listed the folder for each spec)."""
+    return tuple(sorted(p.stem for p in _LOCALE_DIR.glob("*.json")))
 
 
 def language_problem(language: str) -> str | None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
-import json
 import zlib
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from reportlab import rl_config
@@ -23,6 +19,7 @@ from ..model import Handout
 from ..templates import Template
 from . import fonts, formatting, parts
 from .pictures import PictureSource
+from .printed import glyph_warnings, pdf_id, portable_json
 from .shelf import Borrowed
 from .styles import Styles, esc, make_styles, text_width
 from .tracker import tracker
@@ -84,7 +81,8 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
     pictures = PictureSource(grayscale=options.grayscale_images)
     borrowed = Borrowed()  # cards and tables printed before, from the shelf (shelf.py)
     printed = handout.to_json()  # everything the handout prints, serialised once for both uses below
-    warnings = glyph_warnings(printed, source_name, spec_doc)
+    portable = portable_json(printed)
+    warnings = glyph_warnings(printed, source_name, spec_doc, portable)
 
     builders = {
         # Before-you-start advice heads the warnings; the pain rule sits beside the reasons to stop.
@@ -112,13 +110,7 @@ def render(handout: Handout, template: Template, options: RenderOptions = DEFAUL
 
     buffer = io.BytesIO()
     doc = _document(buffer, handout, styles, page_size)
-    signature = hashlib.sha256(
-        # (not the files make tracks: what they say is in the model already, and a spec sent
-        # to the server has no file, yet must give the bytes its saved file gives)
-        json.dumps([_portable({k: v for k, v in printed.items() if k != "inputs"}), template.data,
-                    page_size, options.fillable],
-                   sort_keys=True).encode()
-    ).hexdigest()
+    signature = pdf_id(portable, template.data, page_size, options.fillable)
     running = _running_text(handout, template, words, styles)
     try:
         doc.build(story, canvasmaker=_canvas_class(styles, running, signature))
@@ -339,78 +331,6 @@ def _shortened(text: str, most: int) -> str:
         if space > 0:
             most = space
     return text[:most].rstrip().rstrip(",;:-\u2013\u2014").rstrip() + "\u2026"
-
-
-# The model's fields that name files it prints (a picture, the logo).
-PATH_FIELDS = ("file", "logo")
-
-
-def _portable(value, is_path: bool = False):
-    """`value` with every file the model names replaced by a hash of the file's content: the
-    PDF's /ID then depends on what the pictures and entries hold, not on the folder the
-    project happens to sit in or how the spec was named on the command line."""
-    if isinstance(value, dict):
-        return {key: _portable(item, key in PATH_FIELDS) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_portable(item, is_path) for item in value]
-    if is_path and isinstance(value, str):
-        return _content_hash(value)
-    return value
-
-
-# Each named file's digest, kept while the file is unchanged (pictures recur build after build).
-_HASHED: dict[str, tuple[int, int, str]] = {}
-
-
-def _content_hash(path: str) -> str:
-    from ..paths import MAX_PICTURE_BYTES, read_regular, while_unchanged
-
-    def digest() -> str:  # (read_regular: never waits on a pipe swapped in for a picture)
-        return "sha256:" + hashlib.sha256(read_regular(Path(path), MAX_PICTURE_BYTES)).hexdigest()
-
-    try:
-        return while_unchanged(_HASHED, path, Path(path), digest)
-    except OSError:
-        return path  # not a readable file: kept as written
-
-
-def glyph_warnings(printed: dict, source_name: str, spec_doc: Any = None) -> list[Diagnostic]:
-    """Characters the embedded font lacks (they print as an empty box): at each field of the
-    spec that has one, and once for any that come from elsewhere (a clinic catalog's text)."""
-    text = json.dumps(printed, ensure_ascii=False)
-    missing = set(fonts.missing_glyphs(text))
-    if not missing:
-        return []
-    found: list[Diagnostic] = []
-    placed: set[str] = set()
-    for where, value in _strings(spec_doc, "$") if spec_doc is not None else ():
-        here = missing & set(value)
-        if here:
-            placed |= here
-            found.append(_glyph_diagnostic(source_name, where, here))
-    if missing - placed:
-        found.append(_glyph_diagnostic(source_name, "", missing - placed))
-    return found
-
-
-def _glyph_diagnostic(source_name: str, where: str, characters: set[str]) -> Diagnostic:
-    listed = sorted(characters)
-    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in listed[:10])
-    more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
-    return Diagnostic(source_name, where, f"the font has no glyph for {shown}{more}: each prints as an empty box",
-                      "use plain letters (-> for an arrow, >= for at least), or leave it out", severity="warning")
-
-
-def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """Every string in a JSON document, with its JSON path."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{where}[{i}]")
 
 
 __all__ = ["RenderOptions", "RenderResult", "render", "esc"]
