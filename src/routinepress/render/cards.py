@@ -15,7 +15,6 @@ prints (replay.py); its flowables are kept between builds on a shelf (Borrowed).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -25,6 +24,7 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..errors import InputError
 from ..model import Card, Handout
+from ..paths import status
 from . import layouts, replay
 from .drawings import RecordedDrawing
 from .linebreaks import NO_BREAK, tie_units, unbroken
@@ -361,7 +361,7 @@ def _picture_files(card: Card) -> tuple:
     out: list[tuple[str, int | None, int | None]] = []
     for picture in card.pictures:
         try:
-            info = os.stat(picture.file)
+            info = status(picture.file)  # (asked of the system once a build)
             out.append((picture.file, info.st_size, info.st_mtime_ns))
         except OSError:
             out.append((picture.file, None, None))

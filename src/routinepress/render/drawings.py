@@ -19,6 +19,9 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from ..errors import InputError
+from ..jsonfile import MAX_INPUT_BYTES
+from ..paths import read_regular, while_unchanged
 from . import forms, shipped
 
 # Drawn poses depend only on the pose files' content and the drawing parameters, so a
@@ -62,10 +65,6 @@ _POSE_DIGESTS: dict[Path, tuple[int, int, str]] = {}
 
 
 def _pose_digest(path: Path) -> str:
-    from ..errors import InputError
-    from ..jsonfile import MAX_INPUT_BYTES
-    from ..paths import read_regular, while_unchanged
-
     try:
         return while_unchanged(_POSE_DIGESTS, path, path,
                                lambda: hashlib.sha256(read_regular(path, MAX_INPUT_BYTES)).hexdigest())
