@@ -27,29 +27,26 @@ def pdf_name(data, *bounds):
     """reportlab's PDFName (a string as a PDF name, "/Name", escaping what needs it), kept."""
     if bounds or type(data) is not str or len(data) > _LONGEST:
         return _reportlab_name(data, *bounds)
-    # Read once into a local: another thread may empty the dict between two lines here.
-    name = _NAMES.get(data)
-    if name is None:
-        name = _reportlab_name(data)
-        counts["names"] += 1
-        if len(_NAMES) >= _KEPT:
-            _NAMES.clear()
-        _NAMES[data] = name
-    return name
+    return _kept(_NAMES, data, _reportlab_name, "names")
 
 
 def pdfdoc_encoded(text):
     """reportlab's pdfdocEnc (text as PDFDocEncoding bytes; bytes as they are), kept."""
     if type(text) is not str or len(text) > _LONGEST:
         return _reportlab_encoding(text)
-    encoded = _ENCODED.get(text)
-    if encoded is None:
-        encoded = _reportlab_encoding(text)
-        counts["encoded"] += 1
-        if len(_ENCODED) >= _KEPT:
-            _ENCODED.clear()
-        _ENCODED[text] = encoded
-    return encoded
+    return _kept(_ENCODED, text, _reportlab_encoding, "encoded")
+
+
+def _kept(answers: dict, text: str, answer_for, kind: str):
+    # Read once into a local: another thread may empty the dict between two lines here.
+    answer = answers.get(text)
+    if answer is None:
+        answer = answer_for(text)
+        counts[kind] += 1
+        if len(answers) >= _KEPT:
+            answers.clear()
+        answers[text] = answer
+    return answer
 
 
 def install() -> None:
